@@ -1,0 +1,46 @@
+"""The pipeline in one place: options -> project -> PDF file."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .errors import Diagnostic, WorkbookError
+from .pdf import BuildResult, render, write_atomic
+from .project import BuildOptions, Project, load_project
+
+DEFAULT_OUTPUT_DIR = Path("output")
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A safe file-name part: ASCII letters, digits and hyphens only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", ascii_text).strip("-").lower()
+    return cleaned[:limit].strip("-") or "workbook"
+
+
+def default_output(project: Project) -> Path:
+    parts = [project.title, project.recipient or ""]
+    return DEFAULT_OUTPUT_DIR / (slug(" ".join(p for p in parts if p)) + ".pdf")
+
+
+def missing_glyph_warnings(project: Project) -> list[Diagnostic]:
+    missing = sorted(project.fonts.missing)
+    if not missing:
+        return []
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing[:20])
+    return [Diagnostic(f"no installed font can draw {len(missing)} character(s): {names}; "
+                       "add a .ttf that covers them to the fonts/ folder", severity="warning")]  # fmt: skip
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build one workbook and write it atomically; raise WorkbookError on bad input."""
+    project = load_project(options)
+    output = options.output or default_output(project)
+    if output.exists() and output.is_dir():
+        raise WorkbookError(f"{output}: is a folder; give a file name ending in .pdf")
+    project.fonts.missing.clear()
+    data, pages = render(project)
+    write_atomic(data, output)
+    return BuildResult(output, pages, [*project.warnings, *missing_glyph_warnings(project)], data)

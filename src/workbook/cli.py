@@ -1,0 +1,211 @@
+"""The command line: turns options into library calls, prints diagnostics, picks exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import Diagnostic, WorkbookError
+
+app = typer.Typer(
+    help="Turn YAML worksheets into personalised, print-ready PDF workbooks.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)  # fmt: skip
+STATE = {"debug": False}
+
+
+def _emit(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        typer.echo(str(diagnostic), err=True)
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Bad input -> its diagnostics on stderr and exit 1; never a traceback unless --debug."""
+    try:
+        yield
+    except WorkbookError as exc:
+        if STATE["debug"]:
+            raise
+        _emit(exc.diagnostics)
+        raise typer.Exit(1) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if STATE["debug"]:
+            raise
+        typer.echo(f"error: internal error ({type(exc).__name__}: {exc}); "
+                   "run again with --debug and report it", err=True)  # fmt: skip
+        raise typer.Exit(1) from None
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    STATE["debug"] = debug
+    if version:
+        from . import __version__
+
+        typer.echo(f"workbook {__version__}")
+        raise typer.Exit()
+
+
+Lang = Annotated[str, typer.Option("--lang", help="Language code, e.g. en or es.")]
+Dirs = Annotated[list[Path] | None, typer.Option("--worksheets", help="Extra worksheet folder (repeatable).")]
+
+
+@app.command("list")
+def list_worksheets(
+    lang: Lang = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    dirs: Dirs = None,
+) -> None:
+    """List the worksheet library: id, title, audience, minutes."""
+    from .library import available, load, search_dirs
+    from .locale import strings
+
+    with reporting():
+        strings(lang)
+        sheets = [load(p).sheet for p in available(lang, search_dirs(dirs or [])).values()]
+    if as_json:
+        rows = [{"id": s.id, "title": s.title, "audience": s.audience, "minutes": s.minutes,
+                 "summary": s.summary.strip(), "language": s.language, "tags": s.tags} for s in sheets]  # fmt: skip
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max((len(s.id) for s in sheets), default=2)
+    typer.echo(f"{'ID':<{width}}  {'AUDIENCE':<9}  {'MIN':>3}  TITLE")
+    for s in sheets:
+        typer.echo(f"{s.id:<{width}}  {s.audience:<9}  {s.minutes:>3}  {s.title}")
+
+
+@app.command()
+def show(worksheet_id: Annotated[str, typer.Argument(metavar="ID")], lang: Lang = "en",
+         dirs: Dirs = None) -> None:  # fmt: skip
+    """Show one worksheet's summary and blocks."""
+    from .library import available, load, search_dirs
+    from .validate import suggest
+
+    with reporting():
+        found = available(lang, search_dirs(dirs or []))
+        if worksheet_id not in found:
+            raise WorkbookError(f"unknown worksheet '{worksheet_id}'{suggest(worksheet_id, list(found))}")
+        sheet = load(found[worksheet_id]).sheet
+    typer.echo(f"{sheet.title}\n{sheet.id} · {sheet.audience} · about {sheet.minutes} minutes · {found[worksheet_id]}\n")
+    typer.echo(sheet.summary.strip() + "\n")
+    for i, block in enumerate(sheet.blocks, start=1):
+        typer.echo(f"{i:>3}. {_describe(block)}")
+
+
+def _describe(block: Any) -> str:
+    text = getattr(block, "text", None) or getattr(block, "label", None) or getattr(block, "template", None)
+    if text is None and getattr(block, "items", None):
+        text = f"{len(block.items)} items: {block.items[0]}"
+    if text is None and getattr(block, "columns", None) and block.type == "table":
+        text = " | ".join(block.columns)
+    if text is None and block.type == "columns":
+        text = f"{block.left.title} / {block.right.title}"
+    line = " ".join(str(text or "").split())
+    when = f"  [when {block.when}]" if block.when else ""
+    return f"{block.type:<10} {line[:70]}{'…' if len(line) > 70 else ''}{when}"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the library).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print diagnostics as JSON.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check worksheets, manifests and themes; exit 1 on any error."""
+    from .checks import check_paths, default_paths
+
+    with reporting():
+        diagnostics, count = check_paths(paths or default_paths())
+    if as_json:
+        typer.echo(json.dumps([d.as_json() for d in diagnostics], indent=2))
+    else:
+        _emit(diagnostics)
+        errors = sum(d.severity == "error" for d in diagnostics)
+        typer.echo(f"checked {count} file(s): {errors} error(s), {len(diagnostics) - errors} warning(s)",
+                   err=True)  # fmt: skip
+    if any(d.severity == "error" or strict for d in diagnostics):
+        raise typer.Exit(1)
+
+
+def _overrides(**options: Any) -> dict[str, Any]:
+    mapping = {"name": "recipient.name", "loved_one": "loved_one.name",
+               "relationship": "loved_one.relationship", "practice": "prepared_by.practice",
+               "theme": "theme", "page_size": "page_size", "lang": "language", "region": "region",
+               "edition": "edition", "title": "title", "date": "date"}  # fmt: skip
+    result = {mapping[k]: v for k, v in options.items() if k in mapping and v is not None}
+    if options.get("fillable"):
+        result["fillable"] = True
+    if options.get("no_crisis_page"):
+        result["crisis_page"] = False
+    if options.get("worksheet"):
+        result["worksheets"] = list(options["worksheet"])
+    for item in options.get("set") or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"'{item}': write --set key=value", param_hint="--set")
+        result[key.strip()] = value
+    return result
+
+
+Opt = typer.Option
+
+
+@app.command()
+def build(
+    manifest: Annotated[Path | None, typer.Argument(help="Manifest YAML (optional).")] = None,
+    output: Annotated[Path | None, Opt("-o", "--output", help="Output PDF path.")] = None,
+    worksheet: Annotated[list[str] | None, Opt("--worksheet", "-w", help="Worksheet id (repeatable).")] = None,
+    name: Annotated[str | None, Opt(help="Who the workbook is for.")] = None,
+    loved_one: Annotated[str | None, Opt(help="The loved one's name.")] = None,
+    relationship: Annotated[str | None, Opt(help="partner|parent|friend|sibling|child|other")] = None,
+    practice: Annotated[str | None, Opt(help="Practice name for branding.")] = None,
+    title: Annotated[str | None, Opt(help="Workbook title.")] = None,
+    theme: Annotated[str | None, Opt(help="default|large-print|ink-saver or a theme file.")] = None,
+    page_size: Annotated[str | None, Opt(help="letter or a4.")] = None,
+    lang: Annotated[str | None, Opt("--lang", help="Language: en or es.")] = None,
+    region: Annotated[str | None, Opt(help="Two-letter country code for the crisis page.")] = None,
+    edition: Annotated[str | None, Opt(help="client or facilitator.")] = None,
+    fillable: Annotated[bool, Opt("--fillable", help="Fillable form fields.")] = False,
+    no_crisis_page: Annotated[bool, Opt("--no-crisis-page", help="Leave out the crisis page.")] = False,
+    set_: Annotated[list[str] | None, Opt("--set", help="Set a manifest field: key=value, dotted.")] = None,
+    dirs: Dirs = None,
+    force: Annotated[bool, Opt("--force", help="Overwrite a PDF that holds answers.")] = False,
+) -> None:
+    """Build one workbook from a manifest and/or options."""
+    from .build import build as build_workbook
+    from .project import BuildOptions
+
+    overrides = _overrides(worksheet=worksheet, name=name, loved_one=loved_one,
+                           relationship=relationship, practice=practice, title=title, theme=theme,
+                           page_size=page_size, lang=lang, region=region, edition=edition,
+                           fillable=fillable, no_crisis_page=no_crisis_page, set=set_)  # fmt: skip
+    if manifest is None and "worksheets" not in overrides:
+        typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
+        raise typer.Exit(2)
+    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force)
+    with reporting():
+        result = build_workbook(options)
+    _emit(result.warnings)
+    typer.echo(f"wrote {result.path} ({result.pages} pages)")
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
+
+

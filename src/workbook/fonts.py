@@ -1,0 +1,143 @@
+"""Fonts: register TrueType fonts with ReportLab once, and pick a font for every character.
+
+ReportLab's font registry is global; this module is the only place that touches it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import fontpkg
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.lib.fonts import addMapping
+
+from .errors import WorkbookError
+
+SLOTS = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
+         "bold_italic": (700, "italic")}  # fmt: skip
+FALLBACK_FAMILY = "Noto Sans"
+
+
+@cache
+def _register_file(path: str) -> tuple[str, frozenset[int]]:
+    """Register one .ttf with ReportLab; return its name and the code points it covers."""
+    name = "wb-" + Path(path).stem.replace(" ", "").replace("[", "").replace("]", "").replace(",", "")
+    try:
+        font = TTFont(name, path)
+    except (TTFError, OSError) as exc:
+        raise WorkbookError(f"{path}: cannot use this font: {exc}") from None
+    pdfmetrics.registerFont(font)
+    return name, frozenset(font.face.charToGlyph)
+
+
+def _font_file(spec: str, slot: str) -> str:
+    """A theme's font value -> a file path: a .ttf path, or a font-package family name."""
+    if spec.lower().endswith((".ttf", ".otf")):
+        if not Path(spec).is_file():
+            raise WorkbookError(f"{spec}: font file not found")
+        return spec
+    weight, style = SLOTS[slot]
+    try:
+        return str(fontpkg.path(spec, weight=weight, style=style, nearest=True))
+    except fontpkg.FontpkgError as exc:
+        raise WorkbookError(
+            f"font '{spec}' is not installed: pip install fontpkg-{fontpkg.slugify(spec)} ({exc})"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A registered font family: a ReportLab font name per slot, and the characters it covers."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    coverage: frozenset[int]
+
+    def name(self, bold: bool = False, italic: bool = False) -> str:
+        return {(False, False): self.regular, (True, False): self.bold,
+                (False, True): self.italic, (True, True): self.bold_italic}[(bold, italic)]  # fmt: skip
+
+
+@cache
+def register_family(fonts: tuple[tuple[str, str], ...]) -> Family:
+    """Register the four slots of a family (idempotent) so <b> and <i> find their faces."""
+    spec = dict(fonts)
+    names = {}
+    coverage: frozenset[int] = frozenset()
+    for slot in SLOTS:
+        name, cover = _register_file(_font_file(spec.get(slot) or spec["regular"], slot))
+        names[slot] = name
+        coverage = coverage or cover
+    family = Family(**names, coverage=coverage)
+    addMapping(family.regular, 0, 0, family.regular)
+    addMapping(family.regular, 1, 0, family.bold)
+    addMapping(family.regular, 0, 1, family.italic)
+    addMapping(family.regular, 1, 1, family.bold_italic)
+    return family
+
+
+def family_from_file(path: Path) -> Family:
+    return register_family((("regular", str(path)),))
+
+
+def family_from_package(name: str) -> Family:
+    return register_family(tuple((slot, name) for slot in SLOTS))
+
+
+@dataclass
+class FontSet:
+    """The main family plus fallbacks; splits text into runs that each font can draw."""
+
+    main: Family
+    fallbacks: list[Family]
+    missing: set[str] = field(default_factory=set)
+    _choice: dict[str, Family | None] = field(default_factory=dict)
+
+    def family_for(self, char: str) -> Family | None:
+        """The first family that has a glyph for `char` (None if none does)."""
+        if char in self._choice:
+            return self._choice[char]
+        code = ord(char)
+        chosen: Family | None = self.main
+        if code in self.main.coverage or unicodedata.category(char)[0] in "CZ":
+            chosen = self.main
+        else:
+            chosen = next((f for f in self.fallbacks if code in f.coverage), None)
+            if chosen is None:
+                self.missing.add(char)
+        self._choice[char] = chosen
+        return chosen
+
+    def runs(self, text: str) -> list[tuple[Family, str]]:
+        """Split text into maximal runs drawable by one family (uncovered chars stay in main)."""
+        result: list[tuple[Family, str]] = []
+        for char in text:
+            family = self.family_for(char) or self.main
+            if result and result[-1][0] is family:
+                result[-1] = (family, result[-1][1] + char)
+            else:
+                result.append((family, char))
+        return result
+
+
+def extra_font_files(folders: list[Path]) -> list[Path]:
+    """The .ttf/.otf files users dropped into `fonts/` folders, in a stable order."""
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.suffix.lower() in {".ttf", ".otf"})
+    return files
+
+
+def font_set(theme_fonts: dict[str, str], extra_folders: list[Path]) -> FontSet:
+    """The fonts for one build: the theme's family, then Noto Sans, then the user's extras."""
+    main = register_family(tuple(sorted(theme_fonts.items())))
+    fallbacks = [family_from_package(FALLBACK_FAMILY)]
+    fallbacks += [family_from_file(path) for path in extra_font_files(extra_folders)]
+    return FontSet(main, fallbacks)

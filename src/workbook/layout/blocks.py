@@ -1,0 +1,185 @@
+"""Stage 5, layout: one small render function per block type, registered by model class."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+from .. import models as m
+from ..fonts import FontSet
+from ..markup import to_markup
+from ..theme import Theme
+from .flowables import CheckItem, QuoteBar, RatingScale, WritingLines
+from .styles import Styles
+
+B = TypeVar("B", bound=m.BlockBase)
+Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
+RENDERERS: dict[type[m.BlockBase], Renderer] = {}
+BLANK = re.compile(r"_{3,}")
+NBSP = "\u00a0"
+
+
+def renderer(block_type: type[B]) -> Callable[[Callable[[B, LayoutContext], list[Flowable]]], Renderer]:
+    def register(func: Callable[[B, LayoutContext], list[Flowable]]) -> Renderer:
+        RENDERERS[block_type] = func
+        return func
+
+    return register
+
+
+@dataclass
+class LayoutContext:
+    theme: Theme
+    styles: Styles
+    fonts: FontSet
+    text: dict[str, Any]
+    frame_height: float
+
+    def para(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
+        return Paragraph(to_markup(text, self.fonts), style, **kw)
+
+    def paragraphs(self, text: str, style: ParagraphStyle) -> list[Flowable]:
+        """Blank lines in the source separate paragraphs; single newlines are spaces."""
+        chunks = [c for c in re.split(r"\n\s*\n", text.strip()) if c.strip()]
+        return [self.para(c, style) for c in chunks]
+
+
+def render_block(block: m.BlockBase, ctx: LayoutContext) -> list[Flowable]:
+    return RENDERERS[type(block)](block, ctx)
+
+
+@renderer(m.Heading)
+def render_heading(block: m.Heading, ctx: LayoutContext) -> list[Flowable]:
+    return [ctx.para(block.text, ctx.styles.heading)]
+
+
+@renderer(m.Paragraph)
+def render_paragraph(block: m.Paragraph, ctx: LayoutContext) -> list[Flowable]:
+    return ctx.paragraphs(block.text, ctx.styles.body)
+
+
+@renderer(m.Tip)
+def render_tip(block: m.Tip, ctx: LayoutContext) -> list[Flowable]:
+    title = block.title or ctx.text["tip"]
+    body = " ".join(block.text.split())
+    return [Paragraph(f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}",
+                      ctx.styles.tip)]  # fmt: skip
+
+
+@renderer(m.Script)
+def render_script(block: m.Script, ctx: LayoutContext) -> list[Flowable]:
+    quoted = f"\u201c{block.text.strip()}\u201d"
+    return [QuoteBar(ctx.para(quoted, ctx.styles.script), ctx.theme.colours["accent"])]
+
+
+@renderer(m.ListBlock)
+def render_list(block: m.ListBlock, ctx: LayoutContext) -> list[Flowable]:
+    style = ctx.styles.item
+    bullets = [f"{i}." if block.ordered else "\u2022" for i in range(1, len(block.items) + 1)]
+    return [ctx.para(item, style, bulletText=bullet) for item, bullet in zip(block.items, bullets, strict=True)]
+
+
+@renderer(m.Checklist)
+def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
+    style = ParagraphStyle("check", parent=ctx.styles.item, leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5)
+    box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
+    return [CheckItem(ctx.para(item, style), box, colour) for item in block.items]
+
+
+def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
+    return [ctx.para(text, ctx.styles.label)] if text else []
+
+
+@renderer(m.Lines)
+def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
+    lines = WritingLines(block.count, ctx.theme.line_height, ctx.theme.colours["rule"], ctx.frame_height)
+    return [*_label(block.label, ctx), lines, Spacer(1, ctx.theme.spacing * 1.5)]
+
+
+@renderer(m.FillIn)
+def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
+    """Each ___ becomes an underlined writing space; lines are spaced for handwriting."""
+    style = ParagraphStyle("fill", parent=ctx.styles.body, leading=max(ctx.theme.line_height,
+                           ctx.styles.body.leading * 1.6), spaceAfter=ctx.theme.spacing * 1.2)  # fmt: skip
+    colour = "#" + ctx.theme.colours["text"].hexval()[2:]
+    blank = f'<font color="{colour}"><u>{NBSP * 22}</u></font>'
+    pieces = BLANK.split(block.template)
+    markup = blank.join(to_markup(piece, ctx.fonts) for piece in pieces)
+    return [*_label(block.label, ctx), Paragraph(markup, style)]
+
+
+@renderer(m.Table)
+def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
+    cols = len(block.columns)
+    header = [ctx.para(c, ctx.styles.header_cell) for c in block.columns]
+    rows = [[ctx.para(cell, ctx.styles.cell) for cell in [*row, *[""] * (cols - len(row))]]
+            for row in block.rows]  # fmt: skip
+    rows += [[""] * cols for _ in range(block.blank_rows)]
+    weights = block.widths or [1.0] * cols
+    heights = [None] * (1 + len(block.rows)) + [ctx.theme.line_height * 2.2] * block.blank_rows
+    table = RLTable([header, *rows], colWidths=[f"{100 * w / sum(weights):.4f}%" for w in weights],
+                    rowHeights=heights, repeatRows=1, splitInRow=1, hAlign="LEFT")  # fmt: skip
+    table.setStyle(_table_style(ctx))
+    return [table, Spacer(1, ctx.theme.spacing * 1.5)]
+
+
+def _table_style(ctx: LayoutContext) -> TableStyle:
+    c, pad = ctx.theme.colours, ctx.theme.spacing * 0.6
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.6, c["rule"]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+    ]
+    if ctx.theme.filled_backgrounds:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), c["table_header_background"]))
+    else:
+        commands.append(("LINEBELOW", (0, 0), (-1, 0), 1.5, c["heading"]))
+    return TableStyle(commands)
+
+
+@renderer(m.Scale)
+def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
+    anchor_style = ParagraphStyle("anchor", parent=ctx.styles.muted, alignment=1, spaceAfter=0)
+    anchors = {k: ctx.para(v, anchor_style) for k, v in sorted(block.anchors.items())}
+    size = ctx.theme.box_size * 2
+    scale = RatingScale(block.min, block.max, anchors, size, ctx.fonts.main.regular,
+                        ctx.theme.base_size * 0.85, ctx.theme.colours["accent"],
+                        ctx.theme.colours["text"])  # fmt: skip
+    return [KeepTogether([ctx.para(block.label, ctx.styles.label), scale,
+                          Spacer(1, ctx.theme.spacing * 2)])]  # fmt: skip
+
+
+@renderer(m.Columns)
+def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
+    left, right = block.left.items, block.right.items
+    depth = max(len(left), len(right))
+    style = ParagraphStyle("colitem", parent=ctx.styles.cell, leftIndent=ctx.theme.base_size,
+                           bulletIndent=0)  # fmt: skip
+
+    def cell(items: list[str], i: int) -> Any:
+        return ctx.para(items[i], style, bulletText="\u2022") if i < len(items) else ""
+
+    header = [ctx.para(block.left.title, ctx.styles.header_cell),
+              ctx.para(block.right.title, ctx.styles.header_cell)]  # fmt: skip
+    rows = [[cell(left, i), cell(right, i)] for i in range(depth)]
+    table = RLTable([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
+    style_cmds = _table_style(ctx)
+    style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])
+    table.setStyle(style_cmds)
+    return [table, Spacer(1, ctx.theme.spacing * 1.5)]
+
+
+@renderer(m.PageBreak)
+def render_page_break(block: m.PageBreak, ctx: LayoutContext) -> list[Flowable]:
+    return [RLPageBreak()]

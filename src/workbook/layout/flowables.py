@@ -1,0 +1,197 @@
+"""Stage 5, layout: the small custom flowables (check boxes, writing lines, scales, quotes, anchors).
+
+Each has only wrap/split/draw; all decisions about content are made in blocks.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable, Paragraph
+
+
+class CheckItem(Flowable):  # type: ignore[misc]
+    """A drawn, empty check box beside a wrapped paragraph."""
+
+    def __init__(self, para: Paragraph, box: float, colour: Color, show_box: bool = True) -> None:
+        super().__init__()
+        self.para, self.box, self.colour, self.show_box = para, box, colour, show_box
+        self.indent = box * 1.8
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _, h = self.para.wrap(aw - self.indent, ah)
+        self.width, self.height = aw, max(h, self.box + 2)
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        parts = self.para.split(aw - self.indent, ah)
+        if len(parts) < 2:
+            return []
+        first = CheckItem(parts[0], self.box, self.colour, self.show_box)
+        return [first, *(CheckItem(p, self.box, self.colour, False) for p in parts[1:])]
+
+    def draw(self) -> None:
+        leading = self.para.style.leading
+        if self.show_box:
+            canv = self.canv
+            canv.setStrokeColor(self.colour)
+            canv.setLineWidth(0.9)
+            y = self.height - leading + (leading - self.box) / 2 - self.para.style.fontSize * 0.08
+            canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
+        self.para.drawOn(self.canv, self.indent, self.height - self.para.height)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.para.getSpaceAfter())
+
+
+class WritingLines(Flowable):  # type: ignore[misc]
+    """Ruled lines to write on. Moves to the next page whole unless taller than a page."""
+
+    def __init__(self, count: int, spacing: float, colour: Color, page_height: float) -> None:
+        super().__init__()
+        self.count, self.spacing, self.colour = count, spacing, colour
+        self.page_height = page_height
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = aw, self.count * self.spacing
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        fits = int(ah // self.spacing)
+        if self.height <= self.page_height or fits < 1:
+            return []
+        make = WritingLines
+        return [make(fits, self.spacing, self.colour, self.page_height),
+                make(self.count - fits, self.spacing, self.colour, self.page_height)]  # fmt: skip
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.setStrokeColor(self.colour)
+        canv.setLineWidth(0.6)
+        for i in range(self.count):
+            canv.line(0, i * self.spacing, self.width, i * self.spacing)
+
+
+class RatingScale(Flowable):  # type: ignore[misc]
+    """A row of numbered circles to mark, with anchor labels beneath."""
+
+    def __init__(self, low: int, high: int, anchors: dict[int, Paragraph], size: float,
+                 font: str, font_size: float, colour: Color, text: Color) -> None:  # fmt: skip
+        super().__init__()
+        self.low, self.high, self.anchors = low, high, anchors
+        self.size, self.font, self.font_size = size, font, font_size
+        self.colour, self.text = colour, text
+
+    def _centre(self, value: int) -> float:
+        steps = self.high - self.low
+        return self.size / 2 + (self.width - self.size) * (value - self.low) / steps
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = min(aw, (self.high - self.low + 1) * self.size * 2.1)
+        label_w = max(self.width / max(len(self.anchors), 1) * 0.9, self.size * 3)
+        label_h = max((p.wrap(label_w, ah)[1] for p in self.anchors.values()), default=0)
+        self.label_width = label_w
+        self.height = self.size + (label_h + self.size * 0.3 if self.anchors else 0)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv, r = self.canv, self.size / 2
+        canv.setLineWidth(0.9)
+        base = self.height - self.size
+        for value in range(self.low, self.high + 1):
+            x = self._centre(value)
+            canv.setStrokeColor(self.colour)
+            canv.circle(x, base + r, r * 0.92, stroke=1, fill=0)
+            canv.setFillColor(self.text)
+            canv.setFont(self.font, self.font_size)
+            canv.drawCentredString(x, base + r - self.font_size * 0.35, str(value))
+        for value, para in self.anchors.items():
+            para.wrap(self.label_width, self.height)
+            x = self._centre(value) - self.label_width / 2
+            x = min(max(x, 0), self.width - self.label_width)
+            para.drawOn(canv, x, base - self.size * 0.3 - para.height)
+
+
+class QuoteBar(Flowable):  # type: ignore[misc]
+    """A paragraph set apart by a coloured bar on its left, as a quotation."""
+
+    def __init__(self, para: Paragraph, colour: Color, bar: float = 3) -> None:
+        super().__init__()
+        self.para, self.colour, self.bar = para, colour, bar
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = self.para.wrap(aw, ah)
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        return [QuoteBar(p, self.colour, self.bar) for p in self.para.split(aw, ah)]
+
+    def draw(self) -> None:
+        x = self.para.style.leftIndent - self.bar * 3
+        self.canv.setFillColor(self.colour)
+        self.canv.rect(x, 0, self.bar, self.height, stroke=0, fill=1)
+        self.para.drawOn(self.canv, 0, 0)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.para.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.para.getSpaceAfter())
+
+
+class Anchor(Flowable):  # type: ignore[misc]
+    """An invisible mark: a link destination, an outline entry and a page-number record."""
+
+    def __init__(self, key: str, title: str, on_page: Callable[[str, int], Any]) -> None:
+        super().__init__()
+        self.key, self.title, self.on_page = key, title, on_page
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.bookmarkPage(self.key, fit="XYZ", top=canv._pagesize[1])
+        canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
+        self.on_page(self.key, canv.getPageNumber())
+
+
+class ContentsEntry(Flowable):  # type: ignore[misc]
+    """A table-of-contents line: linked title and summary, page number drawn from a form.
+
+    The page number is a form XObject named `page_form(key)`, filled in once the worksheet's
+    page is known, so the contents need only one layout pass.
+    """
+
+    def __init__(self, title: Paragraph, summary: Paragraph, key: str, number_width: float) -> None:
+        super().__init__()
+        self.title, self.summary, self.key, self.number_width = title, summary, key, number_width
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        inner = aw - self.number_width
+        _, th = self.title.wrap(inner, ah)
+        _, sh = self.summary.wrap(inner, ah)
+        self.width, self.height = aw, th + sh
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        self.title.drawOn(canv, 0, self.height - self.title.height)
+        self.summary.drawOn(canv, 0, self.height - self.title.height - self.summary.height)
+        canv.saveState()
+        baseline = self.height - self.title.style.fontSize
+        canv.translate(self.width, baseline)
+        canv.doForm(page_form(self.key))
+        canv.restoreState()
+        canv.linkRect("", self.key, (0, self.height - self.title.height, self.width, self.height),
+                      relative=1, thickness=0)  # fmt: skip
+
+    def getSpaceAfter(self) -> float:
+        return float(self.summary.getSpaceAfter())
+
+
+def page_form(key: str) -> str:
+    return f"pageno-{key}"

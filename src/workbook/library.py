@@ -1,0 +1,98 @@
+"""Stage 3, the worksheet library: find worksheets by id and language across folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import Diagnostic, Location, WorkbookError
+from .models import Worksheet
+from .sources import SourceDoc
+from .validate import load_worksheet, suggest
+
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class LoadedWorksheet:
+    sheet: Worksheet
+    doc: SourceDoc
+
+    @property
+    def path(self) -> Path:
+        assert self.doc.path is not None
+        return self.doc.path
+
+
+def builtin_dir() -> Path:
+    """The built-in library: packaged in the wheel, or the checkout's worksheets/ folder."""
+    packaged = Path(str(resources.files("workbook"))) / "worksheets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "worksheets"
+
+
+def search_dirs(user_dirs: list[Path]) -> list[Path]:
+    return [*user_dirs, builtin_dir()]
+
+
+def _candidates(folder: Path, worksheet_id: str, language: str) -> list[Path]:
+    return [folder / language / f"{worksheet_id}.yaml", folder / f"{worksheet_id}.yaml"]
+
+
+def find_path(worksheet_id: str, language: str, dirs: list[Path]) -> Path | None:
+    """The first file for this id in the search order, in `language` if any folder has it."""
+    for folder in dirs:
+        for path in _candidates(folder, worksheet_id, language):
+            if path.is_file():
+                return path
+    return None
+
+
+@cache
+def _load_cached(path: Path, mtime_ns: int) -> LoadedWorksheet:
+    sheet, doc = load_worksheet(path)
+    return LoadedWorksheet(sheet, doc)
+
+
+def load(path: Path) -> LoadedWorksheet:
+    """Load and validate a worksheet file, once per process while it is unchanged."""
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns)
+
+
+def available(language: str, dirs: list[Path]) -> dict[str, Path]:
+    """Every worksheet id visible in `language` (falling back to English), first folder wins."""
+    found: dict[str, Path] = {}
+    for lang in dict.fromkeys([DEFAULT_LANGUAGE, language]):
+        for folder in reversed(dirs):
+            for sub in (folder, folder / lang):
+                if sub.is_dir():
+                    found.update({p.stem: p for p in sorted(sub.glob("*.yaml"))})
+    return dict(sorted(found.items()))
+
+
+def resolve_worksheets(
+    ids: list[str], language: str, dirs: list[Path], where: list[Location]
+) -> tuple[list[LoadedWorksheet], list[Diagnostic]]:
+    """Load the worksheets a manifest names, collecting every unknown id before raising."""
+    loaded, errors, warnings = [], [], []
+    for worksheet_id, location in zip(ids, where, strict=True):
+        path = find_path(worksheet_id, language, dirs)
+        if path is None and language != DEFAULT_LANGUAGE:
+            path = find_path(worksheet_id, DEFAULT_LANGUAGE, dirs)
+        if path is None:
+            hint = suggest(worksheet_id, list(available(language, dirs)))
+            errors.append(Diagnostic(f"unknown worksheet '{worksheet_id}'{hint}; "
+                                     "run 'workbook list' to see them all", location))  # fmt: skip
+            continue
+        item = load(path)
+        if item.sheet.language != language:
+            warnings.append(Diagnostic(
+                f"worksheet '{worksheet_id}' has no '{language}' version; using "
+                f"'{item.sheet.language}'", location, "warning"))  # fmt: skip
+        loaded.append(item)
+    if errors:
+        raise WorkbookError(errors)
+    return loaded, warnings

@@ -1,0 +1,62 @@
+"""Inline text: our small markup (**bold**, *italic*, \\-escapes) to ReportLab paragraph markup.
+
+Every character of the input is escaped, so user text such as `<font size=40>` prints
+literally; runs the main font cannot draw are wrapped in a fallback font.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from .fonts import FontSet
+
+_TOKEN = re.compile(r"(\\.|\*\*|\*)", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_markup(value: str) -> str:
+    """Make a personal value inert inside our markup: backslash-escape * and \\."""
+    return value.replace("\\", "\\\\").replace("*", "\\*")
+
+
+def _segments(text: str) -> list[tuple[str, bool, bool]]:
+    """Split text into (chunk, bold, italic); unmatched markers stay literal."""
+    tokens = [t for t in _TOKEN.split(text) if t]
+    usable = {m: tokens.count(m) - tokens.count(m) % 2 for m in ("**", "*")}
+    seen = {"**": 0, "*": 0}
+    bold = italic = False
+    out: list[tuple[str, bool, bool]] = []
+    for token in tokens:
+        if token in seen and seen[token] < usable[token]:
+            seen[token] += 1
+            if token == "**":
+                bold = not bold
+            else:
+                italic = not italic
+            continue
+        chunk = token[1] if token.startswith("\\") and len(token) == 2 else token
+        out.append((chunk, bold, italic))
+    return out
+
+
+def to_markup(text: str, fonts: FontSet) -> str:
+    """Convert inline text to escaped ReportLab markup with font fallback per run."""
+    text = _CONTROL.sub("", text)
+    parts = []
+    for chunk, bold, italic in _segments(text):
+        piece = ""
+        for family, run in fonts.runs(chunk):
+            safe = escape(run)
+            piece += safe if family is fonts.main else f'<font face="{family.regular}">{safe}</font>'
+        if italic:
+            piece = f"<i>{piece}</i>"
+        if bold:
+            piece = f"<b>{piece}</b>"
+        parts.append(piece)
+    return "".join(parts)
+
+
+def plain(text: str) -> str:
+    """Inline text with the markup removed (for outlines, metadata and file names)."""
+    return "".join(chunk for chunk, _, _ in _segments(_CONTROL.sub("", text)))

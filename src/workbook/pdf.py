@@ -1,0 +1,184 @@
+"""Stage 6, the PDF: page templates, running header and footer, page numbers, outline, metadata.
+
+One layout pass: page numbers that are not known when a page is drawn ("of Y", the contents'
+page numbers) are form XObjects referenced on the page and defined once the build ends.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from . import __version__
+from .errors import Diagnostic, WorkbookError
+from .layout.blocks import LayoutContext
+from .layout.flowables import page_form
+from .layout.pages import contents, cover, crisis, how_to, literal, worksheet
+from .layout.styles import make_styles
+from .markup import plain, to_markup
+from .project import Project
+
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+
+
+@dataclass
+class BuildResult:
+    path: Path | None
+    pages: int
+    warnings: list[Diagnostic] = field(default_factory=list)
+    pdf: bytes = b""
+
+
+class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
+    """The document template: remembers which source block is being laid out."""
+
+    def __init__(self, buffer: io.BytesIO, project: Project, **kw: Any) -> None:
+        super().__init__(buffer, **kw)
+        self.project = project
+        self.origin: tuple[Any, str] | None = None
+        self.anchor_pages: dict[str, int] = {}
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        origin = getattr(flowables[0], "_wb_origin", None) if flowables else None
+        if origin is not None:
+            self.origin = origin
+        super().handle_flowable(flowables)
+
+    def record_page(self, key: str, page: int) -> None:
+        self.anchor_pages.setdefault(key, page)
+
+
+def _frame_box(project: Project) -> tuple[float, float, float, float]:
+    width, height = PAGE_SIZES[project.manifest.page_size]
+    m = project.theme.margins
+    header = project.theme.base_size * 2.2
+    return m["inner"], m["bottom"] + header, width - m["inner"] - m["outer"], height - m["top"] - m["bottom"] - 2 * header
+
+
+def _running(project: Project, ctx: LayoutContext) -> Any:
+    """The onPage callback: running header and footer on every page but the cover."""
+    width, height = PAGE_SIZES[project.manifest.page_size]
+    m, style = project.theme.margins, ctx.styles.running
+    prepared = project.manifest.prepared_by
+    footer_left = " \u00b7 ".join(x for x in (prepared.practice, prepared.contact) if x) if prepared else ""
+    header_right = project.recipient or ""
+    inner = width - m["inner"] - m["outer"]
+
+    def draw_text(canv: Canvas, value: str, x: float, y: float, w: float, align: int) -> None:
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.platypus import Paragraph
+
+        para = Paragraph(to_markup(literal(value), ctx.fonts), ParagraphStyle("r", parent=style, alignment=align))
+        para.wrap(w, style.leading * 2)
+        para.drawOn(canv, x, y - para.height + style.leading)
+
+    def on_page(canv: Canvas, doc: WorkbookDoc) -> None:
+        canv.saveState()
+        top = height - m["top"]
+        draw_text(canv, project.title, m["inner"], top, inner * 0.6, 0)
+        draw_text(canv, header_right, m["inner"] + inner * 0.6, top, inner * 0.4, 2)
+        canv.setStrokeColor(project.theme.colours["rule"])
+        canv.setLineWidth(0.5)
+        canv.line(m["inner"], top - style.leading * 0.6, width - m["outer"], top - style.leading * 0.6)
+        draw_text(canv, footer_left, m["inner"], m["bottom"], inner * 0.65, 0)
+        canv.doForm(page_form(f"page-{canv.getPageNumber()}"))
+        canv.restoreState()
+
+    return on_page
+
+
+def _templates(project: Project, ctx: LayoutContext) -> list[PageTemplate]:
+    x, y, w, h = _frame_box(project)
+    frame = Frame(x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    cover_frame = Frame(x, y, w, h, id="cover", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return [PageTemplate("cover", [cover_frame]), PageTemplate("body", [frame], onPage=_running(project, ctx))]
+
+
+def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
+    on_page = doc.record_page
+    entries = [(ws.sheet.id, ws.title, ws.summary) for ws in project.worksheets]
+    if project.manifest.crisis_page:
+        entries.append(("crisis", literal(project.text["crisis_title"]), ""))
+    story = [*cover(project, ctx), NextPageTemplate("body"), *how_to(project, ctx, on_page)]
+    story += contents(entries, project, ctx, on_page)
+    for sheet in project.worksheets:
+        story += worksheet(sheet, project, ctx, on_page)
+    if project.manifest.crisis_page:
+        story += crisis(project, ctx, on_page)
+    return story
+
+
+def _define_page_forms(canv: Canvas, project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> None:
+    """Fill in the forward-referenced page numbers once the page count is known."""
+    total = canv.getPageNumber() - 1
+    width, _ = PAGE_SIZES[project.manifest.page_size]
+    m, style = project.theme.margins, ctx.styles.running
+    canv.setFillColor(style.textColor)
+    for page in range(2, total + 1):
+        canv.beginForm(page_form(f"page-{page}"))
+        canv.setFont(ctx.fonts.main.regular, style.fontSize)
+        canv.drawRightString(width - m["outer"], m["bottom"] + style.leading - style.fontSize,
+                             project.text["page_of"].format(page=page, total=total))  # fmt: skip
+        canv.endForm()
+    entry = ctx.styles.toc_entry
+    for key, page in doc.anchor_pages.items():
+        canv.beginForm(page_form(key), lowerx=-200, lowery=-20, upperx=0, uppery=40)
+        canv.setFont(ctx.fonts.main.bold, entry.fontSize)
+        canv.drawRightString(0, 0, str(page))
+        canv.endForm()
+
+
+def render(project: Project) -> tuple[bytes, int]:
+    """Lay out and draw the whole workbook; return the PDF bytes and the page count."""
+    buffer = io.BytesIO()
+    width, height = PAGE_SIZES[project.manifest.page_size]
+    prepared = project.manifest.prepared_by
+    author = (prepared.practice or prepared.name or "") if prepared else ""
+    doc = WorkbookDoc(buffer, project, pagesize=(width, height), title=plain(literal(project.title)),
+                      author=author, subject=", ".join(plain(w.title) for w in project.worksheets),
+                      creator=f"workbook {__version__}", lang=project.manifest.language,
+                      invariant=1, pageCompression=1)  # fmt: skip
+    styles = make_styles(project.theme, project.fonts)
+    _, _, _, frame_height = _frame_box(project)
+    ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height)
+    doc.addPageTemplates(_templates(project, ctx))
+    doc._doSave = 0
+    try:
+        doc.build(_story(project, ctx, doc))
+    except LayoutError as exc:
+        raise _layout_error(doc, exc) from None
+    canv = doc.canv
+    _define_page_forms(canv, project, ctx, doc)
+    canv.showOutline()
+    canv.save()
+    return buffer.getvalue(), canv.getPageNumber() - 1
+
+
+def _layout_error(doc: WorkbookDoc, exc: LayoutError) -> WorkbookError:
+    if doc.origin is None:
+        return WorkbookError(f"layout failed: {exc}")
+    where, what = doc.origin
+    return WorkbookError.at(where, f"{what}: this content is too big to fit on a page; "
+                            "split it into smaller blocks or shorter table rows")  # fmt: skip
+
+
+def write_atomic(data: bytes, path: Path) -> None:
+    """Write to a temporary file in the same folder, then rename: never a partial PDF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

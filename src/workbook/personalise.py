@@ -1,0 +1,121 @@
+"""Stage 4, personalisation: render every text field as a sandboxed Jinja2 template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from .errors import Location, WorkbookError
+from .library import LoadedWorksheet
+from .markup import escape_markup
+from .models import BlockBase, Worksheet
+from .sources import Key
+
+MAX_OUTPUT = 200_000
+
+
+def _finalize(value: Any) -> str:
+    """Every value printed by {{ }} is made inert for our inline markup."""
+    return escape_markup("" if value is None else str(value))
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
+        keep_trailing_newline=False, cache_size=2000,
+    )  # fmt: skip
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"not allowed in a template: {exc}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"{exc.message}; available names: recipient, loved_one, prepared_by, date, language, variables"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"template syntax error on line {exc.lineno} of the text: {exc.message}"
+    return f"template error: {exc}"
+
+
+@dataclass(frozen=True)
+class PersonalWorksheet:
+    """A worksheet whose text is rendered and whose `when:`-false blocks are gone."""
+
+    source: LoadedWorksheet
+    title: str
+    summary: str
+    facilitator_notes: str | None
+    blocks: list[tuple[Key, BlockBase]]  # (location key in the source, block)
+
+    @property
+    def sheet(self) -> Worksheet:
+        return self.source.sheet
+
+
+class Personaliser:
+    """Renders templates over one workbook's variables; compiled templates are reused."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.env = _environment()
+        self.context = context
+
+    def _fail(self, where: Location, what: str, exc: Exception) -> WorkbookError:
+        return WorkbookError.at(where, f"{what}: {_explain(exc)}")
+
+    def text(self, source: str, where: Location, what: str) -> str:
+        if "{" not in source:
+            return source
+        try:
+            result = self.env.from_string(source).render(self.context)
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise self._fail(where, what, exc) from None
+        if len(result) > MAX_OUTPUT:
+            raise WorkbookError.at(where, f"{what}: the text expands to over {MAX_OUTPUT:,} characters")
+        return result
+
+    def condition(self, expression: str, where: Location, what: str) -> bool:
+        try:
+            return bool(self.env.compile_expression(expression)(self.context))
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise self._fail(where, f"{what}, 'when' condition", exc) from None
+
+    def value(self, value: Any, item: LoadedWorksheet, key: Key, what: str) -> Any:
+        """Render every string inside a block field (lists, dicts, nested models)."""
+        if isinstance(value, str):
+            return self.text(value, item.doc.locate(key), what)
+        if isinstance(value, list):
+            return [self.value(v, item, (*key, i), what) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            return {k: self.value(v, item, (*key, k), what) for k, v in value.items()}
+        if isinstance(value, BaseModel):
+            return value.model_copy(update=self.fields(value, item, key, what))
+        return value
+
+    def fields(self, model: BaseModel, item: LoadedWorksheet, key: Key, what: str) -> dict[str, Any]:
+        return {
+            name: self.value(getattr(model, name), item, (*key, name), what)
+            for name in type(model).model_fields
+            if name not in {"type", "when"}
+        }
+
+    def worksheet(self, item: LoadedWorksheet) -> PersonalWorksheet:
+        sheet, doc = item.sheet, item.doc
+        label = f"worksheet '{sheet.id}'"
+        blocks: list[tuple[Key, BlockBase]] = []
+        for i, block in enumerate(sheet.blocks):
+            key: Key = ("blocks", i)
+            what = f"{label}, block {i + 1} ({block.type})"
+            if block.when is not None and not self.condition(block.when, doc.locate((*key, "when")), what):
+                continue
+            blocks.append((key, block.model_copy(update=self.fields(block, item, key, what))))
+        notes = sheet.facilitator_notes
+        return PersonalWorksheet(
+            source=item,
+            title=self.text(sheet.title, doc.locate(("title",)), f"{label}, title"),
+            summary=self.text(sheet.summary, doc.locate(("summary",)), f"{label}, summary"),
+            facilitator_notes=notes and self.text(notes, doc.locate(("facilitator_notes",)), label),
+            blocks=blocks,
+        )

@@ -1,0 +1,132 @@
+"""Stage 3, the project: manifest + options + resolved worksheets, theme, fonts and text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, WorkbookError
+from .fonts import FontSet, font_set
+from .library import resolve_worksheets, search_dirs
+from .locale import SUPPORTED_LANGUAGES, format_date, strings
+from .models import Manifest
+from .personalise import Personaliser, PersonalWorksheet
+from .sources import SourceDoc, parse_yaml, read_yaml
+from .theme import Theme, load_theme
+from .validate import suggest, validate_doc
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked for: a manifest (or none) and overrides of its fields."""
+
+    manifest: Path | None = None
+    output: Path | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)  # dotted manifest path -> value
+    worksheet_dirs: tuple[Path, ...] = ()
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Project:
+    manifest: Manifest
+    base_dir: Path
+    theme: Theme
+    fonts: FontSet
+    text: dict[str, Any]
+    worksheets: list[PersonalWorksheet]
+    title: str
+    recipient: str | None
+    date: str | None
+    warnings: list[Diagnostic]
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    if parts[0] not in Manifest.model_fields:
+        hint = suggest(parts[0], list(Manifest.model_fields))
+        raise WorkbookError(f"unknown manifest field '{dotted}'{hint}; "
+                            f"use variables.{dotted} for a template variable")  # fmt: skip
+    target = data
+    for part in parts[:-1]:
+        if not isinstance(target.get(part), dict):
+            target[part] = {}
+        target = target[part]
+    target[parts[-1]] = value
+
+
+def manifest_source(options: BuildOptions) -> SourceDoc:
+    """The manifest's data with command-line overrides applied (or overrides alone)."""
+    if options.manifest is not None:
+        doc = read_yaml(options.manifest)
+        if not isinstance(doc.data, dict):
+            raise WorkbookError.at(doc.locate(()), "a manifest must be a mapping of keys and values")
+    else:
+        doc = parse_yaml("{}")
+    data = dict(doc.data)
+    for dotted, value in options.overrides.items():
+        _set_dotted(data, dotted, value)
+    return SourceDoc(doc.path, data, doc.locations)
+
+
+def build_date(manifest: Manifest) -> dt.date | None:
+    """The manifest's date, else SOURCE_DATE_EPOCH; never the clock (builds are reproducible)."""
+    if manifest.date is not None:
+        return manifest.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return None
+
+
+def template_context(manifest: Manifest, text: dict[str, Any], date: str | None) -> dict[str, Any]:
+    loved = manifest.loved_one
+    prepared = manifest.prepared_by.model_dump() if manifest.prepared_by else {}
+    context: dict[str, Any] = dict(manifest.variables)
+    context.update(
+        recipient={"name": manifest.recipient.name if manifest.recipient else text["default_recipient"]},
+        loved_one={
+            "name": (loved and loved.name) or text["default_loved_one"],
+            "relationship": loved.relationship if loved else "other",
+        },
+        prepared_by={k: prepared.get(k) or "" for k in ("name", "practice", "contact", "url")},
+        date=date or "",
+        language=manifest.language,
+        variables=dict(manifest.variables),
+    )
+    return context
+
+
+def load_project(options: BuildOptions) -> Project:
+    """Validate the manifest and everything it names; raise one error listing every problem."""
+    doc = manifest_source(options)
+    manifest = validate_doc(doc, Manifest)
+    base_dir = doc.path.parent if doc.path else Path.cwd()
+    if manifest.language not in SUPPORTED_LANGUAGES:
+        raise WorkbookError.at(doc.locate(("language",)), f"unsupported language "
+                               f"'{manifest.language}'; supported: {', '.join(SUPPORTED_LANGUAGES)}")  # fmt: skip
+    text = strings(manifest.language)
+    dirs = [*options.worksheet_dirs, *(base_dir / d for d in manifest.worksheets_dirs)]
+    for i, folder in enumerate(manifest.worksheets_dirs):
+        if not (base_dir / folder).is_dir():
+            raise WorkbookError.at(doc.locate(("worksheets_dirs", i)), f"folder not found: {folder}")
+    where = [doc.locate(("worksheets", i)) for i in range(len(manifest.worksheets))]
+    loaded, warnings = resolve_worksheets(manifest.worksheet_ids, manifest.language,
+                                          search_dirs(dirs), where)  # fmt: skip
+    try:
+        theme = load_theme(manifest.theme, base_dir)
+    except WorkbookError as exc:
+        raise WorkbookError([Diagnostic(f"theme: {d.message}", d.location if d.location.file
+                             else doc.locate(("theme",))) for d in exc.diagnostics]) from None  # fmt: skip
+    date = build_date(manifest)
+    date_text = format_date(date, manifest.language) if date else None
+    personaliser = Personaliser(template_context(manifest, text, date_text))
+    worksheets = [personaliser.worksheet(item) for item in loaded]
+    fonts = font_set(theme.fonts, [base_dir / "fonts", Path.cwd() / "fonts"])
+    title = manifest.title or text["default_title"]
+    recipient = manifest.recipient.name if manifest.recipient else None
+    return Project(manifest, base_dir, theme, fonts, text, worksheets, title,
+                   recipient, date_text, warnings)  # fmt: skip

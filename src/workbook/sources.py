@@ -1,0 +1,121 @@
+"""Stage 1, sources: read a YAML file safely and remember where every key and item is."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, WorkbookError
+
+MAX_FILE_BYTES = 2_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Key = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """Parsed YAML data plus the location of every mapping key and sequence item."""
+
+    path: Path | None
+    data: Any
+    locations: dict[Key, Location] = field(default_factory=dict)
+
+    def locate(self, key: Key) -> Location:
+        """The location of the deepest known part of `key` (a pydantic-style loc path)."""
+        best: Key = ()
+        for part in key:
+            candidate = (*best, part)
+            if candidate in self.locations:
+                best = candidate
+        return self.locations.get(best, Location(self.path, 1, 1))
+
+
+class _Builder:
+    """Turns a composed YAML node graph into plain data, with limits on size and depth."""
+
+    def __init__(self, loader: yaml.SafeLoader, path: Path | None) -> None:
+        self.loader = loader
+        self.path = path
+        self.locations: dict[Key, Location] = {}
+        self.count = 0
+
+    def where(self, node: yaml.Node) -> Location:
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, key: Key) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise WorkbookError.at(
+                self.where(node),
+                f"the file expands to more than {MAX_NODES:,} values (too many aliases?)",
+            )
+        if len(key) > MAX_DEPTH:
+            raise WorkbookError.at(self.where(node), f"nesting deeper than {MAX_DEPTH} levels")
+        self.locations.setdefault(key, self.where(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise WorkbookError.at(self.where(key_node), "YAML merge keys (<<) are not supported")
+            name = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(name, Hashable) or isinstance(name, (list, dict)):
+                raise WorkbookError.at(self.where(key_node), "a key must be plain text")
+            if name in result:
+                raise WorkbookError.at(self.where(key_node), f"duplicate key '{name}'")
+            child = (*key, name if isinstance(name, int) else str(name))
+            self.locations[child] = self.where(key_node)
+            result[name] = self.build(value_node, child)
+        return result
+
+
+def parse_yaml(text: str, path: Path | None = None) -> SourceDoc:
+    """Parse YAML text with the safe loader, keeping the location of every key."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return SourceDoc(path, None, {(): Location(path, 1, 1)})
+        builder = _Builder(loader, path)
+        data = builder.build(root, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise WorkbookError.at(where, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise WorkbookError.at(Location(path), f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return SourceDoc(path, data, builder.locations)
+
+
+def read_yaml(path: Path) -> SourceDoc:
+    """Read and parse a YAML file, refusing missing, non-regular or oversized files."""
+    if not path.exists():
+        raise WorkbookError.at(Location(path), "file not found")
+    if not path.is_file():
+        raise WorkbookError.at(Location(path), "not a regular file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError.at(
+            Location(path), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise WorkbookError.at(Location(path), f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise WorkbookError.at(Location(path), f"cannot read file: {exc.strerror}") from None
+    return parse_yaml(text, path)

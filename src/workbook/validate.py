@@ -1,0 +1,114 @@
+"""Stage 2, validation: turn a SourceDoc into a typed model, reporting every error with its place."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Diagnostic, Location, WorkbookError
+from .models import Manifest, ThemeFile, Worksheet
+from .sources import Key, SourceDoc, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """A ' (did you mean ...?)' hint, or ''."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _field_names(model: type[BaseModel], loc: Key) -> list[str]:
+    """The keys allowed at `loc`'s parent, for 'unknown key' hints (best effort)."""
+    from . import models
+
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        block = getattr(models, "BLOCK_BY_TYPE", {}).get(part)
+        if block is not None:
+            current = block
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if hasattr(a, "model_fields")]
+        if inner:
+            current = inner[0]
+    return list(getattr(current, "model_fields", {}))
+
+
+def _message(error: Any, model: type[BaseModel]) -> str:
+    kind, loc = error["type"], error["loc"]
+    name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _field_names(model, loc)
+        hint = suggest(name, allowed) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        return f"unknown key '{name}'{hint}"
+    if kind == "missing":
+        return f"missing required key '{name}'"
+    if kind == "union_tag_invalid":
+        tag = error["ctx"]["tag"]
+        expected = error["ctx"]["expected_tags"].replace("'", "")
+        return f"unknown block type '{tag}'{suggest(str(tag), expected.split(', '))}; expected one of: {expected}"
+    if kind == "union_tag_not_found":
+        return "every block needs a 'type' key, e.g. 'type: paragraph'"
+    if kind == "literal_error":
+        return f"'{name}' must be {error['ctx']['expected']}, not {error['input']!r}"
+    if kind == "string_pattern_mismatch" and name in {"id", "worksheets"} | {str(i) for i in range(999)}:
+        return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"'{name}': {message}" if name and not name.isdigit() else message
+
+
+def validate_doc(doc: SourceDoc, model: type[M]) -> M:
+    """Validate parsed data against `model`, collecting every error before raising."""
+    if not isinstance(doc.data, dict):
+        raise WorkbookError.at(doc.locate(()), "expected a mapping of keys and values at the top")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        diagnostics = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            diagnostics.append(Diagnostic(_message(error, model), doc.locate(loc)))
+        raise WorkbookError(diagnostics) from None
+
+
+def load_worksheet(path: Path) -> tuple[Worksheet, SourceDoc]:
+    doc = read_yaml(path)
+    sheet = validate_doc(doc, Worksheet)
+    if sheet.id != path.stem:
+        raise WorkbookError.at(
+            doc.locate(("id",)), f"id '{sheet.id}' must match the file name '{path.stem}.yaml'"
+        )
+    return sheet, doc
+
+
+def load_manifest(path: Path) -> tuple[Manifest, SourceDoc]:
+    doc = read_yaml(path)
+    return validate_doc(doc, Manifest), doc
+
+
+def load_theme_file(path: Path) -> tuple[ThemeFile, SourceDoc]:
+    doc = read_yaml(path)
+    return validate_doc(doc, ThemeFile), doc
+
+
+def kind_of(doc: SourceDoc) -> str:
+    """Guess what a YAML file is from its first keys: worksheet, manifest or theme."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if "worksheet" in data or "blocks" in data:
+        return "worksheet"
+    if "workbook" in data or "worksheets" in data:
+        return "manifest"
+    return "theme"
+
+
+def location_of(doc: SourceDoc, *key: str | int) -> Location:
+    return doc.locate(tuple(key))
