@@ -122,9 +122,9 @@ def _define_page_forms(canv: Canvas, project: Project, ctx: LayoutContext, doc: 
     total = canv.getPageNumber() - 1
     width, _ = PAGE_SIZES[project.manifest.page_size]
     m, style = project.theme.margins, ctx.styles.running
-    canv.setFillColor(style.textColor)
     for page in range(2, total + 1):
         canv.beginForm(page_form(f"page-{page}"))
+        canv.setFillColor(style.textColor)
         canv.setFont(ctx.fonts.main.regular, style.fontSize)
         canv.drawRightString(width - m["outer"], m["bottom"] + style.leading - style.fontSize,
                              project.text["page_of"].format(page=page, total=total))  # fmt: skip
@@ -146,7 +146,7 @@ def render(project: Project) -> tuple[bytes, int]:
     doc = WorkbookDoc(buffer, project, pagesize=(width, height), title=plain(literal(project.title)),
                       author=author, subject=", ".join(plain(w.title) for w in project.worksheets),
                       creator=f"workbook {__version__}", lang=project.manifest.language,
-                      invariant=1, pageCompression=1)  # fmt: skip
+                      invariant=1, pageCompression=1, initialFontName=project.fonts.main.regular)  # fmt: skip
     styles = make_styles(project.theme, project.fonts)
     _, _, _, frame_height = _frame_box(project)
     ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from .errors import Location, WorkbookError
+from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet
 from .markup import escape_markup
 from .models import BlockBase, Worksheet
 from .sources import Key
+from .validate import sorted_by_place
+
+T = TypeVar("T")
 
 MAX_OUTPUT = 200_000
 
@@ -104,18 +108,30 @@ class Personaliser:
     def worksheet(self, item: LoadedWorksheet) -> PersonalWorksheet:
         sheet, doc = item.sheet, item.doc
         label = f"worksheet '{sheet.id}'"
+        errors: list[Diagnostic] = []
+
+        def attempt(render: Callable[[], T]) -> T | None:
+            try:
+                return render()
+            except WorkbookError as exc:
+                errors.extend(exc.diagnostics)
+                return None
+
         blocks: list[tuple[Key, BlockBase]] = []
         for i, block in enumerate(sheet.blocks):
             key: Key = ("blocks", i)
-            what = f"{label}, block {i + 1} ({block.type})"
-            if block.when is not None and not self.condition(block.when, doc.locate((*key, "when")), what):
+            what = f"{label}, block {i + 1} ({getattr(block, 'type', '')})"
+            if block.when is not None and not attempt(
+                lambda b=block, k=key, w=what: self.condition(b.when, doc.locate((*k, "when")), w)
+            ):
                 continue
-            blocks.append((key, block.model_copy(update=self.fields(block, item, key, what))))
-        notes = sheet.facilitator_notes
-        return PersonalWorksheet(
-            source=item,
-            title=self.text(sheet.title, doc.locate(("title",)), f"{label}, title"),
-            summary=self.text(sheet.summary, doc.locate(("summary",)), f"{label}, summary"),
-            facilitator_notes=notes and self.text(notes, doc.locate(("facilitator_notes",)), label),
-            blocks=blocks,
-        )
+            rendered = attempt(lambda b=block, k=key, w=what: b.model_copy(update=self.fields(b, item, k, w)))
+            if rendered is not None:
+                blocks.append((key, rendered))
+        title = attempt(lambda: self.text(sheet.title, doc.locate(("title",)), f"{label}, title"))
+        summary = attempt(lambda: self.text(sheet.summary, doc.locate(("summary",)), f"{label}, summary"))
+        notes = sheet.facilitator_notes and attempt(
+            lambda: self.text(sheet.facilitator_notes or "", doc.locate(("facilitator_notes",)), label))
+        if errors:
+            raise WorkbookError(sorted_by_place(errors))
+        return PersonalWorksheet(item, title or "", summary or "", notes, blocks)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Location, WorkbookError
-from .models import Manifest, ThemeFile, Worksheet
+from .models import BLOCK_BY_TYPE, Manifest, ThemeFile, Worksheet
 from .sources import Key, SourceDoc, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -23,13 +23,11 @@ def suggest(word: str, choices: list[str]) -> str:
 
 def _field_names(model: type[BaseModel], loc: Key) -> list[str]:
     """The keys allowed at `loc`'s parent, for 'unknown key' hints (best effort)."""
-    from . import models
-
     current: Any = model
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        block = getattr(models, "BLOCK_BY_TYPE", {}).get(part)
+        block = BLOCK_BY_TYPE.get(part)
         if block is not None:
             current = block
             continue
@@ -43,9 +41,23 @@ def _field_names(model: type[BaseModel], loc: Key) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
+def _context(loc: tuple[Any, ...], data: Any) -> str:
+    """'block 3 (table): ' for errors inside a worksheet block, else ''."""
+    if len(loc) >= 2 and loc[0] == "blocks" and isinstance(loc[1], int):
+        blocks = data.get("blocks") if isinstance(data, dict) else None
+        block = blocks[loc[1]] if isinstance(blocks, list) and loc[1] < len(blocks) else None
+        kind = block.get("type") if isinstance(block, dict) else None
+        sheet = data.get("id") if isinstance(data.get("id"), str) else None
+        prefix = f"worksheet '{sheet}', " if sheet else ""
+        return f"{prefix}block {loc[1] + 1}" + (f" ({kind})" if isinstance(kind, str) else "") + ": "
+    return ""
+
+
 def _message(error: Any, model: type[BaseModel]) -> str:
     kind, loc = error["type"], error["loc"]
     name = str(loc[-1]) if loc else ""
+    if name in BLOCK_BY_TYPE and len(loc) == 3:
+        name = ""
     if kind == "extra_forbidden":
         allowed = _field_names(model, loc)
         hint = suggest(name, allowed) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
@@ -63,7 +75,7 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch" and name in {"id", "worksheets"} | {str(i) for i in range(999)}:
         return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"'{name}': {message}" if name and not name.isdigit() else message
+    return f"'{name}': {message}" if name and not name.isdigit() else message[:1].lower() + message[1:]
 
 
 def validate_doc(doc: SourceDoc, model: type[M]) -> M:
@@ -76,8 +88,13 @@ def validate_doc(doc: SourceDoc, model: type[M]) -> M:
         diagnostics = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            diagnostics.append(Diagnostic(_message(error, model), doc.locate(loc)))
-        raise WorkbookError(diagnostics) from None
+            message = _context(loc, doc.data) + _message(error, model)
+            diagnostics.append(Diagnostic(message, doc.locate(loc)))
+        raise WorkbookError(sorted_by_place(diagnostics)) from None
+
+
+def sorted_by_place(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.location.line or 0, d.location.column or 0))
 
 
 def load_worksheet(path: Path) -> tuple[Worksheet, SourceDoc]:

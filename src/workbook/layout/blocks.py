@@ -134,6 +134,7 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
 def _table_style(ctx: LayoutContext) -> TableStyle:
     c, pad = ctx.theme.colours, ctx.theme.spacing * 0.6
     commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular, ctx.styles.cell.fontSize),
         ("GRID", (0, 0), (-1, -1), 0.6, c["rule"]),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), pad),

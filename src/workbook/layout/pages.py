@@ -44,10 +44,11 @@ def _logo(project: Project) -> list[Flowable]:
     return [Image(str(path), width * scale, height * scale, hAlign="LEFT"), Spacer(1, 12)]
 
 
-def _qr(url: str, size: float = 72) -> Drawing:
+def _qr(url: str, font: str, size: float = 72) -> Drawing:
     widget = QrCodeWidget(url)
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
+                      initialFontName=font)
     drawing.add(widget)
     drawing.hAlign = "LEFT"
     return drawing
@@ -73,7 +74,7 @@ def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
             if line:
                 story.append(ctx.para(literal(line), s.muted))
         if prepared.url:
-            story += [Spacer(1, 6), _qr(prepared.url)]
+            story += [Spacer(1, 6), _qr(prepared.url, ctx.fonts.main.regular)]
     return story
 
 

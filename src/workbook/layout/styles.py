@@ -38,7 +38,7 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
     regular = fonts.main.regular
     body = ParagraphStyle("body", fontName=regular, fontSize=size, leading=size * lead,
                           textColor=c["text"], spaceAfter=theme.spacing, alignment=TA_LEFT,
-                          allowWidows=0, allowOrphans=0)  # fmt: skip
+                          bulletFontName=regular, allowWidows=0, allowOrphans=0)  # fmt: skip
 
     def like(name: str, scale: float = 1.0, **kw: object) -> ParagraphStyle:
         kw.setdefault("leading", size * scale * lead)
