@@ -13,9 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+)
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
@@ -35,7 +44,7 @@ class BuildResult:
     path: Path | None
     pages: int
     warnings: list[Diagnostic] = field(default_factory=list)
-    pdf: bytes = b""
+    pdf: bytes = field(default=b"", repr=False)
 
 
 class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
@@ -64,43 +73,54 @@ def _frame_box(project: Project) -> tuple[float, float, float, float]:
     return m["inner"], m["bottom"] + header, width - m["inner"] - m["outer"], height - m["top"] - m["bottom"] - 2 * header
 
 
-def _running(project: Project, ctx: LayoutContext) -> Any:
-    """The onPage callback: running header and footer on every page but the cover."""
+def _one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext) -> Paragraph:
+    """A paragraph of personal text cut with an ellipsis so it fits on one line."""
+
+    def make(text: str) -> Paragraph:
+        para = Paragraph(to_markup(literal(text), ctx.fonts), style)
+        para.wrap(width, style.leading * 100)
+        return para
+
+    para = make(value)
+    if para.height <= style.leading * 1.01:
+        return para
+    low, high = 0, len(value)  # value[:low] + "…" fits on one line; value[:high] does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if make(value[:middle] + "\u2026").height <= style.leading * 1.01:
+            low = middle
+        else:
+            high = middle
+    return make(value[:low].rstrip() + "\u2026")
+
+
+def _draw_running(canv: Canvas, project: Project, ctx: LayoutContext) -> None:
+    """The running header and footer, the same on every page (drawn once, as a form)."""
     width, height = PAGE_SIZES[project.manifest.page_size]
     m, style = project.theme.margins, ctx.styles.running
+    right = ParagraphStyle("running-right", parent=style, alignment=TA_RIGHT)
     prepared = project.manifest.prepared_by
-    footer_left = " \u00b7 ".join(x for x in (prepared.practice, prepared.contact) if x) if prepared else ""
-    header_right = project.recipient or ""
+    footer = " \u00b7 ".join(x for x in (prepared.practice, prepared.contact) if x) if prepared else ""
     inner = width - m["inner"] - m["outer"]
+    top = height - m["top"]
+    _one_line(project.title, inner * 0.58, style, ctx).drawOn(canv, m["inner"], top)
+    _one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(canv, m["inner"] + inner * 0.6, top)
+    canv.setStrokeColor(project.theme.colours["rule"])
+    canv.setLineWidth(0.5)
+    canv.line(m["inner"], top - style.leading * 0.4, width - m["outer"], top - style.leading * 0.4)
+    _one_line(footer, inner * 0.7, style, ctx).drawOn(canv, m["inner"], m["bottom"] - style.leading)
 
-    def draw_text(canv: Canvas, value: str, x: float, y: float, w: float, align: int) -> None:
-        from reportlab.lib.styles import ParagraphStyle
-        from reportlab.platypus import Paragraph
 
-        para = Paragraph(to_markup(literal(value), ctx.fonts), ParagraphStyle("r", parent=style, alignment=align))
-        para.wrap(w, style.leading * 2)
-        para.drawOn(canv, x, y - para.height + style.leading)
-
-    def on_page(canv: Canvas, doc: WorkbookDoc) -> None:
-        canv.saveState()
-        top = height - m["top"]
-        draw_text(canv, project.title, m["inner"], top, inner * 0.6, 0)
-        draw_text(canv, header_right, m["inner"] + inner * 0.6, top, inner * 0.4, 2)
-        canv.setStrokeColor(project.theme.colours["rule"])
-        canv.setLineWidth(0.5)
-        canv.line(m["inner"], top - style.leading * 0.6, width - m["outer"], top - style.leading * 0.6)
-        draw_text(canv, footer_left, m["inner"], m["bottom"], inner * 0.65, 0)
-        canv.doForm(page_form(f"page-{canv.getPageNumber()}"))
-        canv.restoreState()
-
-    return on_page
+def _on_page(canv: Canvas, doc: WorkbookDoc) -> None:
+    canv.doForm(page_form("running"))
+    canv.doForm(page_form(f"page-{canv.getPageNumber()}"))
 
 
 def _templates(project: Project, ctx: LayoutContext) -> list[PageTemplate]:
     x, y, w, h = _frame_box(project)
     frame = Frame(x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     cover_frame = Frame(x, y, w, h, id="cover", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    return [PageTemplate("cover", [cover_frame]), PageTemplate("body", [frame], onPage=_running(project, ctx))]
+    return [PageTemplate("cover", [cover_frame]), PageTemplate("body", [frame], onPage=_on_page)]
 
 
 def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
@@ -122,11 +142,14 @@ def _define_page_forms(canv: Canvas, project: Project, ctx: LayoutContext, doc: 
     total = canv.getPageNumber() - 1
     width, _ = PAGE_SIZES[project.manifest.page_size]
     m, style = project.theme.margins, ctx.styles.running
+    canv.beginForm(page_form("running"))
+    _draw_running(canv, project, ctx)
+    canv.endForm()
     for page in range(2, total + 1):
         canv.beginForm(page_form(f"page-{page}"))
         canv.setFillColor(style.textColor)
         canv.setFont(ctx.fonts.main.regular, style.fontSize)
-        canv.drawRightString(width - m["outer"], m["bottom"] + style.leading - style.fontSize,
+        canv.drawRightString(width - m["outer"], m["bottom"] - style.leading + style.fontSize * 0.25,
                              project.text["page_of"].format(page=page, total=total))  # fmt: skip
         canv.endForm()
     entry = ctx.styles.toc_entry

@@ -25,6 +25,7 @@ Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
 RENDERERS: dict[type[m.BlockBase], Renderer] = {}
 BLANK = re.compile(r"_{3,}")
 NBSP = "\u00a0"
+KEEP_WITH_NEXT_LIMIT = 300
 
 
 def renderer(block_type: type[B]) -> Callable[[Callable[[B, LayoutContext], list[Flowable]]], Renderer]:
@@ -44,6 +45,9 @@ class LayoutContext:
     frame_height: float
 
     def para(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
+        if getattr(style, "keepWithNext", 0) and len(text) > KEEP_WITH_NEXT_LIMIT:
+            # keep-with-next on text taller than a page would make ReportLab loop forever
+            style = ParagraphStyle(f"{style.name}-long", parent=style, keepWithNext=0)
         return Paragraph(to_markup(text, self.fonts), style, **kw)
 
     def paragraphs(self, text: str, style: ParagraphStyle) -> list[Flowable]:
