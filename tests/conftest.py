@@ -19,8 +19,9 @@ CORE = ["objection-handling", "i-statements", "boundary-planning", "therapist-ma
 
 def write_yaml(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False), encoding="utf-8"
+    )
     return path
 
 
@@ -37,12 +38,19 @@ def manifest(**fields: Any) -> dict[str, Any]:
     return base
 
 
-def worksheet(sheet_id: str = "mine", blocks: list[Any] | None = None, **fields: Any) -> dict[str, Any]:
+def worksheet(
+    sheet_id: str = "mine", blocks: list[Any] | None = None, **fields: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "worksheet": 1, "id": sheet_id, "language": "en", "title": "My worksheet",
-        "audience": "any", "summary": "A test worksheet.", "minutes": 5,
+        "worksheet": 1,
+        "id": sheet_id,
+        "language": "en",
+        "title": "My worksheet",
+        "audience": "any",
+        "summary": "A test worksheet.",
+        "minutes": 5,
         "blocks": blocks or [{"type": "paragraph", "text": "Hello."}],
-    }  # fmt: skip
+    }
     data.update(fields)
     return data
 

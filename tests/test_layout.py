@@ -35,21 +35,38 @@ ALL_BLOCKS: list[dict[str, Any]] = [
     {"type": "fill_in", "label": "Try it", "template": "I feel ___ when ___."},
     {"type": "table", "columns": ["A", "B"], "rows": [["a1", "b1"]], "blank_rows": 2},
     {"type": "scale", "label": "How sure?", "anchors": {0: "Not at all", 10: "Completely"}},
-    {"type": "columns", "left": {"title": "Left", "items": ["l1"]},
-     "right": {"title": "Right", "items": ["r1", "r2"]}},
+    {
+        "type": "columns",
+        "left": {"title": "Left", "items": ["l1"]},
+        "right": {"title": "Right", "items": ["r1", "r2"]},
+    },
     {"type": "page_break"},
     {"type": "paragraph", "text": "After the break."},
-]  # fmt: skip
+]
 
 
 def test_every_block_type_renders_its_text(tmp_path: Path, make_pdf: Any) -> None:
     reader, _ = build_blocks(tmp_path, make_pdf, ALL_BLOCKS)
     texts = page_texts(reader)
     text = flat(" ".join(texts))
-    for needle in ["A heading", "First bold paragraph.", "Second italic paragraph.",
-                   "Remember. A tip.", "\u201cSomething to say.\u201d", "1. one", "2. two",
-                   "tick me", "Write here", "I feel", "a1", "How sure?", "Not at all",
-                   "Completely", "Left", "r2"]:  # fmt: skip
+    for needle in [
+        "A heading",
+        "First bold paragraph.",
+        "Second italic paragraph.",
+        "Remember. A tip.",
+        "\u201cSomething to say.\u201d",
+        "1. one",
+        "2. two",
+        "tick me",
+        "Write here",
+        "I feel",
+        "a1",
+        "How sure?",
+        "Not at all",
+        "Completely",
+        "Left",
+        "r2",
+    ]:
         assert needle in text, needle
     assert "After the break." in texts[-2] and "r2" in texts[-3]
 
@@ -64,15 +81,30 @@ def test_every_block_type_renders_its_text(tmp_path: Path, make_pdf: Any) -> Non
         {"type": "lines", "count": 120},
         {"type": "script", "text": WORDS * 300},
         {"type": "tip", "text": WORDS * 300},
-        {"type": "columns", "left": {"title": "L", "items": [WORDS * 300]},
-         "right": {"title": "R", "items": ["r"]}},
+        {
+            "type": "columns",
+            "left": {"title": "L", "items": [WORDS * 300]},
+            "right": {"title": "R", "items": ["r"]},
+        },
         {"type": "list", "items": [WORDS * 300]},
         {"type": "heading", "text": "h" * 1900},
     ],
-    ids=["paragraph", "table-cell", "checklist", "long-word", "lines", "script", "tip",
-         "columns", "list", "heading"],
-)  # fmt: skip
-def test_long_content_splits_across_pages(tmp_path: Path, make_pdf: Any, block: dict[str, Any]) -> None:
+    ids=[
+        "paragraph",
+        "table-cell",
+        "checklist",
+        "long-word",
+        "lines",
+        "script",
+        "tip",
+        "columns",
+        "list",
+        "heading",
+    ],
+)
+def test_long_content_splits_across_pages(
+    tmp_path: Path, make_pdf: Any, block: dict[str, Any]
+) -> None:
     reader, result = build_blocks(tmp_path, make_pdf, [block, {"type": "paragraph", "text": "END"}])
     assert result.pages >= 5
     assert "END" in page_texts(reader)[-2]
@@ -85,7 +117,9 @@ def test_long_recipient_name_is_cut_in_the_header(tmp_path: Path, make_pdf: Any)
     assert "N" * 200 in flat(page_texts(reader)[0]).replace(" ", "")
 
 
-def test_content_too_big_for_a_page_names_worksheet_and_block(tmp_path: Path, make_pdf: Any) -> None:
+def test_content_too_big_for_a_page_names_worksheet_and_block(
+    tmp_path: Path, make_pdf: Any
+) -> None:
     # An unsplittable scale with hundreds of anchor words cannot fit on any page.
     block = {"type": "scale", "label": "x", "min": 0, "max": 1, "anchors": {0: WORDS * 70, 1: "y"}}
     with pytest.raises(WorkbookError) as info:

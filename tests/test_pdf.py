@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +61,9 @@ def test_contents_entries_are_links_to_the_worksheets(example: PdfReader) -> Non
     links = [a for a in annots if a["/Subtype"] == "/Link"]
     assert len(links) == len(TITLES) + 1  # worksheets and the crisis page
     targets = sorted(page_of(example, link["/Dest"][0]) for link in links)
-    starts = sorted(i for i, t in enumerate(texts, 1) for title in TITLES.values()
-                    if starts_page(t, title))  # fmt: skip
+    starts = sorted(
+        i for i, t in enumerate(texts, 1) for title in TITLES.values() if starts_page(t, title)
+    )
     assert set(starts) <= set(targets)
 
 
@@ -109,9 +109,12 @@ def test_all_fonts_are_embedded(example: PdfReader) -> None:
         for font in page["/Resources"].get("/Font", {}).values():
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            descriptor = (descendants[0].get_object() if descendants else font).get(
+                "/FontDescriptor"
+            )
             fonts[font["/BaseFont"]] = descriptor is not None and any(
-                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
     assert fonts and all(fonts.values()), fonts
     assert not any("Helvetica" in name for name in fonts)
 
@@ -129,7 +132,9 @@ def test_metadata(example: PdfReader) -> None:
 def test_page_size(make_pdf: Any, size: str, box: tuple[float, float]) -> None:
     reader, _ = make_pdf(manifest(page_size=size, worksheets=["i-statements"]))
     for page in reader.pages:
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(box, abs=0.01)
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            box, abs=0.01
+        )
 
 
 def test_rebuild_is_byte_identical(make_pdf: Any) -> None:
@@ -148,7 +153,9 @@ def test_source_date_epoch_sets_the_date(make_pdf: Any, monkeypatch: pytest.Monk
     assert first.path.read_bytes() == second.path.read_bytes()
 
 
-def test_no_date_and_no_epoch_prints_no_date(make_pdf: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_date_and_no_epoch_prints_no_date(
+    make_pdf: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     data = manifest(worksheets=["i-statements"])
     del data["date"]

@@ -21,12 +21,18 @@ def own(tmp_path: Path, blocks: list[Any], **fields: Any) -> dict[str, Any]:
 
 def test_markup_is_escaped_and_inline_styles_work(tmp_path: Path, make_pdf: Any) -> None:
     blocks = [{"type": "paragraph", "text": "Dear {{ recipient.name }}, **bold** and *it*."}]
-    data = own(tmp_path, blocks, recipient={"name": "Tom & Jerry <3"},
-               loved_one={"name": "<font size=40>X</font> *star*", "relationship": "friend"},
-               title="A <b>title</b> & more")  # fmt: skip
+    data = own(
+        tmp_path,
+        blocks,
+        recipient={"name": "Tom & Jerry <3"},
+        loved_one={"name": "<font size=40>X</font> *star*", "relationship": "friend"},
+        title="A <b>title</b> & more",
+    )
     data["worksheets"][0] = "mine"
-    write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(blocks=blocks + [
-        {"type": "paragraph", "text": "About {{ loved_one.name }}."}]))  # fmt: skip
+    write_yaml(
+        tmp_path / "mine" / "mine.yaml",
+        worksheet(blocks=[*blocks, {"type": "paragraph", "text": "About {{ loved_one.name }}."}]),
+    )
     reader, _ = make_pdf(data)
     text = flat("".join(page_texts(reader)))
     assert "Dear Tom & Jerry <3, bold and it." in text
@@ -45,13 +51,17 @@ def test_markup_conversion_handles_unmatched_markers(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("relationship", "present", "absent"),
-    [("partner", "Talking with a partner", "Talking with a parent"),
-     ("parent", "Talking with a parent", "Talking with a partner")],
-)  # fmt: skip
-def test_when_branches_for_partner_and_parent(make_pdf: Any, relationship: str, present: str,
-                                              absent: str) -> None:  # fmt: skip
-    data = manifest(worksheets=["objection-handling"],
-                    loved_one={"name": "Alex", "relationship": relationship})  # fmt: skip
+    [
+        ("partner", "Talking with a partner", "Talking with a parent"),
+        ("parent", "Talking with a parent", "Talking with a partner"),
+    ],
+)
+def test_when_branches_for_partner_and_parent(
+    make_pdf: Any, relationship: str, present: str, absent: str
+) -> None:
+    data = manifest(
+        worksheets=["objection-handling"], loved_one={"name": "Alex", "relationship": relationship}
+    )
     text = flat("".join(page_texts(make_pdf(data)[0])))
     assert present in text and absent not in text
 
@@ -81,12 +91,18 @@ def test_template_errors_name_file_line_worksheet_and_block(tmp_path: Path) -> N
         load_project(BuildOptions(manifest=path))
     sheet = tmp_path / "mine" / "mine.yaml"
     messages = [str(d) for d in info.value.diagnostics]
-    assert messages[0].startswith(f"{sheet}:12:3: error: worksheet 'mine', block 2 (paragraph): "
-                                  "'dict object' has no attribute 'nmae'")  # fmt: skip
-    assert messages[1].startswith(f"{sheet}:14:3: error: worksheet 'mine', block 3 (paragraph): "
-                                  "not allowed in a template: access to attribute '__class__'")  # fmt: skip
-    assert messages[2].startswith(f"{sheet}:17:3: error: worksheet 'mine', block 4 (tip), 'when' "
-                                  "condition: template syntax error")  # fmt: skip
+    assert messages[0].startswith(
+        f"{sheet}:12:3: error: worksheet 'mine', block 2 (paragraph): "
+        "'dict object' has no attribute 'nmae'"
+    )
+    assert messages[1].startswith(
+        f"{sheet}:14:3: error: worksheet 'mine', block 3 (paragraph): "
+        "not allowed in a template: access to attribute '__class__'"
+    )
+    assert messages[2].startswith(
+        f"{sheet}:17:3: error: worksheet 'mine', block 4 (tip), 'when' "
+        "condition: template syntax error"
+    )
 
 
 def test_unknown_worksheet_suggests_the_closest(tmp_path: Path) -> None:
@@ -112,7 +128,9 @@ def test_unsupported_language_lists_the_supported_ones(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as info:
         load_project(BuildOptions(manifest=path))
     line = path.read_text().splitlines().index("language: fr") + 1
-    assert str(info.value) == f"{path}:{line}:1: error: unsupported language 'fr'; supported: en, es"
+    assert (
+        str(info.value) == f"{path}:{line}:1: error: unsupported language 'fr'; supported: en, es"
+    )
 
 
 def _fonts_drawing(reader: Any, needle: str) -> set[str]:
@@ -120,7 +138,9 @@ def _fonts_drawing(reader: Any, needle: str) -> set[str]:
     names: set[str] = set()
     for page in reader.pages:
         if needle in (page.extract_text() or ""):
-            names |= {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+            names |= {
+                str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()
+            }
     return names
 
 
@@ -133,7 +153,9 @@ def test_non_latin_names_fall_back_to_noto(make_pdf: Any, name: str) -> None:
 
 
 def test_characters_no_font_has_are_named_in_a_warning(make_pdf: Any) -> None:
-    _, result = make_pdf(manifest(recipient={"name": "Sam \U0001f600 \u4e2d"}, worksheets=["i-statements"]))
+    _, result = make_pdf(
+        manifest(recipient={"name": "Sam \U0001f600 \u4e2d"}, worksheets=["i-statements"])
+    )
     [warning] = [str(w) for w in result.warnings]
     assert "U+1F600" in warning and "U+4E2D" in warning and "fonts/" in warning
 
@@ -141,8 +163,16 @@ def test_characters_no_font_has_are_named_in_a_warning(make_pdf: Any) -> None:
 def test_extra_fonts_folder_is_used(tmp_path: Path, make_pdf: Any) -> None:
     import fontpkg
 
+    thai = "\u0e2a\u0e21\u0e0a\u0e32\u0e22"  # a Thai name: neither default font draws it
+    data = manifest(recipient={"name": f"Somchai {thai}"}, worksheets=["i-statements"])
+    _, before = make_pdf(data, "before.pdf")
+    assert "U+0E2A" in str(before.warnings[0])
     (tmp_path / "fonts").mkdir()
-    source = fontpkg.path("Atkinson Hyperlegible", weight=700)
-    (tmp_path / "fonts" / "Extra.ttf").write_bytes(Path(source).read_bytes())
-    reader, result = make_pdf(manifest(worksheets=["i-statements"]))
-    assert result.pages > 3
+    source = fontpkg.path("Noto Sans Thai")
+    (tmp_path / "fonts" / "Thai.ttf").write_bytes(Path(source).read_bytes())
+    reader, after = make_pdf(data, "after.pdf")
+    assert after.warnings == []
+    cover_fonts = {
+        str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("Thai" in name for name in cover_fonts)

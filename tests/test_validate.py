@@ -21,13 +21,18 @@ def errors_of(path: Path, loader: Any = load_worksheet) -> list[str]:
 
 def test_locations_of_keys_and_items_are_kept() -> None:
     doc = parse_yaml("a: 1\nblocks:\n  - type: x\n    text: hi\n")
-    assert (doc.locate(("blocks", 0, "text")).line, doc.locate(("blocks", 0, "text")).column) == (4, 5)
+    assert (doc.locate(("blocks", 0, "text")).line, doc.locate(("blocks", 0, "text")).column) == (
+        4,
+        5,
+    )
     assert doc.locate(("blocks", 0, "missing")).line == 3
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "mine.yaml", "worksheet: 1\nid: [a\n")
-    assert errors_of(path) == [f"{path}:3:1: error: invalid YAML: expected ',' or ']', but got '<stream end>'"]
+    assert errors_of(path) == [
+        f"{path}:3:1: error: invalid YAML: expected ',' or ']', but got '<stream end>'"
+    ]
 
 
 def test_every_error_in_a_file_is_reported_at_its_place(tmp_path: Path) -> None:
@@ -65,7 +70,10 @@ colour: red
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ({"type": "fill_in", "template": "no blanks"}, "a fill_in template needs at least one blank"),
+        (
+            {"type": "fill_in", "template": "no blanks"},
+            "a fill_in template needs at least one blank",
+        ),
         ({"type": "scale", "label": "x", "anchors": {11: "far"}}, "anchor 11 is outside 0..10"),
         ({"type": "scale", "label": "x", "min": 0, "max": 50}, "a scale needs 2 to 21 points"),
         ({"type": "table", "columns": ["a"]}, "a table needs rows, blank_rows or both"),
@@ -81,7 +89,9 @@ def test_block_rules(tmp_path: Path, block: dict[str, Any], message: str) -> Non
 
 def test_id_must_match_file_name(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "other.yaml", worksheet("mine"))
-    assert errors_of(path) == [f"{path}:2:1: error: id 'mine' must match the file name 'other.yaml'"]
+    assert errors_of(path) == [
+        f"{path}:2:1: error: id 'mine' must match the file name 'other.yaml'"
+    ]
 
 
 def test_bad_id_and_duplicate_key(tmp_path: Path) -> None:
@@ -93,7 +103,9 @@ def test_bad_id_and_duplicate_key(tmp_path: Path) -> None:
 
 def test_not_a_mapping_missing_file_and_folder(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "list.yaml", "- a\n- b\n")
-    assert errors_of(path) == [f"{path}:1:1: error: expected a mapping of keys and values at the top"]
+    assert errors_of(path) == [
+        f"{path}:1:1: error: expected a mapping of keys and values at the top"
+    ]
     assert errors_of(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: error: file not found"]
     assert errors_of(tmp_path) == [f"{tmp_path}: error: not a regular file"]
 
@@ -116,7 +128,9 @@ def test_oversized_and_binary_files(tmp_path: Path) -> None:
 
 
 def test_manifest_errors(tmp_path: Path) -> None:
-    path = write_yaml(tmp_path / "m.yaml", "worksheets: [i-statements]\nlangauge: en\npage_size: A5\n")
+    path = write_yaml(
+        tmp_path / "m.yaml", "worksheets: [i-statements]\nlangauge: en\npage_size: A5\n"
+    )
     assert errors_of(path, load_manifest) == [
         f"{path}:2:1: error: unknown key 'langauge' (did you mean 'language'?)",
         f"{path}:3:1: error: 'page_size' must be 'letter' or 'a4', not 'A5'",
@@ -125,7 +139,9 @@ def test_manifest_errors(tmp_path: Path) -> None:
 
 def test_manifest_needs_worksheets(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "m.yaml", {"title": "x"})
-    assert errors_of(path, load_manifest) == [f"{path}:1:1: error: missing required key 'worksheets'"]
+    assert errors_of(path, load_manifest) == [
+        f"{path}:1:1: error: missing required key 'worksheets'"
+    ]
 
 
 def test_region_must_be_two_letters(tmp_path: Path) -> None:

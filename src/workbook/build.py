@@ -30,8 +30,13 @@ def missing_glyph_warnings(project: Project) -> list[Diagnostic]:
     if not missing:
         return []
     names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing[:20])
-    return [Diagnostic(f"no installed font can draw {len(missing)} character(s): {names}; "
-                       "add a .ttf that covers them to the fonts/ folder", severity="warning")]  # fmt: skip
+    return [
+        Diagnostic(
+            f"no installed font can draw {len(missing)} character(s): {names}; "
+            "add a .ttf that covers them to the fonts/ folder",
+            severity="warning",
+        )
+    ]
 
 
 def build(options: BuildOptions) -> BuildResult:

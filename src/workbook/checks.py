@@ -7,7 +7,7 @@ from pathlib import Path
 from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet, builtin_dir
 from .locale import SUPPORTED_LANGUAGES, strings
-from .models import LovedOne, Manifest, Worksheet
+from .models import Manifest, Worksheet
 from .personalise import Personaliser
 from .project import BuildOptions, load_project, template_context
 from .sources import read_yaml
@@ -37,8 +37,10 @@ def check_worksheet_templates(item: LoadedWorksheet) -> None:
     language = item.sheet.language if item.sheet.language in SUPPORTED_LANGUAGES else "en"
     text = strings(language)
     for relationship in RELATIONSHIPS:
-        manifest = Manifest(worksheets=[item.sheet.id], loved_one=LovedOne(name="Alex",
-                            relationship=relationship), language=language)  # type: ignore[arg-type]  # fmt: skip
+        loved_one = {"name": "Alex", "relationship": relationship}
+        manifest = Manifest.model_validate(
+            {"worksheets": [item.sheet.id], "loved_one": loved_one, "language": language}
+        )
         Personaliser(template_context(manifest, text, "1 January 2026")).worksheet(item)
 
 
@@ -48,8 +50,9 @@ def check_file(path: Path) -> list[Diagnostic]:
     if kind == "worksheet":
         sheet = validate_doc(doc, Worksheet)
         if sheet.id != path.stem:
-            raise WorkbookError.at(doc.locate(("id",)),
-                                   f"id '{sheet.id}' must match the file name '{path.stem}.yaml'")  # fmt: skip
+            raise WorkbookError.at(
+                doc.locate(("id",)), f"id '{sheet.id}' must match the file name '{path.stem}.yaml'"
+            )
         check_worksheet_templates(LoadedWorksheet(sheet, doc))
         return []
     if kind == "manifest":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,8 +15,10 @@ from .errors import Diagnostic, WorkbookError
 
 app = typer.Typer(
     help="Turn YAML worksheets into personalised, print-ready PDF workbooks.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-)  # fmt: skip
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 STATE = {"debug": False}
 
 
@@ -40,26 +42,39 @@ def reporting() -> Iterator[None]:
     except Exception as exc:
         if STATE["debug"]:
             raise
-        typer.echo(f"error: internal error ({type(exc).__name__}: {exc}); "
-                   "run again with --debug and report it", err=True)  # fmt: skip
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with --debug and report it",
+            err=True,
+        )
         raise typer.Exit(1) from None
 
 
-@app.callback()
-def main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    STATE["debug"] = debug
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from . import __version__
 
         typer.echo(f"workbook {__version__}")
         raise typer.Exit()
 
 
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    STATE["debug"] = debug
+
+
 Lang = Annotated[str, typer.Option("--lang", help="Language code, e.g. en or es.")]
-Dirs = Annotated[list[Path] | None, typer.Option("--worksheets", help="Extra worksheet folder (repeatable).")]
+Dirs = Annotated[
+    list[Path] | None, typer.Option("--worksheets", help="Extra worksheet folder (repeatable).")
+]
 
 
 @app.command("list")
@@ -76,8 +91,18 @@ def list_worksheets(
         strings(lang)
         sheets = [load(p).sheet for p in available(lang, search_dirs(dirs or [])).values()]
     if as_json:
-        rows = [{"id": s.id, "title": s.title, "audience": s.audience, "minutes": s.minutes,
-                 "summary": s.summary.strip(), "language": s.language, "tags": s.tags} for s in sheets]  # fmt: skip
+        rows = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "audience": s.audience,
+                "minutes": s.minutes,
+                "summary": s.summary.strip(),
+                "language": s.language,
+                "tags": s.tags,
+            }
+            for s in sheets
+        ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     width = max((len(s.id) for s in sheets), default=2)
@@ -87,8 +112,9 @@ def list_worksheets(
 
 
 @app.command()
-def show(worksheet_id: Annotated[str, typer.Argument(metavar="ID")], lang: Lang = "en",
-         dirs: Dirs = None) -> None:  # fmt: skip
+def show(
+    worksheet_id: Annotated[str, typer.Argument(metavar="ID")], lang: Lang = "en", dirs: Dirs = None
+) -> None:
     """Show one worksheet's summary and blocks."""
     from .library import available, load, search_dirs
     from .validate import suggest
@@ -96,16 +122,24 @@ def show(worksheet_id: Annotated[str, typer.Argument(metavar="ID")], lang: Lang 
     with reporting():
         found = available(lang, search_dirs(dirs or []))
         if worksheet_id not in found:
-            raise WorkbookError(f"unknown worksheet '{worksheet_id}'{suggest(worksheet_id, list(found))}")
+            raise WorkbookError(
+                f"unknown worksheet '{worksheet_id}'{suggest(worksheet_id, list(found))}"
+            )
         sheet = load(found[worksheet_id]).sheet
-    typer.echo(f"{sheet.title}\n{sheet.id} · {sheet.audience} · about {sheet.minutes} minutes · {found[worksheet_id]}\n")
+    typer.echo(
+        f"{sheet.title}\n{sheet.id} · {sheet.audience} · about {sheet.minutes} minutes · {found[worksheet_id]}\n"
+    )
     typer.echo(sheet.summary.strip() + "\n")
     for i, block in enumerate(sheet.blocks, start=1):
         typer.echo(f"{i:>3}. {_describe(block)}")
 
 
 def _describe(block: Any) -> str:
-    text = getattr(block, "text", None) or getattr(block, "label", None) or getattr(block, "template", None)
+    text = (
+        getattr(block, "text", None)
+        or getattr(block, "label", None)
+        or getattr(block, "template", None)
+    )
     if text is None and getattr(block, "items", None):
         text = f"{len(block.items)} items: {block.items[0]}"
     if text is None and getattr(block, "columns", None) and block.type == "table":
@@ -119,7 +153,9 @@ def _describe(block: Any) -> str:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the library).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: the library).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print diagnostics as JSON.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
@@ -133,17 +169,28 @@ def validate(
     else:
         _emit(diagnostics)
         errors = sum(d.severity == "error" for d in diagnostics)
-        typer.echo(f"checked {count} file(s): {errors} error(s), {len(diagnostics) - errors} warning(s)",
-                   err=True)  # fmt: skip
+        typer.echo(
+            f"checked {count} file(s): {errors} error(s), {len(diagnostics) - errors} warning(s)",
+            err=True,
+        )
     if any(d.severity == "error" or strict for d in diagnostics):
         raise typer.Exit(1)
 
 
 def _overrides(**options: Any) -> dict[str, Any]:
-    mapping = {"name": "recipient.name", "loved_one": "loved_one.name",
-               "relationship": "loved_one.relationship", "practice": "prepared_by.practice",
-               "theme": "theme", "page_size": "page_size", "lang": "language", "region": "region",
-               "edition": "edition", "title": "title", "date": "date"}  # fmt: skip
+    mapping = {
+        "name": "recipient.name",
+        "loved_one": "loved_one.name",
+        "relationship": "loved_one.relationship",
+        "practice": "prepared_by.practice",
+        "theme": "theme",
+        "page_size": "page_size",
+        "lang": "language",
+        "region": "region",
+        "edition": "edition",
+        "title": "title",
+        "date": "date",
+    }
     result = {mapping[k]: v for k, v in options.items() if k in mapping and v is not None}
     if options.get("fillable"):
         result["fillable"] = True
@@ -166,10 +213,14 @@ Opt = typer.Option
 def build(
     manifest: Annotated[Path | None, typer.Argument(help="Manifest YAML (optional).")] = None,
     output: Annotated[Path | None, Opt("-o", "--output", help="Output PDF path.")] = None,
-    worksheet: Annotated[list[str] | None, Opt("--worksheet", "-w", help="Worksheet id (repeatable).")] = None,
+    worksheet: Annotated[
+        list[str] | None, Opt("--worksheet", "-w", help="Worksheet id (repeatable).")
+    ] = None,
     name: Annotated[str | None, Opt(help="Who the workbook is for.")] = None,
     loved_one: Annotated[str | None, Opt(help="The loved one's name.")] = None,
-    relationship: Annotated[str | None, Opt(help="partner|parent|friend|sibling|child|other")] = None,
+    relationship: Annotated[
+        str | None, Opt(help="partner|parent|friend|sibling|child|other")
+    ] = None,
     practice: Annotated[str | None, Opt(help="Practice name for branding.")] = None,
     title: Annotated[str | None, Opt(help="Workbook title.")] = None,
     theme: Annotated[str | None, Opt(help="default|large-print|ink-saver or a theme file.")] = None,
@@ -178,8 +229,12 @@ def build(
     region: Annotated[str | None, Opt(help="Two-letter country code for the crisis page.")] = None,
     edition: Annotated[str | None, Opt(help="client or facilitator.")] = None,
     fillable: Annotated[bool, Opt("--fillable", help="Fillable form fields.")] = False,
-    no_crisis_page: Annotated[bool, Opt("--no-crisis-page", help="Leave out the crisis page.")] = False,
-    set_: Annotated[list[str] | None, Opt("--set", help="Set a manifest field: key=value, dotted.")] = None,
+    no_crisis_page: Annotated[
+        bool, Opt("--no-crisis-page", help="Leave out the crisis page.")
+    ] = False,
+    set_: Annotated[
+        list[str] | None, Opt("--set", help="Set a manifest field: key=value, dotted.")
+    ] = None,
     dirs: Dirs = None,
     force: Annotated[bool, Opt("--force", help="Overwrite a PDF that holds answers.")] = False,
 ) -> None:
@@ -187,10 +242,22 @@ def build(
     from .build import build as build_workbook
     from .project import BuildOptions
 
-    overrides = _overrides(worksheet=worksheet, name=name, loved_one=loved_one,
-                           relationship=relationship, practice=practice, title=title, theme=theme,
-                           page_size=page_size, lang=lang, region=region, edition=edition,
-                           fillable=fillable, no_crisis_page=no_crisis_page, set=set_)  # fmt: skip
+    overrides = _overrides(
+        worksheet=worksheet,
+        name=name,
+        loved_one=loved_one,
+        relationship=relationship,
+        practice=practice,
+        title=title,
+        theme=theme,
+        page_size=page_size,
+        lang=lang,
+        region=region,
+        edition=edition,
+        fillable=fillable,
+        no_crisis_page=no_crisis_page,
+        set=set_,
+    )
     if manifest is None and "worksheets" not in overrides:
         typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
         raise typer.Exit(2)
@@ -207,5 +274,3 @@ def run() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
-
-

@@ -11,21 +11,27 @@ from functools import cache
 from pathlib import Path
 
 import fontpkg
+from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.lib.fonts import addMapping
 
 from .errors import WorkbookError
 
-SLOTS = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
-         "bold_italic": (700, "italic")}  # fmt: skip
+SLOTS = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bold_italic": (700, "italic"),
+}
 FALLBACK_FAMILY = "Noto Sans"
 
 
 @cache
 def _register_file(path: str) -> tuple[str, frozenset[int]]:
     """Register one .ttf with ReportLab; return its name and the code points it covers."""
-    name = "wb-" + Path(path).stem.replace(" ", "").replace("[", "").replace("]", "").replace(",", "")
+    name = "wb-" + Path(path).stem.replace(" ", "").replace("[", "").replace("]", "").replace(
+        ",", ""
+    )
     try:
         font = TTFont(name, path)
     except (TTFError, OSError) as exc:
@@ -60,8 +66,12 @@ class Family:
     coverage: frozenset[int]
 
     def name(self, bold: bool = False, italic: bool = False) -> str:
-        return {(False, False): self.regular, (True, False): self.bold,
-                (False, True): self.italic, (True, True): self.bold_italic}[(bold, italic)]  # fmt: skip
+        return {
+            (False, False): self.regular,
+            (True, False): self.bold,
+            (False, True): self.italic,
+            (True, True): self.bold_italic,
+        }[(bold, italic)]
 
 
 @cache

@@ -84,14 +84,24 @@ def resolve_worksheets(
             path = find_path(worksheet_id, DEFAULT_LANGUAGE, dirs)
         if path is None:
             hint = suggest(worksheet_id, list(available(language, dirs)))
-            errors.append(Diagnostic(f"unknown worksheet '{worksheet_id}'{hint}; "
-                                     "run 'workbook list' to see them all", location))  # fmt: skip
+            errors.append(
+                Diagnostic(
+                    f"unknown worksheet '{worksheet_id}'{hint}; "
+                    "run 'workbook list' to see them all",
+                    location,
+                )
+            )
             continue
         item = load(path)
         if item.sheet.language != language:
-            warnings.append(Diagnostic(
-                f"worksheet '{worksheet_id}' has no '{language}' version; using "
-                f"'{item.sheet.language}'", location, "warning"))  # fmt: skip
+            warnings.append(
+                Diagnostic(
+                    f"worksheet '{worksheet_id}' has no '{language}' version; using "
+                    f"'{item.sheet.language}'",
+                    location,
+                    "warning",
+                )
+            )
         loaded.append(item)
     if errors:
         raise WorkbookError(errors)

@@ -48,7 +48,9 @@ def to_markup(text: str, fonts: FontSet) -> str:
         piece = ""
         for family, run in fonts.runs(chunk):
             safe = escape(run)
-            piece += safe if family is fonts.main else f'<font face="{family.regular}">{safe}</font>'
+            piece += (
+                safe if family is fonts.main else f'<font face="{family.regular}">{safe}</font>'
+            )
         if italic:
             piece = f"<i>{piece}</i>"
         if bold:

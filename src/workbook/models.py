@@ -17,7 +17,9 @@ class Model(BaseModel):
 
 
 class BlockBase(Model):
-    when: Line | None = Field(None, description="Jinja2 expression; the block is left out when false.")
+    when: Line | None = Field(
+        None, description="Jinja2 expression; the block is left out when false."
+    )
 
 
 class Heading(BlockBase):
@@ -124,14 +126,34 @@ class PageBreak(BlockBase):
 
 
 Block = Annotated[
-    Heading | Paragraph | Tip | Script | ListBlock | Checklist | Lines | FillIn | Table
-    | Scale | Columns | PageBreak,
+    Heading
+    | Paragraph
+    | Tip
+    | Script
+    | ListBlock
+    | Checklist
+    | Lines
+    | FillIn
+    | Table
+    | Scale
+    | Columns
+    | PageBreak,
     Field(discriminator="type"),
 ]
 BLOCK_TYPES: tuple[type[BlockBase], ...] = (
-    Heading, Paragraph, Tip, Script, ListBlock, Checklist, Lines, FillIn, Table, Scale,
-    Columns, PageBreak,
-)  # fmt: skip
+    Heading,
+    Paragraph,
+    Tip,
+    Script,
+    ListBlock,
+    Checklist,
+    Lines,
+    FillIn,
+    Table,
+    Scale,
+    Columns,
+    PageBreak,
+)
 
 
 class Worksheet(Model):

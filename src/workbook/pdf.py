@@ -70,7 +70,12 @@ def _frame_box(project: Project) -> tuple[float, float, float, float]:
     width, height = PAGE_SIZES[project.manifest.page_size]
     m = project.theme.margins
     header = project.theme.base_size * 2.2
-    return m["inner"], m["bottom"] + header, width - m["inner"] - m["outer"], height - m["top"] - m["bottom"] - 2 * header
+    return (
+        m["inner"],
+        m["bottom"] + header,
+        width - m["inner"] - m["outer"],
+        height - m["top"] - m["bottom"] - 2 * header,
+    )
 
 
 def _one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext) -> Paragraph:
@@ -100,11 +105,15 @@ def _draw_running(canv: Canvas, project: Project, ctx: LayoutContext) -> None:
     m, style = project.theme.margins, ctx.styles.running
     right = ParagraphStyle("running-right", parent=style, alignment=TA_RIGHT)
     prepared = project.manifest.prepared_by
-    footer = " \u00b7 ".join(x for x in (prepared.practice, prepared.contact) if x) if prepared else ""
+    footer = (
+        " \u00b7 ".join(x for x in (prepared.practice, prepared.contact) if x) if prepared else ""
+    )
     inner = width - m["inner"] - m["outer"]
     top = height - m["top"]
     _one_line(project.title, inner * 0.58, style, ctx).drawOn(canv, m["inner"], top)
-    _one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(canv, m["inner"] + inner * 0.6, top)
+    _one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(
+        canv, m["inner"] + inner * 0.6, top
+    )
     canv.setStrokeColor(project.theme.colours["rule"])
     canv.setLineWidth(0.5)
     canv.line(m["inner"], top - style.leading * 0.4, width - m["outer"], top - style.leading * 0.4)
@@ -118,8 +127,12 @@ def _on_page(canv: Canvas, doc: WorkbookDoc) -> None:
 
 def _templates(project: Project, ctx: LayoutContext) -> list[PageTemplate]:
     x, y, w, h = _frame_box(project)
-    frame = Frame(x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    cover_frame = Frame(x, y, w, h, id="cover", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+    )
+    cover_frame = Frame(
+        x, y, w, h, id="cover", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+    )
     return [PageTemplate("cover", [cover_frame]), PageTemplate("body", [frame], onPage=_on_page)]
 
 
@@ -137,7 +150,9 @@ def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowa
     return story
 
 
-def _define_page_forms(canv: Canvas, project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> None:
+def _define_page_forms(
+    canv: Canvas, project: Project, ctx: LayoutContext, doc: WorkbookDoc
+) -> None:
     """Fill in the forward-referenced page numbers once the page count is known."""
     total = canv.getPageNumber() - 1
     width, _ = PAGE_SIZES[project.manifest.page_size]
@@ -149,8 +164,11 @@ def _define_page_forms(canv: Canvas, project: Project, ctx: LayoutContext, doc: 
         canv.beginForm(page_form(f"page-{page}"))
         canv.setFillColor(style.textColor)
         canv.setFont(ctx.fonts.main.regular, style.fontSize)
-        canv.drawRightString(width - m["outer"], m["bottom"] - style.leading + style.fontSize * 0.25,
-                             project.text["page_of"].format(page=page, total=total))  # fmt: skip
+        canv.drawRightString(
+            width - m["outer"],
+            m["bottom"] - style.leading + style.fontSize * 0.25,
+            project.text["page_of"].format(page=page, total=total),
+        )
         canv.endForm()
     entry = ctx.styles.toc_entry
     for key, page in doc.anchor_pages.items():
@@ -166,10 +184,19 @@ def render(project: Project) -> tuple[bytes, int]:
     width, height = PAGE_SIZES[project.manifest.page_size]
     prepared = project.manifest.prepared_by
     author = (prepared.practice or prepared.name or "") if prepared else ""
-    doc = WorkbookDoc(buffer, project, pagesize=(width, height), title=plain(literal(project.title)),
-                      author=author, subject=", ".join(plain(w.title) for w in project.worksheets),
-                      creator=f"workbook {__version__}", lang=project.manifest.language,
-                      invariant=1, pageCompression=1, initialFontName=project.fonts.main.regular)  # fmt: skip
+    doc = WorkbookDoc(
+        buffer,
+        project,
+        pagesize=(width, height),
+        title=plain(literal(project.title)),
+        author=author,
+        subject=", ".join(plain(w.title) for w in project.worksheets),
+        creator=f"workbook {__version__}",
+        lang=project.manifest.language,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=project.fonts.main.regular,
+    )
     styles = make_styles(project.theme, project.fonts)
     _, _, _, frame_height = _frame_box(project)
     ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height)
@@ -190,8 +217,11 @@ def _layout_error(doc: WorkbookDoc, exc: LayoutError) -> WorkbookError:
     if doc.origin is None:
         return WorkbookError(f"layout failed: {exc}")
     where, what = doc.origin
-    return WorkbookError.at(where, f"{what}: this content is too big to fit on a page; "
-                            "split it into smaller blocks or shorter table rows")  # fmt: skip
+    return WorkbookError.at(
+        where,
+        f"{what}: this content is too big to fit on a page; "
+        "split it into smaller blocks or shorter table rows",
+    )
 
 
 def write_atomic(data: bytes, path: Path) -> None:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from .errors import Diagnostic, Location, WorkbookError
+from .errors import Location, WorkbookError
 from .library import LoadedWorksheet
 from .markup import escape_markup
 from .models import BlockBase, Worksheet
 from .sources import Key
 from .validate import sorted_by_place
-
-T = TypeVar("T")
 
 MAX_OUTPUT = 200_000
 
@@ -29,9 +26,12 @@ def _finalize(value: Any) -> str:
 
 def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
-        keep_trailing_newline=False, cache_size=2000,
-    )  # fmt: skip
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        keep_trailing_newline=False,
+        cache_size=2000,
+    )
 
 
 def _explain(exc: Exception) -> str:
@@ -77,7 +77,9 @@ class Personaliser:
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise self._fail(where, what, exc) from None
         if len(result) > MAX_OUTPUT:
-            raise WorkbookError.at(where, f"{what}: the text expands to over {MAX_OUTPUT:,} characters")
+            raise WorkbookError.at(
+                where, f"{what}: the text expands to over {MAX_OUTPUT:,} characters"
+            )
         return result
 
     def condition(self, expression: str, where: Location, what: str) -> bool:
@@ -98,40 +100,46 @@ class Personaliser:
             return value.model_copy(update=self.fields(value, item, key, what))
         return value
 
-    def fields(self, model: BaseModel, item: LoadedWorksheet, key: Key, what: str) -> dict[str, Any]:
+    def fields(
+        self, model: BaseModel, item: LoadedWorksheet, key: Key, what: str
+    ) -> dict[str, Any]:
         return {
             name: self.value(getattr(model, name), item, (*key, name), what)
             for name in type(model).model_fields
             if name not in {"type", "when"}
         }
 
+    def block(self, item: LoadedWorksheet, index: int, block: BlockBase) -> BlockBase | None:
+        """The block with its text rendered, or None when its `when:` is false."""
+        key: Key = ("blocks", index)
+        what = f"worksheet '{item.sheet.id}', block {index + 1} ({getattr(block, 'type', '')})"
+        where = item.doc.locate((*key, "when"))
+        if block.when is not None and not self.condition(block.when, where, what):
+            return None
+        return block.model_copy(update=self.fields(block, item, key, what))
+
     def worksheet(self, item: LoadedWorksheet) -> PersonalWorksheet:
-        sheet, doc = item.sheet, item.doc
-        label = f"worksheet '{sheet.id}'"
-        errors: list[Diagnostic] = []
-
-        def attempt(render: Callable[[], T]) -> T | None:
-            try:
-                return render()
-            except WorkbookError as exc:
-                errors.extend(exc.diagnostics)
-                return None
-
+        """Render a whole worksheet, collecting every template error before raising."""
+        sheet, errors = item.sheet, []
         blocks: list[tuple[Key, BlockBase]] = []
-        for i, block in enumerate(sheet.blocks):
-            key: Key = ("blocks", i)
-            what = f"{label}, block {i + 1} ({getattr(block, 'type', '')})"
-            if block.when is not None and not attempt(
-                lambda b=block, k=key, w=what: self.condition(b.when, doc.locate((*k, "when")), w)
-            ):
+        for index, block in enumerate(sheet.blocks):
+            try:
+                rendered = self.block(item, index, block)
+            except WorkbookError as exc:
+                errors += exc.diagnostics
                 continue
-            rendered = attempt(lambda b=block, k=key, w=what: b.model_copy(update=self.fields(b, item, k, w)))
             if rendered is not None:
-                blocks.append((key, rendered))
-        title = attempt(lambda: self.text(sheet.title, doc.locate(("title",)), f"{label}, title"))
-        summary = attempt(lambda: self.text(sheet.summary, doc.locate(("summary",)), f"{label}, summary"))
-        notes = sheet.facilitator_notes and attempt(
-            lambda: self.text(sheet.facilitator_notes or "", doc.locate(("facilitator_notes",)), label))
+                blocks.append((("blocks", index), rendered))
+        texts: dict[str, str | None] = {}
+        for name in ("title", "summary", "facilitator_notes"):
+            value = getattr(sheet, name)
+            try:
+                where, what = item.doc.locate((name,)), f"worksheet '{sheet.id}', {name}"
+                texts[name] = value and self.text(value, where, what)
+            except WorkbookError as exc:
+                errors += exc.diagnostics
         if errors:
             raise WorkbookError(sorted_by_place(errors))
-        return PersonalWorksheet(item, title or "", summary or "", notes, blocks)
+        return PersonalWorksheet(
+            item, texts["title"] or "", texts["summary"] or "", texts["facilitator_notes"], blocks
+        )

@@ -48,8 +48,10 @@ def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     if parts[0] not in Manifest.model_fields:
         hint = suggest(parts[0], list(Manifest.model_fields))
-        raise WorkbookError(f"unknown manifest field '{dotted}'{hint}; "
-                            f"use variables.{dotted} for a template variable")  # fmt: skip
+        raise WorkbookError(
+            f"unknown manifest field '{dotted}'{hint}; "
+            f"use variables.{dotted} for a template variable"
+        )
     target = data
     for part in parts[:-1]:
         if not isinstance(target.get(part), dict):
@@ -63,7 +65,9 @@ def manifest_source(options: BuildOptions) -> SourceDoc:
     if options.manifest is not None:
         doc = read_yaml(options.manifest)
         if not isinstance(doc.data, dict):
-            raise WorkbookError.at(doc.locate(()), "a manifest must be a mapping of keys and values")
+            raise WorkbookError.at(
+                doc.locate(()), "a manifest must be a mapping of keys and values"
+            )
     else:
         doc = parse_yaml("{}")
     data = dict(doc.data)
@@ -87,7 +91,9 @@ def template_context(manifest: Manifest, text: dict[str, Any], date: str | None)
     prepared = manifest.prepared_by.model_dump() if manifest.prepared_by else {}
     context: dict[str, Any] = dict(manifest.variables)
     context.update(
-        recipient={"name": manifest.recipient.name if manifest.recipient else text["default_recipient"]},
+        recipient={
+            "name": manifest.recipient.name if manifest.recipient else text["default_recipient"]
+        },
         loved_one={
             "name": (loved and loved.name) or text["default_loved_one"],
             "relationship": loved.relationship if loved else "other",
@@ -106,21 +112,33 @@ def load_project(options: BuildOptions) -> Project:
     manifest = validate_doc(doc, Manifest)
     base_dir = doc.path.parent if doc.path else Path.cwd()
     if manifest.language not in SUPPORTED_LANGUAGES:
-        raise WorkbookError.at(doc.locate(("language",)), f"unsupported language "
-                               f"'{manifest.language}'; supported: {', '.join(SUPPORTED_LANGUAGES)}")  # fmt: skip
+        raise WorkbookError.at(
+            doc.locate(("language",)),
+            f"unsupported language "
+            f"'{manifest.language}'; supported: {', '.join(SUPPORTED_LANGUAGES)}",
+        )
     text = strings(manifest.language)
     dirs = [*options.worksheet_dirs, *(base_dir / d for d in manifest.worksheets_dirs)]
     for i, folder in enumerate(manifest.worksheets_dirs):
         if not (base_dir / folder).is_dir():
-            raise WorkbookError.at(doc.locate(("worksheets_dirs", i)), f"folder not found: {folder}")
+            raise WorkbookError.at(
+                doc.locate(("worksheets_dirs", i)), f"folder not found: {folder}"
+            )
     where = [doc.locate(("worksheets", i)) for i in range(len(manifest.worksheets))]
-    loaded, warnings = resolve_worksheets(manifest.worksheet_ids, manifest.language,
-                                          search_dirs(dirs), where)  # fmt: skip
+    loaded, warnings = resolve_worksheets(
+        manifest.worksheet_ids, manifest.language, search_dirs(dirs), where
+    )
     try:
         theme = load_theme(manifest.theme, base_dir)
     except WorkbookError as exc:
-        raise WorkbookError([Diagnostic(f"theme: {d.message}", d.location if d.location.file
-                             else doc.locate(("theme",))) for d in exc.diagnostics]) from None  # fmt: skip
+        raise WorkbookError(
+            [
+                Diagnostic(
+                    f"theme: {d.message}", d.location if d.location.file else doc.locate(("theme",))
+                )
+                for d in exc.diagnostics
+            ]
+        ) from None
     date = build_date(manifest)
     date_text = format_date(date, manifest.language) if date else None
     personaliser = Personaliser(template_context(manifest, text, date_text))
@@ -128,5 +146,6 @@ def load_project(options: BuildOptions) -> Project:
     fonts = font_set(theme.fonts, [base_dir / "fonts", Path.cwd() / "fonts"])
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
-    return Project(manifest, base_dir, theme, fonts, text, worksheets, title,
-                   recipient, date_text, warnings)  # fmt: skip
+    return Project(
+        manifest, base_dir, theme, fonts, text, worksheets, title, recipient, date_text, warnings
+    )

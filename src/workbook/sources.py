@@ -68,7 +68,9 @@ class _Builder:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise WorkbookError.at(self.where(key_node), "YAML merge keys (<<) are not supported")
+                raise WorkbookError.at(
+                    self.where(key_node), "YAML merge keys (<<) are not supported"
+                )
             name = self.loader.construct_object(key_node, deep=True)
             if not isinstance(name, Hashable) or isinstance(name, (list, dict)):
                 raise WorkbookError.at(self.where(key_node), "a key must be plain text")

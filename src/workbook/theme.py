@@ -44,7 +44,9 @@ def to_points(value: str | float, where: Location) -> float:
                 return float(text[: -len(unit)]) * factor
             except ValueError:
                 break
-    raise WorkbookError.at(where, f"'{value}' is not a length; write e.g. 12pt, 18mm, 1.5cm or 0.5in")
+    raise WorkbookError.at(
+        where, f"'{value}' is not a length; write e.g. 12pt, 18mm, 1.5cm or 0.5in"
+    )
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

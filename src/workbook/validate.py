@@ -35,7 +35,9 @@ def _field_names(model: type[BaseModel], loc: Key) -> list[str]:
         if field is None:
             return []
         annotation = field.annotation
-        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if hasattr(a, "model_fields")]
+        inner = [
+            a for a in getattr(annotation, "__args__", (annotation,)) if hasattr(a, "model_fields")
+        ]
         if inner:
             current = inner[0]
     return list(getattr(current, "model_fields", {}))
@@ -49,7 +51,9 @@ def _context(loc: tuple[Any, ...], data: Any) -> str:
         kind = block.get("type") if isinstance(block, dict) else None
         sheet = data.get("id") if isinstance(data.get("id"), str) else None
         prefix = f"worksheet '{sheet}', " if sheet else ""
-        return f"{prefix}block {loc[1] + 1}" + (f" ({kind})" if isinstance(kind, str) else "") + ": "
+        return (
+            f"{prefix}block {loc[1] + 1}" + (f" ({kind})" if isinstance(kind, str) else "") + ": "
+        )
     return ""
 
 
@@ -72,10 +76,14 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         return "every block needs a 'type' key, e.g. 'type: paragraph'"
     if kind == "literal_error":
         return f"'{name}' must be {error['ctx']['expected']}, not {error['input']!r}"
-    if kind == "string_pattern_mismatch" and name in {"id", "worksheets"} | {str(i) for i in range(999)}:
+    if kind == "string_pattern_mismatch" and name in {"id", "worksheets"} | {
+        str(i) for i in range(999)
+    }:
         return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"'{name}': {message}" if name and not name.isdigit() else message[:1].lower() + message[1:]
+    return (
+        f"'{name}': {message}" if name and not name.isdigit() else message[:1].lower() + message[1:]
+    )
 
 
 def validate_doc(doc: SourceDoc, model: type[M]) -> M:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 
 from .. import models as m
 from ..fonts import FontSet
@@ -28,7 +27,9 @@ NBSP = "\u00a0"
 KEEP_WITH_NEXT_LIMIT = 300
 
 
-def renderer(block_type: type[B]) -> Callable[[Callable[[B, LayoutContext], list[Flowable]]], Renderer]:
+def renderer(
+    block_type: type[B],
+) -> Callable[[Callable[[B, LayoutContext], list[Flowable]]], Renderer]:
     def register(func: Callable[[B, LayoutContext], list[Flowable]]) -> Renderer:
         RENDERERS[block_type] = func
         return func
@@ -74,8 +75,11 @@ def render_paragraph(block: m.Paragraph, ctx: LayoutContext) -> list[Flowable]:
 def render_tip(block: m.Tip, ctx: LayoutContext) -> list[Flowable]:
     title = block.title or ctx.text["tip"]
     body = " ".join(block.text.split())
-    return [Paragraph(f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}",
-                      ctx.styles.tip)]  # fmt: skip
+    return [
+        Paragraph(
+            f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}", ctx.styles.tip
+        )
+    ]
 
 
 @renderer(m.Script)
@@ -88,12 +92,17 @@ def render_script(block: m.Script, ctx: LayoutContext) -> list[Flowable]:
 def render_list(block: m.ListBlock, ctx: LayoutContext) -> list[Flowable]:
     style = ctx.styles.item
     bullets = [f"{i}." if block.ordered else "\u2022" for i in range(1, len(block.items) + 1)]
-    return [ctx.para(item, style, bulletText=bullet) for item, bullet in zip(block.items, bullets, strict=True)]
+    return [
+        ctx.para(item, style, bulletText=bullet)
+        for item, bullet in zip(block.items, bullets, strict=True)
+    ]
 
 
 @renderer(m.Checklist)
 def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
-    style = ParagraphStyle("check", parent=ctx.styles.item, leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5)
+    style = ParagraphStyle(
+        "check", parent=ctx.styles.item, leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5
+    )
     box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
     return [CheckItem(ctx.para(item, style), box, colour) for item in block.items]
 
@@ -104,15 +113,21 @@ def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.Lines)
 def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
-    lines = WritingLines(block.count, ctx.theme.line_height, ctx.theme.colours["rule"], ctx.frame_height)
+    lines = WritingLines(
+        block.count, ctx.theme.line_height, ctx.theme.colours["rule"], ctx.frame_height
+    )
     return [*_label(block.label, ctx), lines, Spacer(1, ctx.theme.spacing * 1.5)]
 
 
 @renderer(m.FillIn)
 def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
     """Each ___ becomes an underlined writing space; lines are spaced for handwriting."""
-    style = ParagraphStyle("fill", parent=ctx.styles.body, leading=max(ctx.theme.line_height,
-                           ctx.styles.body.leading * 1.6), spaceAfter=ctx.theme.spacing * 1.2)  # fmt: skip
+    style = ParagraphStyle(
+        "fill",
+        parent=ctx.styles.body,
+        leading=max(ctx.theme.line_height, ctx.styles.body.leading * 1.6),
+        spaceAfter=ctx.theme.spacing * 1.2,
+    )
     colour = "#" + ctx.theme.colours["text"].hexval()[2:]
     blank = f'<font color="{colour}"><u>{NBSP * 22}</u></font>'
     pieces = BLANK.split(block.template)
@@ -124,13 +139,21 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
 def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
     cols = len(block.columns)
     header = [ctx.para(c, ctx.styles.header_cell) for c in block.columns]
-    rows = [[ctx.para(cell, ctx.styles.cell) for cell in [*row, *[""] * (cols - len(row))]]
-            for row in block.rows]  # fmt: skip
+    rows = [
+        [ctx.para(cell, ctx.styles.cell) for cell in [*row, *[""] * (cols - len(row))]]
+        for row in block.rows
+    ]
     rows += [[""] * cols for _ in range(block.blank_rows)]
     weights = block.widths or [1.0] * cols
     heights = [None] * (1 + len(block.rows)) + [ctx.theme.line_height * 2.2] * block.blank_rows
-    table = RLTable([header, *rows], colWidths=[f"{100 * w / sum(weights):.4f}%" for w in weights],
-                    rowHeights=heights, repeatRows=1, splitInRow=1, hAlign="LEFT")  # fmt: skip
+    table = RLTable(
+        [header, *rows],
+        colWidths=[f"{100 * w / sum(weights):.4f}%" for w in weights],
+        rowHeights=heights,
+        repeatRows=1,
+        splitInRow=1,
+        hAlign="LEFT",
+    )
     table.setStyle(_table_style(ctx))
     return [table, Spacer(1, ctx.theme.spacing * 1.5)]
 
@@ -158,25 +181,38 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
     anchor_style = ParagraphStyle("anchor", parent=ctx.styles.muted, alignment=1, spaceAfter=0)
     anchors = {k: ctx.para(v, anchor_style) for k, v in sorted(block.anchors.items())}
     size = ctx.theme.box_size * 2
-    scale = RatingScale(block.min, block.max, anchors, size, ctx.fonts.main.regular,
-                        ctx.theme.base_size * 0.85, ctx.theme.colours["accent"],
-                        ctx.theme.colours["text"])  # fmt: skip
-    return [KeepTogether([ctx.para(block.label, ctx.styles.label), scale,
-                          Spacer(1, ctx.theme.spacing * 2)])]  # fmt: skip
+    scale = RatingScale(
+        block.min,
+        block.max,
+        anchors,
+        size,
+        ctx.fonts.main.regular,
+        ctx.theme.base_size * 0.85,
+        ctx.theme.colours["accent"],
+        ctx.theme.colours["text"],
+    )
+    return [
+        KeepTogether(
+            [ctx.para(block.label, ctx.styles.label), scale, Spacer(1, ctx.theme.spacing * 2)]
+        )
+    ]
 
 
 @renderer(m.Columns)
 def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
     left, right = block.left.items, block.right.items
     depth = max(len(left), len(right))
-    style = ParagraphStyle("colitem", parent=ctx.styles.cell, leftIndent=ctx.theme.base_size,
-                           bulletIndent=0)  # fmt: skip
+    style = ParagraphStyle(
+        "colitem", parent=ctx.styles.cell, leftIndent=ctx.theme.base_size, bulletIndent=0
+    )
 
     def cell(items: list[str], i: int) -> Any:
         return ctx.para(items[i], style, bulletText="\u2022") if i < len(items) else ""
 
-    header = [ctx.para(block.left.title, ctx.styles.header_cell),
-              ctx.para(block.right.title, ctx.styles.header_cell)]  # fmt: skip
+    header = [
+        ctx.para(block.left.title, ctx.styles.header_cell),
+        ctx.para(block.right.title, ctx.styles.header_cell),
+    ]
     rows = [[cell(left, i), cell(right, i)] for i in range(depth)]
     table = RLTable([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
     style_cmds = _table_style(ctx)

@@ -63,8 +63,10 @@ class WritingLines(Flowable):  # type: ignore[misc]
         if self.height <= self.page_height or fits < 1:
             return []
         make = WritingLines
-        return [make(fits, self.spacing, self.colour, self.page_height),
-                make(self.count - fits, self.spacing, self.colour, self.page_height)]  # fmt: skip
+        return [
+            make(fits, self.spacing, self.colour, self.page_height),
+            make(self.count - fits, self.spacing, self.colour, self.page_height),
+        ]
 
     def draw(self) -> None:
         canv = self.canv
@@ -77,8 +79,17 @@ class WritingLines(Flowable):  # type: ignore[misc]
 class RatingScale(Flowable):  # type: ignore[misc]
     """A row of numbered circles to mark, with anchor labels beneath."""
 
-    def __init__(self, low: int, high: int, anchors: dict[int, Paragraph], size: float,
-                 font: str, font_size: float, colour: Color, text: Color) -> None:  # fmt: skip
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        anchors: dict[int, Paragraph],
+        size: float,
+        font: str,
+        font_size: float,
+        colour: Color,
+        text: Color,
+    ) -> None:
         super().__init__()
         self.low, self.high, self.anchors = low, high, anchors
         self.size, self.font, self.font_size = size, font, font_size
@@ -186,8 +197,13 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         canv.translate(self.width, baseline)
         canv.doForm(page_form(self.key))
         canv.restoreState()
-        canv.linkRect("", self.key, (0, self.height - self.title.height, self.width, self.height),
-                      relative=1, thickness=0)  # fmt: skip
+        canv.linkRect(
+            "",
+            self.key,
+            (0, self.height - self.title.height, self.width, self.height),
+            relative=1,
+            thickness=0,
+        )
 
     def getSpaceAfter(self) -> float:
         return float(self.summary.getSpaceAfter())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -47,8 +46,9 @@ def _logo(project: Project) -> list[Flowable]:
 def _qr(url: str, font: str, size: float = 72) -> Drawing:
     widget = QrCodeWidget(url)
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
-                      initialFontName=font)
+    drawing = Drawing(
+        size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=font
+    )
     drawing.add(widget)
     drawing.hAlign = "LEFT"
     return drawing
@@ -59,7 +59,9 @@ def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, ctx.frame_height * 0.18)]
     story.append(ctx.para(literal(project.title), s.cover_title))
     if project.recipient:
-        story.append(ctx.para(literal(text["prepared_for"].format(name=project.recipient)), s.cover_line))
+        story.append(
+            ctx.para(literal(text["prepared_for"].format(name=project.recipient)), s.cover_line)
+        )
     if man.edition == "facilitator":
         story.append(ctx.para(text["facilitator_edition"], s.meta))
     if project.date:
@@ -80,41 +82,70 @@ def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
 
 def how_to(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     title = project.text["how_to_title"]
-    return [RLPageBreak(), Anchor("how-to", title, on_page), ctx.para(title, ctx.styles.title),
-            Spacer(1, ctx.theme.spacing), *ctx.paragraphs(project.text["how_to"], ctx.styles.body)]  # fmt: skip
+    return [
+        RLPageBreak(),
+        Anchor("how-to", title, on_page),
+        ctx.para(title, ctx.styles.title),
+        Spacer(1, ctx.theme.spacing),
+        *ctx.paragraphs(project.text["how_to"], ctx.styles.body),
+    ]
 
 
-def contents(entries: list[tuple[str, str, str]], project: Project, ctx: LayoutContext,
-             on_page: PageHook) -> list[Flowable]:  # fmt: skip
+def contents(
+    entries: list[tuple[str, str, str]], project: Project, ctx: LayoutContext, on_page: PageHook
+) -> list[Flowable]:
     """The contents page: (key, title, summary) per entry, each linked to its page."""
     title = project.text["contents"]
-    story: list[Flowable] = [RLPageBreak(), Anchor("contents", title, on_page),
-                             ctx.para(title, ctx.styles.title), Spacer(1, ctx.theme.spacing)]  # fmt: skip
+    story: list[Flowable] = [
+        RLPageBreak(),
+        Anchor("contents", title, on_page),
+        ctx.para(title, ctx.styles.title),
+        Spacer(1, ctx.theme.spacing),
+    ]
     number_width = ctx.theme.base_size * 4
     for key, name, summary in entries:
-        story.append(ContentsEntry(ctx.para(name, ctx.styles.toc_entry),
-                                   ctx.para(summary, ctx.styles.toc_summary), key, number_width))  # fmt: skip
+        story.append(
+            ContentsEntry(
+                ctx.para(name, ctx.styles.toc_entry),
+                ctx.para(summary, ctx.styles.toc_summary),
+                key,
+                number_width,
+            )
+        )
     return story
 
 
 def care_note(project: Project, ctx: LayoutContext) -> Flowable:
-    rule = HRFlowable(width="100%", thickness=0.5, color=ctx.theme.colours["rule"],
-                      spaceBefore=ctx.theme.spacing * 2, spaceAfter=ctx.theme.spacing * 0.6)  # fmt: skip
+    rule = HRFlowable(
+        width="100%",
+        thickness=0.5,
+        color=ctx.theme.colours["rule"],
+        spaceBefore=ctx.theme.spacing * 2,
+        spaceAfter=ctx.theme.spacing * 0.6,
+    )
     return KeepTogether([rule, ctx.para(project.text["care_note"], ctx.styles.muted)])
 
 
-def worksheet(sheet: PersonalWorksheet, project: Project, ctx: LayoutContext,
-              on_page: PageHook) -> list[Flowable]:  # fmt: skip
+def worksheet(
+    sheet: PersonalWorksheet, project: Project, ctx: LayoutContext, on_page: PageHook
+) -> list[Flowable]:
     """One worksheet, starting on a new page; every flowable remembers its source block."""
     minutes = project.text["minutes"].format(n=sheet.sheet.minutes)
-    story: list[Flowable] = [RLPageBreak(), Anchor(sheet.sheet.id, plain(sheet.title), on_page),
-                             ctx.para(sheet.title, ctx.styles.title), ctx.para(minutes, ctx.styles.meta)]  # fmt: skip
+    story: list[Flowable] = [
+        RLPageBreak(),
+        Anchor(sheet.sheet.id, plain(sheet.title), on_page),
+        ctx.para(sheet.title, ctx.styles.title),
+        ctx.para(minutes, ctx.styles.meta),
+    ]
     if project.manifest.edition == "facilitator" and sheet.facilitator_notes:
         story += _facilitator_notes(sheet.facilitator_notes, project, ctx)
     for key, block in sheet.blocks:
         flowables = render_block(block, ctx)
-        origin = (sheet.source.doc.locate(key), f"worksheet '{sheet.sheet.id}', block "
-                  f"{int(key[1]) + 1} ({getattr(block, 'type', '?')})")  # fmt: skip
+        origin = (
+            sheet.source.doc.locate(key),
+            f"worksheet '{sheet.sheet.id}', block "
+            f"{int(key[1]) + 1} ({getattr(block, 'type', '?')})",
+        )
         for flowable in flowables:
             flowable._wb_origin = origin
         story += flowables
@@ -125,21 +156,36 @@ def worksheet(sheet: PersonalWorksheet, project: Project, ctx: LayoutContext,
 def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list[Flowable]:
     from reportlab.lib.styles import ParagraphStyle
 
-    style = ParagraphStyle("fnotes", parent=ctx.styles.tip, fontSize=ctx.styles.notes.fontSize,
-                           leading=ctx.styles.notes.leading, spaceBefore=0)  # fmt: skip
+    style = ParagraphStyle(
+        "fnotes",
+        parent=ctx.styles.tip,
+        fontSize=ctx.styles.notes.fontSize,
+        leading=ctx.styles.notes.leading,
+        spaceBefore=0,
+    )
     body = " ".join(notes.split())
-    return [Paragraph(f"<b>{project.text['facilitator_notes']}.</b> {ctx.para(body, style).text}", style)]
+    return [
+        Paragraph(
+            f"<b>{project.text['facilitator_notes']}.</b> {ctx.para(body, style).text}", style
+        )
+    ]
 
 
 def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     text, s, man = project.text, ctx.styles, project.manifest
     region = crisis_contacts(man.region)
     emergency = region["emergency"] if region else text["local_emergency_number"]
-    story: list[Flowable] = [RLPageBreak(), Anchor("crisis", text["crisis_title"], on_page),
-                             ctx.para(text["crisis_title"], s.title), Spacer(1, ctx.theme.spacing)]  # fmt: skip
+    story: list[Flowable] = [
+        RLPageBreak(),
+        Anchor("crisis", text["crisis_title"], on_page),
+        ctx.para(text["crisis_title"], s.title),
+        Spacer(1, ctx.theme.spacing),
+    ]
     story += ctx.paragraphs(text["crisis_intro"], s.body)
-    story += [ctx.para(step.format(emergency=emergency), s.item, bulletText="\u2022")
-              for step in text["crisis_steps"]]  # fmt: skip
+    story += [
+        ctx.para(step.format(emergency=emergency), s.item, bulletText="\u2022")
+        for step in text["crisis_steps"]
+    ]
     story.append(ctx.para(text["crisis_lines_title"], s.heading))
     lines = [(x.name, x.contact, x.note) for x in man.crisis_lines or []]
     if man.crisis_lines is None and region:

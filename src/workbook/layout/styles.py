@@ -36,9 +36,18 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
     size, lead = theme.base_size, theme.leading
     c = theme.colours
     regular = fonts.main.regular
-    body = ParagraphStyle("body", fontName=regular, fontSize=size, leading=size * lead,
-                          textColor=c["text"], spaceAfter=theme.spacing, alignment=TA_LEFT,
-                          bulletFontName=regular, allowWidows=0, allowOrphans=0)  # fmt: skip
+    body = ParagraphStyle(
+        "body",
+        fontName=regular,
+        fontSize=size,
+        leading=size * lead,
+        textColor=c["text"],
+        spaceAfter=theme.spacing,
+        alignment=TA_LEFT,
+        bulletFontName=regular,
+        allowWidows=0,
+        allowOrphans=0,
+    )
 
     def like(name: str, scale: float = 1.0, **kw: object) -> ParagraphStyle:
         kw.setdefault("leading", size * scale * lead)
@@ -47,36 +56,76 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
     pad = theme.spacing
     return Styles(
         body=body,
-        title=like("title", 1.9, fontName=fonts.main.bold, textColor=c["heading"],
-                   leading=size * 1.9 * 1.15, spaceAfter=pad * 0.4),
-        heading=like("heading", 1.3, fontName=fonts.main.bold, textColor=c["heading"],
-                     spaceBefore=pad * 1.2, spaceAfter=pad * 0.5, keepWithNext=1),
+        title=like(
+            "title",
+            1.9,
+            fontName=fonts.main.bold,
+            textColor=c["heading"],
+            leading=size * 1.9 * 1.15,
+            spaceAfter=pad * 0.4,
+        ),
+        heading=like(
+            "heading",
+            1.3,
+            fontName=fonts.main.bold,
+            textColor=c["heading"],
+            spaceBefore=pad * 1.2,
+            spaceAfter=pad * 0.5,
+            keepWithNext=1,
+        ),
         meta=like("meta", 0.9, textColor=c["muted"], spaceAfter=pad * 1.5),
         muted=like("muted", 0.85, textColor=c["muted"]),
-        tip=like("tip", 1.0, textColor=c["tip_text"],
-                 backColor=c["tip_background"] if theme.filled_backgrounds else None,
-                 borderColor=None if theme.filled_backgrounds else c["rule"],
-                 borderWidth=0 if theme.filled_backgrounds else 0.75,
-                 borderPadding=(pad, pad, pad, pad), leftIndent=pad, rightIndent=pad,
-                 spaceBefore=pad * 1.5, spaceAfter=pad * 2),
-        script=like("script", 1.05, fontName=fonts.main.italic, textColor=c["text"],
-                    leftIndent=pad * 2.2, spaceBefore=pad * 0.3, spaceAfter=pad * 1.2),
-        item=like("item", 1.0, leftIndent=size * 1.6, bulletIndent=size * 0.3,
-                  spaceAfter=pad * 0.4),
+        tip=like(
+            "tip",
+            1.0,
+            textColor=c["tip_text"],
+            backColor=c["tip_background"] if theme.filled_backgrounds else None,
+            borderColor=None if theme.filled_backgrounds else c["rule"],
+            borderWidth=0 if theme.filled_backgrounds else 0.75,
+            borderPadding=(pad, pad, pad, pad),
+            leftIndent=pad,
+            rightIndent=pad,
+            spaceBefore=pad * 1.5,
+            spaceAfter=pad * 2,
+        ),
+        script=like(
+            "script",
+            1.05,
+            fontName=fonts.main.italic,
+            textColor=c["text"],
+            leftIndent=pad * 2.2,
+            spaceBefore=pad * 0.3,
+            spaceAfter=pad * 1.2,
+        ),
+        item=like(
+            "item", 1.0, leftIndent=size * 1.6, bulletIndent=size * 0.3, spaceAfter=pad * 0.4
+        ),
         cell=like("cell", 0.9, spaceAfter=0),
-        header_cell=like("header_cell", 0.9, fontName=fonts.main.bold, spaceAfter=0,
-                         textColor=c["table_header_text"] if theme.filled_backgrounds
-                         else c["heading"]),
+        header_cell=like(
+            "header_cell",
+            0.9,
+            fontName=fonts.main.bold,
+            spaceAfter=0,
+            textColor=c["table_header_text"] if theme.filled_backgrounds else c["heading"],
+        ),
         label=like("label", 1.0, fontName=fonts.main.bold, spaceAfter=pad * 0.3, keepWithNext=1),
-        cover_title=like("cover_title", 2.6, fontName=fonts.main.bold, textColor=c["heading"],
-                         leading=size * 2.6 * 1.15, alignment=TA_LEFT, spaceAfter=pad * 2),
+        cover_title=like(
+            "cover_title",
+            2.6,
+            fontName=fonts.main.bold,
+            textColor=c["heading"],
+            leading=size * 2.6 * 1.15,
+            alignment=TA_LEFT,
+            spaceAfter=pad * 2,
+        ),
         cover_line=like("cover_line", 1.25, spaceAfter=pad * 0.6),
         toc_entry=like("toc_entry", 1.1, fontName=fonts.main.bold, spaceAfter=0),
         toc_summary=like("toc_summary", 0.88, textColor=c["muted"], spaceAfter=pad * 1.1),
-        running=like("running", 0.75, textColor=c["muted"], leading=size * 0.75 * 1.2,
-                     spaceAfter=0),
+        running=like(
+            "running", 0.75, textColor=c["muted"], leading=size * 0.75 * 1.2, spaceAfter=0
+        ),
         notes=like("notes", 0.92, spaceAfter=pad * 0.6),
-    )  # fmt: skip
+    )
 
 
 CENTER = TA_CENTER

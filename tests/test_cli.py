@@ -1,0 +1,185 @@
+"""The command line: output, exit codes 0/1/2, and never a traceback for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from conftest import CORE, manifest, worksheet, write_yaml
+
+
+def test_list_shows_the_library(cli: Any) -> None:
+    result = cli("list")
+    assert result.exit_code == 0
+    for sheet_id in CORE:
+        assert sheet_id in result.output
+
+
+def test_list_json_has_the_promised_fields(cli: Any) -> None:
+    result = cli("list", "--json")
+    rows = json.loads(result.output)
+    assert {r["id"] for r in rows} >= set(CORE)
+    for row in rows:
+        assert {"id", "title", "audience", "minutes", "summary", "language"} <= set(row)
+
+
+def test_list_unsupported_language(cli: Any) -> None:
+    result = cli("list", "--lang", "xx")
+    assert result.exit_code == 1
+    assert "unsupported language 'xx'; supported: en, es" in result.stderr
+
+
+def test_show_prints_summary_and_blocks(cli: Any) -> None:
+    result = cli("show", "i-statements")
+    assert result.exit_code == 0
+    assert 'Saying it with "I"' in result.output and "fill_in" in result.output
+    missing = cli("show", "i-statement")
+    assert missing.exit_code == 1
+    assert "unknown worksheet 'i-statement' (did you mean 'i-statements'?)" in missing.stderr
+
+
+def test_validate_the_library_passes(cli: Any) -> None:
+    result = cli("validate")
+    assert result.exit_code == 0, result.stderr
+    assert "0 error(s)" in result.stderr
+
+
+def test_validate_reports_json_diagnostics_and_exit_1(cli: Any, tmp_path: Path) -> None:
+    bad = write_yaml(tmp_path / "mine.yaml", worksheet(blocks=[{"type": "paragraph", "txt": "x"}]))
+    good = write_yaml(tmp_path / "m.yaml", manifest())
+    result = cli("validate", "--json", bad, good)
+    assert result.exit_code == 1
+    diagnostics = json.loads(result.output)
+    assert {d["severity"] for d in diagnostics} == {"error"}
+    assert all(set(d) == {"file", "line", "column", "severity", "message"} for d in diagnostics)
+    assert diagnostics[0]["file"].endswith("mine.yaml") and diagnostics[0]["line"] == 9
+
+
+def test_validate_checks_theme_contrast(cli: Any, tmp_path: Path) -> None:
+    theme = write_yaml(tmp_path / "pale.yaml", {"colours": {"text": "#BBBBBB"}})
+    result = cli("validate", theme)
+    assert result.exit_code == 1
+    assert "colour 'text' on 'background' has contrast" in result.stderr
+    assert "WCAG AA needs 4.5:1" in result.stderr
+
+
+def test_validate_strict_fails_on_warnings(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(language="es", worksheets=["i-statements"]))
+    assert cli("validate", path).exit_code == 0
+    strict = cli("validate", "--strict", path)
+    assert (
+        strict.exit_code == 1
+        and "warning: worksheet 'i-statements' has no 'es' version" in strict.stderr
+    )
+
+
+def test_build_from_a_manifest(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    out = tmp_path / "out.pdf"
+    result = cli("build", path, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {out}" in result.output
+    assert len(PdfReader(out).pages) >= 5
+
+
+def test_build_from_options_only_uses_default_output(
+    cli: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(
+        "build",
+        "-w",
+        "i-statements",
+        "-w",
+        "objection-handling",
+        "--name",
+        "Ana López",
+        "--loved-one",
+        "Marta",
+        "--relationship",
+        "parent",
+        "--page-size",
+        "a4",
+        "--title",
+        "Para Marta",
+        "--set",
+        "variables.note=hi",
+    )
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "output" / "para-marta-ana-lopez.pdf"
+    reader = PdfReader(out)
+    assert "Prepared for Ana López" in reader.pages[0].extract_text()
+    assert round(float(reader.pages[0].mediabox.width)) == 595
+
+
+def test_options_override_the_manifest(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    out = tmp_path / "o.pdf"
+    result = cli("build", path, "-o", out, "--name", "Kim", "--set", "loved_one.name=Jo")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Prepared for Kim" in text and "Jo" in text
+
+
+def test_bad_input_exits_1_without_traceback(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: [nope]\n")
+    result = cli("build", path, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output + result.stderr
+    assert f"{path}:1:14: error: unknown worksheet 'nope'" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    assert list(tmp_path.iterdir()) == [path]  # no temporary files left behind
+
+
+def test_bad_options(cli: Any, tmp_path: Path) -> None:
+    result = cli(
+        "build", "-w", "i-statements", "--relationship", "cousin", "-o", tmp_path / "x.pdf"
+    )
+    assert result.exit_code == 1
+    assert (
+        "'relationship' must be 'partner', 'parent', 'friend', 'sibling', 'child' or 'other'"
+        in result.stderr
+    )
+    assert cli("build", "-w", "i-statements", "--set", "nonsense").exit_code == 2
+    typo = cli("build", "-w", "i-statements", "--set", "titel=x")
+    assert (
+        typo.exit_code == 1
+        and "unknown manifest field 'titel' (did you mean 'title'?)" in typo.stderr
+    )
+    missing = cli("build", tmp_path / "missing.yaml")
+    assert missing.exit_code == 1 and "missing.yaml: error: file not found" in missing.stderr
+
+
+def test_usage_errors_exit_2(cli: Any) -> None:
+    assert cli("build").exit_code == 2
+    assert cli("frobnicate").exit_code == 2
+    assert cli("build", "--no-such-option").exit_code == 2
+
+
+def test_a_failed_build_keeps_the_old_file(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "keep.pdf"
+    out.write_bytes(b"%PDF-1.4 previous")
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: [nope]\n")
+    assert cli("build", path, "-o", out).exit_code == 1
+    assert out.read_bytes() == b"%PDF-1.4 previous"
+
+
+def test_debug_shows_the_traceback(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: [nope]\n")
+    result = cli("--debug", "build", path)
+    assert result.exit_code == 1 and result.exception is not None
+
+
+def test_missing_logo_is_a_clear_error(cli: Any, tmp_path: Path) -> None:
+    data = manifest(worksheets=["i-statements"], prepared_by={"name": "J", "logo": "logo.png"})
+    path = write_yaml(tmp_path / "m.yaml", data)
+    result = cli("build", path, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert "prepared_by.logo: image not found" in result.stderr and "logo.png" in result.stderr
+
+
+def test_version(cli: Any) -> None:
+    assert cli("--version").output.startswith("workbook ")
