@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -29,7 +30,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
 from .errors import Diagnostic, WorkbookError
-from .layout.blocks import LayoutContext
+from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
+from .layout.forms import blank_callback
 from .layout.flowables import page_form
 from .layout.pages import contents, cover, crisis, how_to, literal, worksheet
 from .layout.styles import make_styles
@@ -55,12 +57,16 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.project = project
         self.origin: tuple[Any, str] | None = None
         self.anchor_pages: dict[str, int] = {}
+        self.blank_callback: Any = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         origin = getattr(flowables[0], "_wb_origin", None) if flowables else None
         if origin is not None:
             self.origin = origin
         super().handle_flowable(flowables)
+
+    def beforeDocument(self) -> None:
+        self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
 
     def record_page(self, key: str, page: int) -> None:
         self.anchor_pages.setdefault(key, page)
@@ -199,7 +205,13 @@ def render(project: Project) -> tuple[bytes, int]:
     )
     styles = make_styles(project.theme, project.fonts)
     _, _, _, frame_height = _frame_box(project)
-    ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height)
+    ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height,
+                        fillable=project.manifest.fillable)  # fmt: skip
+    doc.blank_callback = blank_callback(
+        styles.body.fontSize,
+        stringWidth(NBSP * BLANK_SPACES, styles.body.fontName, styles.body.fontSize),
+        project.theme.colours["text"],
+    )
     doc.addPageTemplates(_templates(project, ctx))
     doc._doSave = 0
     try:

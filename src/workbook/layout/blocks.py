@@ -17,6 +17,7 @@ from ..fonts import FontSet
 from ..markup import to_markup
 from ..theme import Theme
 from .flowables import CheckItem, QuoteBar, RatingScale, WritingLines
+from .forms import FieldCell
 from .styles import Styles
 
 B = TypeVar("B", bound=m.BlockBase)
@@ -25,6 +26,8 @@ RENDERERS: dict[type[m.BlockBase], Renderer] = {}
 BLANK = re.compile(r"_{3,}")
 NBSP = "\u00a0"
 KEEP_WITH_NEXT_LIMIT = 300
+BLANK_SPACES = 22
+BLANK_CALLBACK = "wbBlank"
 
 
 def renderer(
@@ -44,6 +47,14 @@ class LayoutContext:
     fonts: FontSet
     text: dict[str, Any]
     frame_height: float
+    fillable: bool = False
+    field_base: str | None = None  # set per block: "<worksheet>.<type>.<n>"
+
+    def field(self, part: str | None = None) -> str | None:
+        """The form-field name for a part of the current block (None when not fillable)."""
+        if not self.fillable or self.field_base is None:
+            return None
+        return f"{self.field_base}.{part}" if part else self.field_base
 
     def para(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
         if getattr(style, "keepWithNext", 0) and len(text) > KEEP_WITH_NEXT_LIMIT:
@@ -104,7 +115,10 @@ def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
         "check", parent=ctx.styles.item, leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5
     )
     box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
-    return [CheckItem(ctx.para(item, style), box, colour) for item in block.items]
+    return [
+        CheckItem(ctx.para(item, style), box, colour, field=ctx.field(f"item{i}"))
+        for i, item in enumerate(block.items, start=1)
+    ]
 
 
 def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
@@ -113,9 +127,9 @@ def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.Lines)
 def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
-    lines = WritingLines(
-        block.count, ctx.theme.line_height, ctx.theme.colours["rule"], ctx.frame_height
-    )
+    theme = ctx.theme
+    lines = WritingLines(block.count, theme.line_height, theme.colours["rule"], ctx.frame_height,
+                         ctx.field(), theme.colours["text"])  # fmt: skip
     return [*_label(block.label, ctx), lines, Spacer(1, ctx.theme.spacing * 1.5)]
 
 
@@ -129,9 +143,13 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
         spaceAfter=ctx.theme.spacing * 1.2,
     )
     colour = "#" + ctx.theme.colours["text"].hexval()[2:]
-    blank = f'<font color="{colour}"><u>{NBSP * 22}</u></font>'
     pieces = BLANK.split(block.template)
-    markup = blank.join(to_markup(piece, ctx.fonts) for piece in pieces)
+    markup = to_markup(pieces[0], ctx.fonts)
+    for number, piece in enumerate(pieces[1:], start=1):
+        name = ctx.field(f"blank{number}")
+        marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}"/>' if name else ""
+        markup += f'{marker}<font color="{colour}"><u>{NBSP * BLANK_SPACES}</u></font>'
+        markup += to_markup(piece, ctx.fonts)
     return [*_label(block.label, ctx), Paragraph(markup, style)]
 
 
@@ -139,13 +157,27 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
 def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
     cols = len(block.columns)
     header = [ctx.para(c, ctx.styles.header_cell) for c in block.columns]
-    rows = [
-        [ctx.para(cell, ctx.styles.cell) for cell in [*row, *[""] * (cols - len(row))]]
+    rows: list[list[Any]] = [
+        [
+            ctx.para(cell, ctx.styles.cell) if cell else ""
+            for cell in [*row, *[""] * (cols - len(row))]
+        ]
         for row in block.rows
     ]
+    blank_height = ctx.theme.line_height * 2.2
     rows += [[""] * cols for _ in range(block.blank_rows)]
+    size, colour = ctx.styles.cell.fontSize, ctx.theme.colours["text"]
+    for r, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            if cell == "" and ctx.fillable:
+                height = (
+                    blank_height - 2 * ctx.theme.spacing * 0.6
+                    if r > len(block.rows)
+                    else size * 1.5
+                )
+                row[c] = FieldCell(ctx.field(f"r{r}c{c + 1}"), height, size, colour)
     weights = block.widths or [1.0] * cols
-    heights = [None] * (1 + len(block.rows)) + [ctx.theme.line_height * 2.2] * block.blank_rows
+    heights = [None] * (1 + len(block.rows)) + [blank_height] * block.blank_rows
     table = RLTable(
         [header, *rows],
         colWidths=[f"{100 * w / sum(weights):.4f}%" for w in weights],
@@ -190,6 +222,7 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
         ctx.theme.base_size * 0.85,
         ctx.theme.colours["accent"],
         ctx.theme.colours["text"],
+        ctx.field(),
     )
     return [
         KeepTogether(

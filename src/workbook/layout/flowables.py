@@ -11,13 +11,17 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
+from .forms import check_box, radio, text_field
+
 
 class CheckItem(Flowable):  # type: ignore[misc]
     """A drawn, empty check box beside a wrapped paragraph."""
 
-    def __init__(self, para: Paragraph, box: float, colour: Color, show_box: bool = True) -> None:
+    def __init__(self, para: Paragraph, box: float, colour: Color, show_box: bool = True,
+                 field: str | None = None) -> None:  # fmt: skip
         super().__init__()
         self.para, self.box, self.colour, self.show_box = para, box, colour, show_box
+        self.field = field
         self.indent = box * 1.8
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -29,7 +33,7 @@ class CheckItem(Flowable):  # type: ignore[misc]
         parts = self.para.split(aw - self.indent, ah)
         if len(parts) < 2:
             return []
-        first = CheckItem(parts[0], self.box, self.colour, self.show_box)
+        first = CheckItem(parts[0], self.box, self.colour, self.show_box, self.field)
         return [first, *(CheckItem(p, self.box, self.colour, False) for p in parts[1:])]
 
     def draw(self) -> None:
@@ -39,7 +43,10 @@ class CheckItem(Flowable):  # type: ignore[misc]
             canv.setStrokeColor(self.colour)
             canv.setLineWidth(0.9)
             y = self.height - leading + (leading - self.box) / 2 - self.para.style.fontSize * 0.08
-            canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
+            if self.field:
+                check_box(canv, self.field, 1, y, self.box, self.colour)
+            else:
+                canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
         self.para.drawOn(self.canv, self.indent, self.height - self.para.height)
 
     def getSpaceAfter(self) -> float:
@@ -49,10 +56,11 @@ class CheckItem(Flowable):  # type: ignore[misc]
 class WritingLines(Flowable):  # type: ignore[misc]
     """Ruled lines to write on. Moves to the next page whole unless taller than a page."""
 
-    def __init__(self, count: int, spacing: float, colour: Color, page_height: float) -> None:
+    def __init__(self, count: int, spacing: float, colour: Color, page_height: float,
+                 field: str | None = None, text: Color | None = None) -> None:  # fmt: skip
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
-        self.page_height = page_height
+        self.page_height, self.field, self.text = page_height, field, text or colour
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width, self.height = aw, self.count * self.spacing
@@ -74,6 +82,9 @@ class WritingLines(Flowable):  # type: ignore[misc]
         canv.setLineWidth(0.6)
         for i in range(self.count):
             canv.line(0, i * self.spacing, self.width, i * self.spacing)
+        if self.field:
+            size = min(self.spacing * 0.6, 14)
+            text_field(canv, self.field, (0, 1, self.width, self.height - 2), size, self.text, True)
 
 
 class RatingScale(Flowable):  # type: ignore[misc]
@@ -89,9 +100,10 @@ class RatingScale(Flowable):  # type: ignore[misc]
         font_size: float,
         colour: Color,
         text: Color,
+        field: str | None = None,
     ) -> None:
         super().__init__()
-        self.low, self.high, self.anchors = low, high, anchors
+        self.low, self.high, self.anchors, self.field = low, high, anchors, field
         self.size, self.font, self.font_size = size, font, font_size
         self.colour, self.text = colour, text
 
@@ -118,6 +130,8 @@ class RatingScale(Flowable):  # type: ignore[misc]
             canv.setFillColor(self.text)
             canv.setFont(self.font, self.font_size)
             canv.drawCentredString(x, base + r - self.font_size * 0.35, str(value))
+            if self.field:
+                radio(canv, self.field, str(value), x - r, base, self.size, self.colour)
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
             x = self._centre(value) - self.label_width / 2

@@ -140,6 +140,7 @@ def worksheet(
     if project.manifest.edition == "facilitator" and sheet.facilitator_notes:
         story += _facilitator_notes(sheet.facilitator_notes, project, ctx)
     for key, block in sheet.blocks:
+        ctx.field_base = field_base(sheet, int(key[1]))
         flowables = render_block(block, ctx)
         origin = (
             sheet.source.doc.locate(key),
@@ -151,6 +152,13 @@ def worksheet(
         story += flowables
     story.append(care_note(project, ctx))
     return story
+
+
+def field_base(sheet: PersonalWorksheet, index: int) -> str:
+    """`<worksheet>.<type>.<n>`: n counts this type in the source, so `when:` never renumbers."""
+    kind = sheet.sheet.blocks[index].type
+    n = sum(b.type == kind for b in sheet.sheet.blocks[: index + 1])
+    return f"{sheet.sheet.id}.{kind}.{n}"
 
 
 def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list[Flowable]:

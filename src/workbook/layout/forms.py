@@ -1,0 +1,77 @@
+"""Stage 5, layout: AcroForm fields for the fillable edition, placed where people write.
+
+Field names are stable and readable: `<worksheet>.<block type>.<n>` where n counts blocks
+of that type in the worksheet's source (so `when:` never renumbers them), plus a part:
+`i-statements.fill_in.2.blank1`, `objection-handling.table.1.r2c3`,
+`boundary-planning.checklist.1.item4`, `boundary-planning.lines.3`,
+`therapist-matching.scale.1` (a radio group with one button per value).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import Color, transparent
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+FIELD_FONT = "Helvetica"  # AcroForm appearance streams use a standard PDF font
+
+
+def text_field(canv: Canvas, name: str, box: tuple[float, float, float, float], size: float,
+               colour: Color, multiline: bool = False) -> None:  # fmt: skip
+    """A borderless, transparent text field over (x, y, width, height) in local coordinates."""
+    x, y, width, height = box
+    canv.acroForm.textfield(
+        name=name, x=x, y=y, width=width, height=height, relative=True,
+        borderWidth=0, borderColor=transparent, fillColor=transparent, textColor=colour,
+        fontName=FIELD_FONT, fontSize=0 if multiline else size, maxlen=10_000 if multiline else 500,
+        fieldFlags="multiline" if multiline else "", annotationFlags="print", tooltip=name,
+    )  # fmt: skip
+
+
+def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: Color) -> None:
+    canv.acroForm.checkbox(
+        name=name, x=x, y=y, size=size, relative=True, buttonStyle="check",
+        borderWidth=0.9, borderColor=colour, fillColor=transparent, textColor=colour,
+        forceBorder=True, fieldFlags="", tooltip=name,
+    )  # fmt: skip
+
+
+def radio(
+    canv: Canvas, name: str, value: str, x: float, y: float, size: float, colour: Color
+) -> None:
+    canv.acroForm.radio(
+        name=name, value=value, x=x, y=y, size=size, relative=True, buttonStyle="circle",
+        shape="circle", borderWidth=0, borderColor=transparent, fillColor=transparent,
+        textColor=colour, fieldFlags="noToggleToOff radio", tooltip=f"{name} = {value}",
+    )  # fmt: skip
+
+
+class FieldCell(Flowable):  # type: ignore[misc]
+    """Fills a blank table cell; in the fillable edition it is a text field."""
+
+    def __init__(self, name: str | None, height: float, size: float, colour: Color) -> None:
+        super().__init__()
+        self.name, self.min_height, self.size, self.colour = name, height, size, colour
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = aw, self.min_height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.name:
+            multiline = self.height > self.size * 2.5
+            text_field(self.canv, self.name, (0, 0, self.width, self.height), self.size,
+                       self.colour, multiline)  # fmt: skip
+
+
+def blank_callback(size: float, width: float, colour: Color) -> Any:
+    """The canvas callback behind `<onDraw name="wbBlank" label=NAME/>` in fill-in sentences."""
+
+    def on_blank(canv: Canvas, kind: str, label: str) -> None:
+        info = canv._curr_tx_info  # set by ReportLab while it draws the paragraph line
+        x, y = info["cur_x"], info["cur_y"]
+        text_field(canv, label, (x, y - size * 0.3, width, size * 1.45), size, colour)
+
+    return on_blank
