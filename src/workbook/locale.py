@@ -36,7 +36,11 @@ def crisis_contacts(region: str) -> dict[str, Any] | None:
     return table.get(region.upper())
 
 
-def format_date(date: dt.date, language: str) -> str:
+def format_date(date: dt.date, language: str, region: str = "US") -> str:
+    """A date as people of the language and region write it (US English: month first)."""
     text = strings(language)
     month = text["months"][date.month - 1]
-    return str(text["date_format"]).format(day=date.day, month=month, year=date.year)
+    pattern = text["date_format"]
+    if language == "en" and region.upper() != "US":
+        pattern = text["date_format_day_first"]
+    return str(pattern).format(day=date.day, month=month, year=date.year)

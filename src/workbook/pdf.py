@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -31,14 +32,15 @@ from reportlab.platypus.doctemplate import LayoutError
 from . import __version__
 from .errors import Diagnostic, WorkbookError
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
-from .layout.forms import blank_callback
 from .layout.flowables import page_form
-from .layout.pages import contents, cover, crisis, how_to, literal, worksheet
+from .layout.forms import blank_callback
+from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, worksheet
 from .layout.styles import make_styles
 from .markup import plain, to_markup
 from .project import Project
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
+COVER_BAND = 16 * mm
 
 
 @dataclass
@@ -136,10 +138,39 @@ def _templates(project: Project, ctx: LayoutContext) -> list[PageTemplate]:
     frame = Frame(
         x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
     )
-    cover_frame = Frame(
-        x, y, w, h, id="cover", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
-    )
-    return [PageTemplate("cover", [cover_frame]), PageTemplate("body", [frame], onPage=_on_page)]
+    foot = COVER_FOOT
+    cover_frames = [
+        Frame(x, y + foot, w, h - foot, id="cover", leftPadding=0, rightPadding=0,
+              topPadding=0, bottomPadding=0),
+        Frame(x, y, w, foot, id="cover-foot", leftPadding=0, rightPadding=0, topPadding=0,
+              bottomPadding=0),
+    ]  # fmt: skip
+    return [
+        PageTemplate("cover", cover_frames, onPage=_cover_band(project)),
+        PageTemplate("body", [frame], onPage=_on_page),
+    ]
+
+
+def _cover_band(project: Project) -> Any:
+    """A band of the theme's heading colour across the top of the cover (a rule in ink-saver)."""
+    width, height = PAGE_SIZES[project.manifest.page_size]
+    theme = project.theme
+
+    def draw(canv: Canvas, doc: WorkbookDoc) -> None:
+        canv.saveState()
+        if theme.filled_backgrounds:
+            canv.setFillColor(theme.colours["heading"])
+            canv.rect(0, height - COVER_BAND, width, COVER_BAND, stroke=0, fill=1)
+            canv.setFillColor(theme.colours["accent"])
+            canv.rect(0, height - COVER_BAND - 4, width, 4, stroke=0, fill=1)
+        else:
+            canv.setStrokeColor(theme.colours["heading"])
+            canv.setLineWidth(2)
+            canv.line(theme.margins["inner"], height - theme.margins["top"],
+                      width - theme.margins["outer"], height - theme.margins["top"])  # fmt: skip
+        canv.restoreState()
+
+    return draw
 
 
 def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
@@ -166,8 +197,12 @@ def _define_page_forms(
     canv.beginForm(page_form("running"))
     _draw_running(canv, project, ctx)
     canv.endForm()
+    care_pages = {page for key, page in doc.anchor_pages.items() if key.startswith("end:")}
     for page in range(2, total + 1):
         canv.beginForm(page_form(f"page-{page}"))
+        if page in care_pages:
+            note = _one_line(project.text["care_note"], width - m["inner"] - m["outer"], style, ctx)
+            note.drawOn(canv, m["inner"], m["bottom"] + style.leading * 0.9)
         canv.setFillColor(style.textColor)
         canv.setFont(ctx.fonts.main.regular, style.fontSize)
         canv.drawRightString(
@@ -204,9 +239,9 @@ def render(project: Project) -> tuple[bytes, int]:
         initialFontName=project.fonts.main.regular,
     )
     styles = make_styles(project.theme, project.fonts)
-    _, _, _, frame_height = _frame_box(project)
+    _, _, frame_width, frame_height = _frame_box(project)
     ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height,
-                        fillable=project.manifest.fillable)  # fmt: skip
+                        frame_width, fillable=project.manifest.fillable)  # fmt: skip
     doc.blank_callback = blank_callback(
         styles.body.fontSize,
         stringWidth(NBSP * BLANK_SPACES, styles.body.fontName, styles.body.fontSize),

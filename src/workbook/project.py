@@ -140,7 +140,7 @@ def load_project(options: BuildOptions) -> Project:
             ]
         ) from None
     date = build_date(manifest)
-    date_text = format_date(date, manifest.language) if date else None
+    date_text = format_date(date, manifest.language, manifest.region) if date else None
     personaliser = Personaliser(template_context(manifest, text, date_text))
     worksheets = [personaliser.worksheet(item) for item in loaded]
     fonts = font_set(theme.fonts, [base_dir / "fonts", Path.cwd() / "fonts"])

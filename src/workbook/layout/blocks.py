@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
 
@@ -26,7 +27,7 @@ RENDERERS: dict[type[m.BlockBase], Renderer] = {}
 BLANK = re.compile(r"_{3,}")
 NBSP = "\u00a0"
 KEEP_WITH_NEXT_LIMIT = 300
-BLANK_SPACES = 22
+BLANK_SPACES = 40
 BLANK_CALLBACK = "wbBlank"
 
 
@@ -47,6 +48,7 @@ class LayoutContext:
     fonts: FontSet
     text: dict[str, Any]
     frame_height: float
+    frame_width: float
     fillable: bool = False
     field_base: str | None = None  # set per block: "<worksheet>.<type>.<n>"
 
@@ -103,10 +105,8 @@ def render_script(block: m.Script, ctx: LayoutContext) -> list[Flowable]:
 def render_list(block: m.ListBlock, ctx: LayoutContext) -> list[Flowable]:
     style = ctx.styles.item
     bullets = [f"{i}." if block.ordered else "\u2022" for i in range(1, len(block.items) + 1)]
-    return [
-        ctx.para(item, style, bulletText=bullet)
-        for item, bullet in zip(block.items, bullets, strict=True)
-    ]
+    items = [ctx.para(i, style, bulletText=b) for i, b in zip(block.items, bullets, strict=True)]
+    return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
 
 
 @renderer(m.Checklist)
@@ -115,10 +115,11 @@ def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
         "check", parent=ctx.styles.item, leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5
     )
     box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
-    return [
+    items = [
         CheckItem(ctx.para(item, style), box, colour, field=ctx.field(f"item{i}"))
         for i, item in enumerate(block.items, start=1)
     ]
+    return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
 
 
 def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
@@ -164,7 +165,7 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
         ]
         for row in block.rows
     ]
-    blank_height = ctx.theme.line_height * 2.2
+    blank_height = ctx.theme.line_height * 2
     rows += [[""] * cols for _ in range(block.blank_rows)]
     size, colour = ctx.styles.cell.fontSize, ctx.theme.colours["text"]
     for r, row in enumerate(rows, start=1):
@@ -210,8 +211,11 @@ def _table_style(ctx: LayoutContext) -> TableStyle:
 
 @renderer(m.Scale)
 def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
-    anchor_style = ParagraphStyle("anchor", parent=ctx.styles.muted, alignment=1, spaceAfter=0)
-    anchors = {k: ctx.para(v, anchor_style) for k, v in sorted(block.anchors.items())}
+    def anchor_style(value: int) -> ParagraphStyle:
+        align = TA_LEFT if value == block.min else TA_RIGHT if value == block.max else TA_CENTER
+        return ParagraphStyle("anchor", parent=ctx.styles.muted, alignment=align, spaceAfter=0)
+
+    anchors = {k: ctx.para(v, anchor_style(k)) for k, v in sorted(block.anchors.items())}
     size = ctx.theme.box_size * 2
     scale = RatingScale(
         block.min,
@@ -224,11 +228,7 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
         ctx.theme.colours["text"],
         ctx.field(),
     )
-    return [
-        KeepTogether(
-            [ctx.para(block.label, ctx.styles.label), scale, Spacer(1, ctx.theme.spacing * 2)]
-        )
-    ]
+    return [ctx.para(block.label, ctx.styles.label), scale, Spacer(1, ctx.theme.spacing * 2)]
 
 
 @renderer(m.Columns)

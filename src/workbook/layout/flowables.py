@@ -128,14 +128,21 @@ class RatingScale(Flowable):  # type: ignore[misc]
             canv.setStrokeColor(self.colour)
             canv.circle(x, base + r, r * 0.92, stroke=1, fill=0)
             canv.setFillColor(self.text)
-            canv.setFont(self.font, self.font_size)
+            canv.setFont(self.font, min(self.font_size, self.size * 0.42))
             canv.drawCentredString(x, base + r - self.font_size * 0.35, str(value))
             if self.field:
                 radio(canv, self.field, str(value), x - r, base, self.size, self.colour)
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
-            x = self._centre(value) - self.label_width / 2
-            x = min(max(x, 0), self.width - self.label_width)
+            if value == self.low:
+                x = 0.0  # the end labels line up with the ends of the row
+            elif value == self.high:
+                x = self.width - self.label_width
+            else:
+                x = min(
+                    max(self._centre(value) - self.label_width / 2, 0),
+                    self.width - self.label_width,
+                )
             para.drawOn(canv, x, base - self.size * 0.3 - para.height)
 
 
@@ -169,9 +176,10 @@ class QuoteBar(Flowable):  # type: ignore[misc]
 class Anchor(Flowable):  # type: ignore[misc]
     """An invisible mark: a link destination, an outline entry and a page-number record."""
 
-    def __init__(self, key: str, title: str, on_page: Callable[[str, int], Any]) -> None:
+    def __init__(self, key: str, title: str, on_page: Callable[[str, int], Any],
+                 outline: bool = True) -> None:  # fmt: skip
         super().__init__()
-        self.key, self.title, self.on_page = key, title, on_page
+        self.key, self.title, self.on_page, self.outline = key, title, on_page, outline
         self.width = self.height = 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -179,8 +187,9 @@ class Anchor(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canv = self.canv
-        canv.bookmarkPage(self.key, fit="XYZ", top=canv._pagesize[1])
-        canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
+        if self.outline:
+            canv.bookmarkPage(self.key, fit="XYZ", top=canv._pagesize[1])
+            canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
         self.on_page(self.key, canv.getPageNumber())
 
 

@@ -7,10 +7,21 @@ from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, HRFlowable, Image, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import (
+    Flowable,
+    FrameBreak,
+    HRFlowable,
+    Image,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus import PageBreak as RLPageBreak
 
+from .. import models as m
 from ..errors import WorkbookError
 from ..locale import crisis_contacts
 from ..markup import escape_markup, plain
@@ -18,9 +29,12 @@ from ..personalise import PersonalWorksheet
 from ..project import Project
 from .blocks import LayoutContext, render_block
 from .flowables import Anchor, ContentsEntry, WritingLines
+from .keep import keep_rules
 
 PageHook = Callable[[str, int], Any]
 LOGO_BOX = (60 * 2.8346, 28 * 2.8346)  # 60 x 28 mm
+QR_SIZE = 72
+COVER_FOOT = 62 * 2.8346  # mm: the cover's bottom frame, for the practice's branding
 
 
 def literal(value: str) -> str:
@@ -43,51 +57,69 @@ def _logo(project: Project) -> list[Flowable]:
     return [Image(str(path), width * scale, height * scale, hAlign="LEFT"), Spacer(1, 12)]
 
 
-def _qr(url: str, font: str, size: float = 72) -> Drawing:
+def _qr(url: str, font: str, size: float = 72) -> Drawing:  # 1 inch: scans from paper
     widget = QrCodeWidget(url)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(
         size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=font
     )
     drawing.add(widget)
-    drawing.hAlign = "LEFT"
+    drawing.hAlign = "RIGHT"
     return drawing
 
 
 def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
-    s, text, man = ctx.styles, project.text, project.manifest
-    story: list[Flowable] = [Spacer(1, ctx.frame_height * 0.18)]
+    """Title block in the cover's upper frame; the practice's branding in its foot frame."""
+    s, text, man, theme = ctx.styles, project.text, project.manifest, ctx.theme
+    story: list[Flowable] = [Spacer(1, ctx.frame_height * 0.2)]
     story.append(ctx.para(literal(project.title), s.cover_title))
+    story.append(HRFlowable(width="22%", thickness=3, color=theme.colours["accent"],
+                            hAlign="LEFT", spaceBefore=0, spaceAfter=theme.spacing * 2))  # fmt: skip
     if project.recipient:
-        story.append(
-            ctx.para(literal(text["prepared_for"].format(name=project.recipient)), s.cover_line)
-        )
-    if man.edition == "facilitator":
-        story.append(ctx.para(text["facilitator_edition"], s.meta))
+        line = text["prepared_for"].format(name=project.recipient)
+        story.append(ctx.para(literal(line), s.cover_line))
     if project.date:
         story.append(ctx.para(project.date, s.meta))
-    story.append(Spacer(1, ctx.frame_height * 0.22))
-    prepared = man.prepared_by
-    if prepared:
-        story += _logo(project)
-        if prepared.name:
-            story.append(ctx.para(literal(text["prepared_by"].format(name=prepared.name)), s.body))
-        for line in (prepared.practice, prepared.contact, prepared.url):
-            if line:
-                story.append(ctx.para(literal(line), s.muted))
-        if prepared.url:
-            story += [Spacer(1, 6), _qr(prepared.url, ctx.fonts.main.regular)]
-    return story
+    if man.edition == "facilitator":
+        story.append(ctx.para(f"**{text['facilitator_edition']}**", s.cover_line))
+    return [*story, FrameBreak(), *_branding(project, ctx, COVER_FOOT)]
+
+
+def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowable]:
+    """Logo, name, practice, contact and URL at the foot of the cover, QR code at the right."""
+    prepared, s = project.manifest.prepared_by, ctx.styles
+    if not prepared:
+        return []
+    lines: list[Flowable] = _logo(project)
+    if prepared.name:
+        name = project.text["prepared_by"].format(name=prepared.name)
+        lines.append(ctx.para(literal(name), ParagraphStyle("by", parent=s.body, spaceAfter=2)))
+    lines += [ctx.para(literal(x), s.muted) for x in (prepared.practice, prepared.contact,
+                                                      prepared.url) if x]  # fmt: skip
+    qr = _qr(prepared.url, ctx.fonts.main.regular) if prepared.url else ""
+    table = Table([[lines, qr]], colWidths=["*", QR_SIZE + 4], hAlign="LEFT")
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular),
+                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("LINEABOVE", (0, 0), (-1, 0), 0.5, ctx.theme.colours["rule"]),
+                               ("TOPPADDING", (0, 0), (-1, -1), ctx.theme.spacing)]))  # fmt: skip
+    _, height = table.wrap(ctx.frame_width, foot)
+    return [Spacer(1, max(foot - height - 1, 0)), table]  # sits on the bottom of the cover
 
 
 def how_to(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     title = project.text["how_to_title"]
+    self_help = project.manifest.loved_one is None and all(
+        w.sheet.audience == "self" for w in project.worksheets
+    )
+    body = project.text["how_to_self" if self_help else "how_to"]
     return [
         RLPageBreak(),
         Anchor("how-to", title, on_page),
         ctx.para(title, ctx.styles.title),
         Spacer(1, ctx.theme.spacing),
-        *ctx.paragraphs(project.text["how_to"], ctx.styles.body),
+        *ctx.paragraphs(body, ctx.styles.body),
     ]
 
 
@@ -115,17 +147,6 @@ def contents(
     return story
 
 
-def care_note(project: Project, ctx: LayoutContext) -> Flowable:
-    rule = HRFlowable(
-        width="100%",
-        thickness=0.5,
-        color=ctx.theme.colours["rule"],
-        spaceBefore=ctx.theme.spacing * 2,
-        spaceAfter=ctx.theme.spacing * 0.6,
-    )
-    return KeepTogether([rule, ctx.para(project.text["care_note"], ctx.styles.muted)])
-
-
 def worksheet(
     sheet: PersonalWorksheet, project: Project, ctx: LayoutContext, on_page: PageHook
 ) -> list[Flowable]:
@@ -139,6 +160,7 @@ def worksheet(
     ]
     if project.manifest.edition == "facilitator" and sheet.facilitator_notes:
         story += _facilitator_notes(sheet.facilitator_notes, project, ctx)
+    rendered = []
     for key, block in sheet.blocks:
         ctx.field_base = field_base(sheet, int(key[1]))
         flowables = render_block(block, ctx)
@@ -149,8 +171,9 @@ def worksheet(
         )
         for flowable in flowables:
             flowable._wb_origin = origin
-        story += flowables
-    story.append(care_note(project, ctx))
+        rendered.append((block, flowables))
+    story += keep_rules(rendered, ctx.frame_width, ctx.frame_height)
+    story.append(Anchor(f"end:{sheet.sheet.id}", "", on_page, outline=False))
     return story
 
 
@@ -201,11 +224,24 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     for name, contact, note in lines:
         story.append(ctx.para(f"**{literal(name)}** \u2014 {literal(contact)}", s.body))
         if note:
-            story.append(ctx.para(literal(note), s.muted))
+            story.append(ctx.para(literal(note), s.notes))
     if not lines:
         story += [ctx.para(text["crisis_generic"], s.body), _lines(2, ctx)]
-    story += [ctx.para(text["crisis_own"], s.heading), _lines(3, ctx)]
+    story.append(Spacer(1, ctx.theme.spacing))
+    story += [ctx.para(text["crisis_own"], s.heading), *_own_contacts(project, ctx)]
     return story
+
+
+def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
+    """A table to write one's own emergency contacts in, starting with the practitioner."""
+    prepared, rows = project.manifest.prepared_by, []
+    who = prepared and (prepared.name or prepared.practice)
+    if prepared and who and prepared.contact:
+        rows.append([literal(who), literal(prepared.contact)])
+    table = m.Table.model_validate(
+        {"type": "table", "columns": project.text["crisis_own_columns"], "rows": rows,
+         "blank_rows": 5 - len(rows), "widths": [1.0, 1.4]}
+    )  # fmt: skip
 
 
 def _lines(count: int, ctx: LayoutContext) -> Flowable:

@@ -32,6 +32,9 @@ class Styles:
     notes: ParagraphStyle
 
 
+LARGE_PRINT_STEP = 2.0  # points: secondary text is at most this much smaller in large print
+
+
 def make_styles(theme: Theme, fonts: FontSet) -> Styles:
     size, lead = theme.base_size, theme.leading
     c = theme.colours
@@ -45,13 +48,17 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
         spaceAfter=theme.spacing,
         alignment=TA_LEFT,
         bulletFontName=regular,
+        bulletFontSize=size,
         allowWidows=0,
         allowOrphans=0,
     )
 
     def like(name: str, scale: float = 1.0, **kw: object) -> ParagraphStyle:
-        kw.setdefault("leading", size * scale * lead)
-        return ParagraphStyle(name, parent=body, fontSize=size * scale, **kw)
+        """A style `scale` times the base size; smaller text never goes below the large-print
+        floor, so a 16 pt theme keeps its notes and tables at 14 pt or more."""
+        font_size = size * scale if scale >= 1 else max(size * scale, size - LARGE_PRINT_STEP)
+        kw.setdefault("leading", font_size * lead)
+        return ParagraphStyle(name, parent=body, fontSize=font_size, bulletFontSize=font_size, **kw)
 
     pad = theme.spacing
     return Styles(
@@ -94,7 +101,7 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
             fontName=fonts.main.italic,
             textColor=c["text"],
             leftIndent=pad * 2.2,
-            spaceBefore=pad * 0.3,
+            spaceBefore=pad * 0.9,
             spaceAfter=pad * 1.2,
         ),
         item=like(
