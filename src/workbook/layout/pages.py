@@ -242,6 +242,8 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
         {"type": "table", "columns": project.text["crisis_own_columns"], "rows": rows,
          "blank_rows": 5 - len(rows), "widths": [1.0, 1.4]}
     )  # fmt: skip
+    ctx.field_base = "crisis.table.1"
+    return render_block(table, ctx)
 
 
 def _lines(count: int, ctx: LayoutContext) -> Flowable:
