@@ -35,7 +35,7 @@ def test_list_unsupported_language(cli: Any) -> None:
 def test_show_prints_summary_and_blocks(cli: Any) -> None:
     result = cli("show", "i-statements")
     assert result.exit_code == 0
-    assert 'Saying it with "I"' in result.output and "fill_in" in result.output
+    assert "Saying it with \u201cI\u201d" in result.output and "fill_in" in result.output
     missing = cli("show", "i-statement")
     assert missing.exit_code == 1
     assert "unknown worksheet 'i-statement' (did you mean 'i-statements'?)" in missing.stderr

@@ -13,7 +13,7 @@ from conftest import CORE, body, manifest, page_texts, starts_page
 
 TITLES = {
     "objection-handling": "When they say no: answering objections",
-    "i-statements": 'Saying it with "I": talking without blame',
+    "i-statements": "Saying it with \u201cI\u201d: talking without blame",
     "boundary-planning": "Caring without carrying it all: planning your boundaries",
     "therapist-matching": "Finding the right fit: choosing a therapist",
 }

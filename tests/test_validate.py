@@ -148,3 +148,11 @@ def test_region_must_be_two_letters(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "m.yaml", manifest(region="USA"))
     [error] = errors_of(path, load_manifest)
     assert f"{path}:" in error and "'region'" in error
+
+
+def test_control_characters_are_reported_at_their_place(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("worksheet: 1\nid: a\x00b\n", encoding="utf-8")
+    assert errors_of(path) == [
+        f"{path}:2:6: error: invalid character U+0000; control characters are not allowed"
+    ]

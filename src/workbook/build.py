@@ -7,7 +7,8 @@ import unicodedata
 from pathlib import Path
 
 from .errors import Diagnostic, WorkbookError
-from .pdf import BuildResult, render, write_atomic
+from .output import check_overwrite, encrypt, write_atomic
+from .pdf import BuildResult, render
 from .project import BuildOptions, Project, load_project
 
 DEFAULT_OUTPUT_DIR = Path("output")
@@ -45,7 +46,10 @@ def build(options: BuildOptions) -> BuildResult:
     output = options.output or default_output(project)
     if output.exists() and output.is_dir():
         raise WorkbookError(f"{output}: is a folder; give a file name ending in .pdf")
+    check_overwrite(output, options.force)
     project.fonts.missing.clear()
     data, pages = render(project)
+    if options.password:
+        data = encrypt(data, options.password)
     write_atomic(data, output)
     return BuildResult(output, pages, [*project.warnings, *missing_glyph_warnings(project)], data)

@@ -237,6 +237,14 @@ def build(
     ] = None,
     dirs: Dirs = None,
     force: Annotated[bool, Opt("--force", help="Overwrite a PDF that holds answers.")] = False,
+    password: Annotated[
+        str | None,
+        Opt(
+            envvar="WORKBOOK_PASSWORD",
+            show_envvar=True,
+            help="Protect the PDF with this password (AES-256); printing and filling stay allowed.",
+        ),
+    ] = None,
 ) -> None:
     """Build one workbook from a manifest and/or options."""
     from .build import build as build_workbook
@@ -261,7 +269,7 @@ def build(
     if manifest is None and "worksheets" not in overrides:
         typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
         raise typer.Exit(2)
-    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force)
+    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password or None)
     with reporting():
         result = build_workbook(options)
     _emit(result.warnings)

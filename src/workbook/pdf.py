@@ -7,8 +7,6 @@ page numbers) are form XObjects referenced on the page and defined once the buil
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -269,16 +267,3 @@ def _layout_error(doc: WorkbookDoc, exc: LayoutError) -> WorkbookError:
         f"{what}: this content is too big to fit on a page; "
         "split it into smaller blocks or shorter table rows",
     )
-
-
-def write_atomic(data: bytes, path: Path) -> None:
-    """Write to a temporary file in the same folder, then rename: never a partial PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -28,6 +28,7 @@ class BuildOptions:
     overrides: dict[str, Any] = field(default_factory=dict)  # dotted manifest path -> value
     worksheet_dirs: tuple[Path, ...] = ()
     force: bool = False
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

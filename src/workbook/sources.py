@@ -84,8 +84,9 @@ class _Builder:
 
 def parse_yaml(text: str, path: Path | None = None) -> SourceDoc:
     """Parse YAML text with the safe loader, keeping the location of every key."""
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         if root is None:
             return SourceDoc(path, None, {(): Location(path, 1, 1)})
@@ -96,10 +97,16 @@ def parse_yaml(text: str, path: Path | None = None) -> SourceDoc:
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = exc.problem or exc.context or "invalid YAML"
         raise WorkbookError.at(where, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"invalid character U+{exc.character:04X}; control characters are not allowed"
+        raise WorkbookError.at(Location(path, line, column), message) from None
     except yaml.YAMLError as exc:
         raise WorkbookError.at(Location(path), f"invalid YAML: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return SourceDoc(path, data, builder.locations)
 
 

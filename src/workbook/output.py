@@ -1,0 +1,79 @@
+"""Stage 6, the output file: never lose work, encrypt on request, write atomically."""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.constants import UserAccessPermissions as Allow
+from pypdf.errors import PdfReadError
+
+from .errors import Location, WorkbookError
+
+# What a reader of a password-protected workbook may still do: print it and fill it in.
+PERMISSIONS = (
+    Allow.PRINT
+    | Allow.PRINT_TO_REPRESENTATION
+    | Allow.FILL_FORM_FIELDS
+    | Allow.ADD_OR_MODIFY
+    | Allow.EXTRACT
+    | Allow.EXTRACT_TEXT_AND_GRAPHICS
+)
+
+
+def _answered_fields(reader: PdfReader) -> list[str]:
+    fields = reader.get_fields() or {}
+    return [name for name, field in fields.items() if field.get("/V") not in (None, "", "/Off")]
+
+
+def check_overwrite(path: Path, force: bool) -> None:
+    """Refuse to replace a PDF that holds someone's answers, or that workbook did not write."""
+    if force or not path.exists():
+        return
+    where = Location(path)
+    hint = "; use --force to replace it, or -o to write somewhere else"
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise WorkbookError.at(
+                where, f"this PDF is password-protected, so its answers cannot be checked{hint}"
+            )
+        creator = str((reader.metadata or {}).get("/Creator", ""))
+        answered = _answered_fields(reader)
+    except (PdfReadError, OSError, ValueError, KeyError):
+        raise WorkbookError.at(where, f"this file is not a PDF that workbook wrote{hint}") from None
+    if not creator.startswith("workbook"):
+        raise WorkbookError.at(where, f"this PDF was not written by workbook{hint}")
+    if answered:
+        names = ", ".join(answered[:3]) + (", …" if len(answered) > 3 else "")
+        raise WorkbookError.at(
+            where, f"this PDF holds answers in {len(answered)} form field(s) ({names}){hint}"
+        )
+
+
+def encrypt(data: bytes, password: str) -> bytes:
+    """AES-256 (PDF 2.0, revision 6) with pypdf: opens in pypdf, qpdf and poppler with the
+    password; printing and filling in stay allowed."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password=secrets.token_hex(16),
+                   algorithm="AES-256", permissions_flag=PERMISSIONS)  # fmt: skip
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def write_atomic(data: bytes, path: Path) -> None:
+    """Write to a temporary file in the same folder, then rename: never a partial PDF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
