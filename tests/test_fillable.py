@@ -67,8 +67,13 @@ def test_field_names_are_stable_across_builds(
 
 def fill(path: Path) -> None:
     writer = PdfWriter(clone_from=PdfReader(path))
-    values = {"mine.lines.1": "first line\nsecond line", "mine.fill_in.1.blank1": "worried",
-              "mine.table.1.r2c1": "cell", "mine.checklist.1.item2": "/Yes", "mine.scale.1": "/3"}  # fmt: skip
+    values = {
+        "mine.lines.1": "first line\nsecond line",
+        "mine.fill_in.1.blank1": "worried",
+        "mine.table.1.r2c1": "cell",
+        "mine.checklist.1.item2": "/Yes",
+        "mine.scale.1": "/3",
+    }
     for page in writer.pages:
         writer.update_page_form_field_values(page, values, auto_regenerate=False)
     writer.write(path)

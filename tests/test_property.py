@@ -13,15 +13,38 @@ from typer.testing import CliRunner
 
 from workbook.cli import app
 
-TYPES = ["heading", "paragraph", "tip", "script", "list", "checklist", "lines", "fill_in",
-         "table", "scale", "columns", "page_break", "bogus"]  # fmt: skip
+TYPES = [
+    "heading",
+    "paragraph",
+    "tip",
+    "script",
+    "list",
+    "checklist",
+    "lines",
+    "fill_in",
+    "table",
+    "scale",
+    "columns",
+    "page_break",
+    "bogus",
+]
 
 text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["{{ loved_one.name }}", "{{ nope }}", "{{ ''.__class__ }}", "{% if %}",
-                     "**bold** *it*", "<font size=40>x</font> & <3", "___ and ___", "Ωμέγα Жж ệ"]),
+    st.sampled_from(
+        [
+            "{{ loved_one.name }}",
+            "{{ nope }}",
+            "{{ ''.__class__ }}",
+            "{% if %}",
+            "**bold** *it*",
+            "<font size=40>x</font> & <3",
+            "___ and ___",
+            "Ωμέγα Жж ệ",
+        ]
+    ),
     st.text(min_size=2000, max_size=6000),
-)  # fmt: skip
+)
 scalar = st.one_of(text, st.integers(-5, 300), st.booleans(), st.none(), st.floats(allow_nan=False))
 value = st.one_of(
     scalar, st.lists(text, max_size=4), st.lists(st.lists(text, max_size=4), max_size=3)
@@ -31,8 +54,25 @@ value = st.one_of(
 @st.composite
 def blocks(draw: Any) -> dict[str, Any]:
     block: dict[str, Any] = {"type": draw(st.sampled_from(TYPES))}
-    keys = ["text", "items", "label", "count", "template", "columns", "rows", "blank_rows",
-            "min", "max", "anchors", "left", "right", "ordered", "when", "title", "nonsense"]  # fmt: skip
+    keys = [
+        "text",
+        "items",
+        "label",
+        "count",
+        "template",
+        "columns",
+        "rows",
+        "blank_rows",
+        "min",
+        "max",
+        "anchors",
+        "left",
+        "right",
+        "ordered",
+        "when",
+        "title",
+        "nonsense",
+    ]
     for key in draw(st.lists(st.sampled_from(keys), max_size=5, unique=True)):
         block[key] = draw(value)
     if draw(st.booleans()):  # a well-formed block half of the time
@@ -60,15 +100,24 @@ def manifests(draw: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"worksheets": ["mine"], "worksheets_dirs": ["ws"]}
     fields = {
         "recipient": st.one_of(st.fixed_dictionaries({"name": text}), value),
-        "loved_one": st.one_of(st.fixed_dictionaries({"name": text, "relationship": st.sampled_from(
-            ["partner", "parent", "friend", "cousin"])}), value),  # fmt: skip
-        "title": value, "language": st.sampled_from(["en", "es", "fr", "EN", 3]),
+        "loved_one": st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "name": text,
+                    "relationship": st.sampled_from(["partner", "parent", "friend", "cousin"]),
+                }
+            ),
+            value,
+        ),
+        "title": value,
+        "language": st.sampled_from(["en", "es", "fr", "EN", 3]),
         "region": st.sampled_from(["US", "GB", "ZZ", "USA", ""]),
-        "page_size": st.sampled_from(["letter", "a4", "a5"]), "fillable": st.booleans(),
+        "page_size": st.sampled_from(["letter", "a4", "a5"]),
+        "fillable": st.booleans(),
         "edition": st.sampled_from(["client", "facilitator", "x"]),
         "theme": st.sampled_from(["default", "large-print", "ink-saver", "nope", "t.yaml"]),
         "variables": st.dictionaries(st.text(min_size=1, max_size=8), scalar, max_size=3),
-    }  # fmt: skip
+    }
     for key in draw(st.lists(st.sampled_from(sorted(fields)), max_size=6, unique=True)):
         data[key] = draw(fields[key])
     return data
@@ -77,8 +126,14 @@ def manifests(draw: Any) -> dict[str, Any]:
 def worksheet_doc(draw_blocks: list[dict[str, Any]], raw: str | None) -> str:
     if raw is not None:
         return raw
-    data = {"worksheet": 1, "id": "mine", "title": "T {{ loved_one.name }}", "summary": "S",
-            "facilitator_notes": "N", "blocks": draw_blocks}  # fmt: skip
+    data = {
+        "worksheet": 1,
+        "id": "mine",
+        "title": "T {{ loved_one.name }}",
+        "summary": "S",
+        "facilitator_notes": "N",
+        "blocks": draw_blocks,
+    }
     return yaml.safe_dump(data, allow_unicode=True)
 
 
@@ -88,8 +143,9 @@ def worksheet_doc(draw_blocks: list[dict[str, Any]], raw: str | None) -> str:
     manifests(),
     st.one_of(st.none(), st.sampled_from(["blocks: [", "- a", "worksheet: 1\nid: mine\n", "\x00"])),
 )
-def test_build_ends_in_a_pdf_or_a_clean_error(block_list: list[dict[str, Any]], data: dict[str, Any],
-                                              raw: str | None) -> None:  # fmt: skip
+def test_build_ends_in_a_pdf_or_a_clean_error(
+    block_list: list[dict[str, Any]], data: dict[str, Any], raw: str | None
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "ws").mkdir()

@@ -42,7 +42,7 @@ def check_overwrite(path: Path, force: bool) -> None:
             raise WorkbookError.at(
                 where, f"this PDF is password-protected, so its answers cannot be checked{hint}"
             )
-        creator = str((reader.metadata or {}).get("/Creator", ""))
+        creator = str(reader.metadata.get("/Creator", "")) if reader.metadata else ""
         answered = _answered_fields(reader)
     except (PdfReadError, OSError, ValueError, KeyError):
         raise WorkbookError.at(where, f"this file is not a PDF that workbook wrote{hint}") from None
@@ -59,8 +59,12 @@ def encrypt(data: bytes, password: str) -> bytes:
     """AES-256 (PDF 2.0, revision 6) with pypdf: opens in pypdf, qpdf and poppler with the
     password; printing and filling in stay allowed."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=password, owner_password=secrets.token_hex(16),
-                   algorithm="AES-256", permissions_flag=PERMISSIONS)  # fmt: skip
+    writer.encrypt(
+        user_password=password,
+        owner_password=secrets.token_hex(16),
+        algorithm="AES-256",
+        permissions_flag=PERMISSIONS,
+    )
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

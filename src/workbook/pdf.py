@@ -138,11 +138,29 @@ def _templates(project: Project, ctx: LayoutContext) -> list[PageTemplate]:
     )
     foot = COVER_FOOT
     cover_frames = [
-        Frame(x, y + foot, w, h - foot, id="cover", leftPadding=0, rightPadding=0,
-              topPadding=0, bottomPadding=0),
-        Frame(x, y, w, foot, id="cover-foot", leftPadding=0, rightPadding=0, topPadding=0,
-              bottomPadding=0),
-    ]  # fmt: skip
+        Frame(
+            x,
+            y + foot,
+            w,
+            h - foot,
+            id="cover",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        ),
+        Frame(
+            x,
+            y,
+            w,
+            foot,
+            id="cover-foot",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        ),
+    ]
     return [
         PageTemplate("cover", cover_frames, onPage=_cover_band(project)),
         PageTemplate("body", [frame], onPage=_on_page),
@@ -164,8 +182,12 @@ def _cover_band(project: Project) -> Any:
         else:
             canv.setStrokeColor(theme.colours["heading"])
             canv.setLineWidth(2)
-            canv.line(theme.margins["inner"], height - theme.margins["top"],
-                      width - theme.margins["outer"], height - theme.margins["top"])  # fmt: skip
+            canv.line(
+                theme.margins["inner"],
+                height - theme.margins["top"],
+                width - theme.margins["outer"],
+                height - theme.margins["top"],
+            )
         canv.restoreState()
 
     return draw
@@ -238,8 +260,15 @@ def render(project: Project) -> tuple[bytes, int]:
     )
     styles = make_styles(project.theme, project.fonts)
     _, _, frame_width, frame_height = _frame_box(project)
-    ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height,
-                        frame_width, fillable=project.manifest.fillable)  # fmt: skip
+    ctx = LayoutContext(
+        project.theme,
+        styles,
+        project.fonts,
+        project.text,
+        frame_height,
+        frame_width,
+        fillable=project.manifest.fillable,
+    )
     doc.blank_callback = blank_callback(
         styles.body.fontSize,
         stringWidth(NBSP * BLANK_SPACES, styles.body.fontName, styles.body.fontSize),

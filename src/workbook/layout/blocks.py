@@ -129,8 +129,14 @@ def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
 @renderer(m.Lines)
 def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
     theme = ctx.theme
-    lines = WritingLines(block.count, theme.line_height, theme.colours["rule"], ctx.frame_height,
-                         ctx.field(), theme.colours["text"])  # fmt: skip
+    lines = WritingLines(
+        block.count,
+        theme.line_height,
+        theme.colours["rule"],
+        ctx.frame_height,
+        ctx.field(),
+        theme.colours["text"],
+    )
     return [*_label(block.label, ctx), lines, Spacer(1, ctx.theme.spacing * 1.5)]
 
 

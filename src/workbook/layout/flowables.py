@@ -17,8 +17,14 @@ from .forms import check_box, radio, text_field
 class CheckItem(Flowable):  # type: ignore[misc]
     """A drawn, empty check box beside a wrapped paragraph."""
 
-    def __init__(self, para: Paragraph, box: float, colour: Color, show_box: bool = True,
-                 field: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        para: Paragraph,
+        box: float,
+        colour: Color,
+        show_box: bool = True,
+        field: str | None = None,
+    ) -> None:
         super().__init__()
         self.para, self.box, self.colour, self.show_box = para, box, colour, show_box
         self.field = field
@@ -56,8 +62,15 @@ class CheckItem(Flowable):  # type: ignore[misc]
 class WritingLines(Flowable):  # type: ignore[misc]
     """Ruled lines to write on. Moves to the next page whole unless taller than a page."""
 
-    def __init__(self, count: int, spacing: float, colour: Color, page_height: float,
-                 field: str | None = None, text: Color | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        count: int,
+        spacing: float,
+        colour: Color,
+        page_height: float,
+        field: str | None = None,
+        text: Color | None = None,
+    ) -> None:
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
         self.page_height, self.field, self.text = page_height, field, text or colour
@@ -176,8 +189,9 @@ class QuoteBar(Flowable):  # type: ignore[misc]
 class Anchor(Flowable):  # type: ignore[misc]
     """An invisible mark: a link destination, an outline entry and a page-number record."""
 
-    def __init__(self, key: str, title: str, on_page: Callable[[str, int], Any],
-                 outline: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self, key: str, title: str, on_page: Callable[[str, int], Any], outline: bool = True
+    ) -> None:
         super().__init__()
         self.key, self.title, self.on_page, self.outline = key, title, on_page, outline
         self.width = self.height = 0

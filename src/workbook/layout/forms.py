@@ -18,34 +18,73 @@ from reportlab.platypus import Flowable
 FIELD_FONT = "Helvetica"  # AcroForm appearance streams use a standard PDF font
 
 
-def text_field(canv: Canvas, name: str, box: tuple[float, float, float, float], size: float,
-               colour: Color, multiline: bool = False) -> None:  # fmt: skip
+def text_field(
+    canv: Canvas,
+    name: str,
+    box: tuple[float, float, float, float],
+    size: float,
+    colour: Color,
+    multiline: bool = False,
+) -> None:
     """A borderless, transparent text field over (x, y, width, height) in local coordinates."""
     x, y, width, height = box
     canv.acroForm.textfield(
-        name=name, x=x, y=y, width=width, height=height, relative=True,
-        borderWidth=0, borderColor=transparent, fillColor=transparent, textColor=colour,
-        fontName=FIELD_FONT, fontSize=0 if multiline else size, maxlen=10_000 if multiline else 500,
-        fieldFlags="multiline" if multiline else "", annotationFlags="print", tooltip=name,
-    )  # fmt: skip
+        name=name,
+        x=x,
+        y=y,
+        width=width,
+        height=height,
+        relative=True,
+        borderWidth=0,
+        borderColor=transparent,
+        fillColor=transparent,
+        textColor=colour,
+        fontName=FIELD_FONT,
+        fontSize=0 if multiline else size,
+        maxlen=10_000 if multiline else 500,
+        fieldFlags="multiline" if multiline else "",
+        annotationFlags="print",
+        tooltip=name,
+    )
 
 
 def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: Color) -> None:
     canv.acroForm.checkbox(
-        name=name, x=x, y=y, size=size, relative=True, buttonStyle="check",
-        borderWidth=0.9, borderColor=colour, fillColor=transparent, textColor=colour,
-        forceBorder=True, fieldFlags="", tooltip=name,
-    )  # fmt: skip
+        name=name,
+        x=x,
+        y=y,
+        size=size,
+        relative=True,
+        buttonStyle="check",
+        borderWidth=0.9,
+        borderColor=colour,
+        fillColor=transparent,
+        textColor=colour,
+        forceBorder=True,
+        fieldFlags="",
+        tooltip=name,
+    )
 
 
 def radio(
     canv: Canvas, name: str, value: str, x: float, y: float, size: float, colour: Color
 ) -> None:
     canv.acroForm.radio(
-        name=name, value=value, x=x, y=y, size=size, relative=True, buttonStyle="circle",
-        shape="circle", borderWidth=0, borderColor=transparent, fillColor=transparent,
-        textColor=colour, fieldFlags="noToggleToOff radio", tooltip=f"{name} = {value}",
-    )  # fmt: skip
+        name=name,
+        value=value,
+        x=x,
+        y=y,
+        size=size,
+        relative=True,
+        buttonStyle="circle",
+        shape="circle",
+        borderWidth=0,
+        borderColor=transparent,
+        fillColor=transparent,
+        textColor=colour,
+        fieldFlags="noToggleToOff radio",
+        tooltip=f"{name} = {value}",
+    )
 
 
 class FieldCell(Flowable):  # type: ignore[misc]
@@ -62,8 +101,14 @@ class FieldCell(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         if self.name:
             multiline = self.height > self.size * 2.5
-            text_field(self.canv, self.name, (0, 0, self.width, self.height), self.size,
-                       self.colour, multiline)  # fmt: skip
+            text_field(
+                self.canv,
+                self.name,
+                (0, 0, self.width, self.height),
+                self.size,
+                self.colour,
+                multiline,
+            )
 
 
 def blank_callback(size: float, width: float, colour: Color) -> Any:

@@ -73,8 +73,16 @@ def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
     s, text, man, theme = ctx.styles, project.text, project.manifest, ctx.theme
     story: list[Flowable] = [Spacer(1, ctx.frame_height * 0.2)]
     story.append(ctx.para(literal(project.title), s.cover_title))
-    story.append(HRFlowable(width="22%", thickness=3, color=theme.colours["accent"],
-                            hAlign="LEFT", spaceBefore=0, spaceAfter=theme.spacing * 2))  # fmt: skip
+    story.append(
+        HRFlowable(
+            width="22%",
+            thickness=3,
+            color=theme.colours["accent"],
+            hAlign="LEFT",
+            spaceBefore=0,
+            spaceAfter=theme.spacing * 2,
+        )
+    )
     if project.recipient:
         line = text["prepared_for"].format(name=project.recipient)
         story.append(ctx.para(literal(line), s.cover_line))
@@ -94,16 +102,25 @@ def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowabl
     if prepared.name:
         name = project.text["prepared_by"].format(name=prepared.name)
         lines.append(ctx.para(literal(name), ParagraphStyle("by", parent=s.body, spaceAfter=2)))
-    lines += [ctx.para(literal(x), s.muted) for x in (prepared.practice, prepared.contact,
-                                                      prepared.url) if x]  # fmt: skip
+    lines += [
+        ctx.para(literal(x), s.muted)
+        for x in (prepared.practice, prepared.contact, prepared.url)
+        if x
+    ]
     qr = _qr(prepared.url, ctx.fonts.main.regular) if prepared.url else ""
     table = Table([[lines, qr]], colWidths=["*", QR_SIZE + 4], hAlign="LEFT")
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular),
-                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("LINEABOVE", (0, 0), (-1, 0), 0.5, ctx.theme.colours["rule"]),
-                               ("TOPPADDING", (0, 0), (-1, -1), ctx.theme.spacing)]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.5, ctx.theme.colours["rule"]),
+                ("TOPPADDING", (0, 0), (-1, -1), ctx.theme.spacing),
+            ]
+        )
+    )
     _, height = table.wrap(ctx.frame_width, foot)
     return [Spacer(1, max(foot - height - 1, 0)), table]  # sits on the bottom of the cover
 
@@ -239,9 +256,14 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
     if prepared and who and prepared.contact:
         rows.append([literal(who), literal(prepared.contact)])
     table = m.Table.model_validate(
-        {"type": "table", "columns": project.text["crisis_own_columns"], "rows": rows,
-         "blank_rows": 5 - len(rows), "widths": [1.0, 1.4]}
-    )  # fmt: skip
+        {
+            "type": "table",
+            "columns": project.text["crisis_own_columns"],
+            "rows": rows,
+            "blank_rows": 5 - len(rows),
+            "widths": [1.0, 1.4],
+        }
+    )
     ctx.field_base = "crisis.table.1"
     return render_block(table, ctx)
 
