@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .content import content_warnings
 from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet, builtin_dir
 from .locale import SUPPORTED_LANGUAGES, strings
@@ -53,8 +54,9 @@ def check_file(path: Path) -> list[Diagnostic]:
             raise WorkbookError.at(
                 doc.locate(("id",)), f"id '{sheet.id}' must match the file name '{path.stem}.yaml'"
             )
-        check_worksheet_templates(LoadedWorksheet(sheet, doc))
-        return []
+        item = LoadedWorksheet(sheet, doc)
+        check_worksheet_templates(item)
+        return content_warnings(item)
     if kind == "manifest":
         project = load_project(BuildOptions(manifest=path))
         return project.warnings

@@ -237,7 +237,8 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     story.append(ctx.para(text["crisis_lines_title"], s.heading))
     lines = [(x.name, x.contact, x.note) for x in man.crisis_lines or []]
     if man.crisis_lines is None and region:
-        lines = [(x["name"], x["contact"], x.get("note")) for x in region["lines"]]
+        language = man.language
+        lines = [(x["name"], x["contact"][language], x["note"][language]) for x in region["lines"]]
     for name, contact, note in lines:
         story.append(ctx.para(f"**{literal(name)}** \u2014 {literal(contact)}", s.body))
         if note:
