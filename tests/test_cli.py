@@ -178,8 +178,25 @@ def test_missing_logo_is_a_clear_error(cli: Any, tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "m.yaml", data)
     result = cli("build", path, "-o", tmp_path / "x.pdf")
     assert result.exit_code == 1
-    assert "prepared_by.logo: image not found" in result.stderr and "logo.png" in result.stderr
+    line = path.read_text().splitlines().index("  logo: logo.png") + 1
+    assert f"{path}:{line}:3: error: logo image not found: {tmp_path / 'logo.png'}" in result.stderr
+    (tmp_path / "logo.png").write_text("not an image")
+    broken = cli("build", path, "-o", tmp_path / "x.pdf")
+    assert broken.exit_code == 1 and "cannot read the logo image" in broken.stderr
+    assert "use a PNG or JPEG" in broken.stderr
 
 
 def test_version(cli: Any) -> None:
     assert cli("--version").output.startswith("workbook ")
+
+
+def test_logo_is_drawn_on_the_cover(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (400, 100), "#336699").save(tmp_path / "logo.png")
+    data = manifest(worksheets=["i-statements"], prepared_by={"practice": "P", "logo": "logo.png"})
+    path = write_yaml(tmp_path / "m.yaml", data)
+    assert cli("build", path, "-o", tmp_path / "x.pdf").exit_code == 0
+    cover = PdfReader(tmp_path / "x.pdf").pages[0]
+    [image] = cover.images
+    assert image.image.size == (400, 100)

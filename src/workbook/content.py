@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from .errors import Diagnostic
 from .library import LoadedWorksheet
 from .locale import SUPPORTED_LANGUAGES
@@ -23,7 +25,7 @@ def plain_text(sheet_data: Any) -> str:
         elif isinstance(value, list):
             for item in value:
                 collect(item)
-        elif hasattr(value, "model_fields"):
+        elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 if name not in {"type", "when", "widths"}:
                     collect(getattr(value, name))

@@ -43,6 +43,35 @@ class Project:
     recipient: str | None
     date: str | None
     warnings: list[Diagnostic]
+    logo: Logo | None = None
+
+
+@dataclass(frozen=True)
+class Logo:
+    path: Path
+    width: int
+    height: int
+
+
+def load_logo(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> Logo | None:
+    """The practice logo (PNG or JPEG), checked to exist, be a regular file and be readable."""
+    name = manifest.prepared_by.logo if manifest.prepared_by else None
+    if not name:
+        return None
+    where = doc.locate(("prepared_by", "logo"))
+    path = (base_dir / name).resolve()
+    if not path.is_file():
+        problem = "is not a regular file" if path.exists() else "not found"
+        raise WorkbookError.at(where, f"logo image {problem}: {path}")
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        width, height = ImageReader(str(path)).getSize()
+    except Exception as exc:  # ReportLab and Pillow raise many kinds for a broken image
+        raise WorkbookError.at(
+            where, f"cannot read the logo image {path}: use a PNG or JPEG ({exc})"
+        ) from None
+    return Logo(path, int(width), int(height))
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -147,6 +176,18 @@ def load_project(options: BuildOptions) -> Project:
     fonts = font_set(theme.fonts, [base_dir / "fonts", Path.cwd() / "fonts"])
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
+    logo = load_logo(manifest, base_dir, doc)
+    logo = load_logo(manifest, base_dir, doc)
     return Project(
-        manifest, base_dir, theme, fonts, text, worksheets, title, recipient, date_text, warnings
+        manifest,
+        base_dir,
+        theme,
+        fonts,
+        text,
+        worksheets,
+        title,
+        recipient,
+        date_text,
+        warnings,
+        logo,
     )

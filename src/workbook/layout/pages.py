@@ -8,7 +8,6 @@ from typing import Any
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Flowable,
     FrameBreak,
@@ -22,9 +21,8 @@ from reportlab.platypus import (
 from reportlab.platypus import PageBreak as RLPageBreak
 
 from .. import models as m
-from ..errors import WorkbookError
 from ..locale import crisis_contacts
-from ..markup import escape_markup, plain
+from ..markup import escape_markup, plain, to_markup
 from ..personalise import PersonalWorksheet
 from ..project import Project
 from .blocks import LayoutContext, render_block
@@ -43,18 +41,13 @@ def literal(value: str) -> str:
 
 
 def _logo(project: Project) -> list[Flowable]:
-    prepared = project.manifest.prepared_by
-    if not prepared or not prepared.logo:
+    """The logo scaled to fit a fixed box, keeping its proportions."""
+    logo = project.logo
+    if logo is None:
         return []
-    path = (project.base_dir / prepared.logo).resolve()
-    if not path.is_file():
-        raise WorkbookError(f"prepared_by.logo: image not found: {path}")
-    try:
-        width, height = ImageReader(str(path)).getSize()
-    except Exception as exc:  # ReportLab/PIL raise many kinds for a broken image
-        raise WorkbookError(f"prepared_by.logo: cannot read image {path}: {exc}") from None
-    scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
-    return [Image(str(path), width * scale, height * scale, hAlign="LEFT"), Spacer(1, 12)]
+    scale = min(LOGO_BOX[0] / logo.width, LOGO_BOX[1] / logo.height)
+    image = Image(str(logo.path), logo.width * scale, logo.height * scale, hAlign="LEFT")
+    return [image, Spacer(1, 12)]
 
 
 def _qr(url: str, font: str, size: float = 72) -> Drawing:  # 1 inch: scans from paper
@@ -202,21 +195,14 @@ def field_base(sheet: PersonalWorksheet, index: int) -> str:
 
 
 def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list[Flowable]:
-    from reportlab.lib.styles import ParagraphStyle
-
-    style = ParagraphStyle(
-        "fnotes",
-        parent=ctx.styles.tip,
-        fontSize=ctx.styles.notes.fontSize,
-        leading=ctx.styles.notes.leading,
-        spaceBefore=0,
-    )
+    """The therapist's notes in a box outlined in the accent colour, under a clear label."""
+    pad, accent = ctx.theme.spacing, ctx.theme.colours["accent"]
+    style = ParagraphStyle("facilitator", parent=ctx.styles.notes, borderColor=accent,
+                           borderWidth=1.2, borderPadding=(pad, pad, pad, pad), leftIndent=pad,
+                           rightIndent=pad, spaceBefore=pad, spaceAfter=pad * 2.5)  # fmt: skip
+    label = f"**{project.text['facilitator_notes']}.**"
     body = " ".join(notes.split())
-    return [
-        Paragraph(
-            f"<b>{project.text['facilitator_notes']}.</b> {ctx.para(body, style).text}", style
-        )
-    ]
+    return [Paragraph(f"{to_markup(label, ctx.fonts)} {to_markup(body, ctx.fonts)}", style)]
 
 
 def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
