@@ -276,6 +276,64 @@ def build(
     typer.echo(f"wrote {result.path} ({result.pages} pages)")
 
 
+@app.command()
+def batch(
+    roster: Annotated[Path, typer.Argument(help="Roster: .csv (dotted headers), .yaml or .json.")],
+    manifest: Annotated[
+        Path, Opt("-m", "--manifest", help="The base manifest each row overrides.")
+    ],
+    out_dir: Annotated[Path, Opt("-o", "--output-dir", help="Folder for the PDFs.")] = Path(
+        "output"
+    ),
+    jobs: Annotated[
+        int | None, Opt("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    shard: Annotated[
+        str | None, Opt(help="Build only shard I of N, e.g. 2/3: rows with index % N == I-1.")
+    ] = None,
+    report: Annotated[Path | None, Opt(help="Write a JSON report of every row here.")] = None,
+    name_template: Annotated[
+        str | None, Opt(help="File name from fields, e.g. '{recipient.name}-{row}'.")
+    ] = None,
+    fail_fast: Annotated[bool, Opt("--fail-fast", help="Stop at the first failed row.")] = False,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="Only the summary and errors.")] = False,
+    dirs: Dirs = None,
+    force: Annotated[bool, Opt("--force", help="Overwrite PDFs that hold answers.")] = False,
+) -> None:
+    """Build one workbook per roster row, in parallel; exit 1 if any row failed."""
+    import os
+
+    from .batch import Batch, in_shard, parse_shard, read_roster, run_batch
+    from .progress import BatchProgress
+
+    with reporting():
+        selected = parse_shard(shard) if shard else None
+        plan = Batch.load(manifest, out_dir, name_template=name_template,
+                          worksheet_dirs=tuple(dirs or ()), force=force)  # fmt: skip
+
+        def rows() -> Iterator[Any]:
+            return (row for row in read_roster(roster) if in_shard(row, selected))
+
+        results = run_batch(plan, rows, jobs or os.cpu_count() or 1)
+        with BatchProgress(quiet=quiet) as progress:
+            try:
+                for result in results:
+                    progress.add(result)
+                    if fail_fast and result.status == "error":
+                        break
+            except KeyboardInterrupt:
+                progress.interrupted = True
+            finally:
+                results.close()
+        if report:
+            progress.write_report(report)
+    progress.summary()
+    if progress.interrupted:
+        raise typer.Exit(130)
+    if progress.failed:
+        raise typer.Exit(1)
+
+
 def run() -> None:  # pragma: no cover - console entry point
     app()
 

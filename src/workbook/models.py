@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .locale import SUPPORTED_LANGUAGES
 
 Text = Annotated[str, StringConstraints(max_length=100_000)]
 Line = Annotated[str, StringConstraints(max_length=2_000)]
@@ -207,7 +216,7 @@ class Manifest(Model):
     loved_one: LovedOne | None = None
     prepared_by: PreparedBy | None = None
     date: dt.date | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = "en"
+    language: Line = "en"
     region: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = "US"
     theme: Line = "default"
     page_size: Literal["letter", "a4"] = "letter"
@@ -218,6 +227,15 @@ class Manifest(Model):
     worksheets: list[WorksheetId | WorksheetRef] = Field(min_length=1)
     variables: dict[str, Any] = Field(default_factory=dict)
     worksheets_dirs: list[Line] = Field(default_factory=list)
+
+    @field_validator("language")
+    @classmethod
+    def supported_language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(
+                f"unsupported language '{value}'; supported: {', '.join(SUPPORTED_LANGUAGES)}"
+            )
+        return value
 
     @property
     def worksheet_ids(self) -> list[str]:

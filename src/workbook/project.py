@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 from .errors import Diagnostic, WorkbookError
 from .fonts import FontSet, font_set
 from .library import resolve_worksheets, search_dirs
-from .locale import SUPPORTED_LANGUAGES, format_date, strings
+from .locale import format_date, strings
 from .models import Manifest
 from .personalise import Personaliser, PersonalWorksheet
 from .sources import SourceDoc, parse_yaml, read_yaml
@@ -74,7 +75,8 @@ def load_logo(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> Logo | None
     return Logo(path, int(width), int(height))
 
 
-def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set `a.b.c` in nested dicts; the first part must be a manifest field."""
     parts = dotted.split(".")
     if parts[0] not in Manifest.model_fields:
         hint = suggest(parts[0], list(Manifest.model_fields))
@@ -100,9 +102,9 @@ def manifest_source(options: BuildOptions) -> SourceDoc:
             )
     else:
         doc = parse_yaml("{}")
-    data = dict(doc.data)
+    data = copy.deepcopy(doc.data)
     for dotted, value in options.overrides.items():
-        _set_dotted(data, dotted, value)
+        set_dotted(data, dotted, value)
     return SourceDoc(doc.path, data, doc.locations)
 
 
@@ -141,12 +143,6 @@ def load_project(options: BuildOptions) -> Project:
     doc = manifest_source(options)
     manifest = validate_doc(doc, Manifest)
     base_dir = doc.path.parent if doc.path else Path.cwd()
-    if manifest.language not in SUPPORTED_LANGUAGES:
-        raise WorkbookError.at(
-            doc.locate(("language",)),
-            f"unsupported language "
-            f"'{manifest.language}'; supported: {', '.join(SUPPORTED_LANGUAGES)}",
-        )
     text = strings(manifest.language)
     dirs = [*options.worksheet_dirs, *(base_dir / d for d in manifest.worksheets_dirs)]
     for i, folder in enumerate(manifest.worksheets_dirs):

@@ -57,7 +57,8 @@ def _context(loc: tuple[Any, ...], data: Any) -> str:
     return ""
 
 
-def _message(error: Any, model: type[BaseModel]) -> str:
+def friendly_message(error: Any, model: type[BaseModel]) -> str:
+    """A pydantic error as a sentence a non-programmer can act on."""
     kind, loc = error["type"], error["loc"]
     name = str(loc[-1]) if loc else ""
     if name in BLOCK_BY_TYPE and len(loc) == 3:
@@ -81,6 +82,8 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     }:
         return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "value_error":
+        return message  # our own validators write whole sentences
     return (
         f"'{name}': {message}" if name and not name.isdigit() else message[:1].lower() + message[1:]
     )
@@ -96,7 +99,7 @@ def validate_doc(doc: SourceDoc, model: type[M]) -> M:
         diagnostics = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            message = _context(loc, doc.data) + _message(error, model)
+            message = _context(loc, doc.data) + friendly_message(error, model)
             diagnostics.append(Diagnostic(message, doc.locate(loc)))
         raise WorkbookError(sorted_by_place(diagnostics)) from None
 

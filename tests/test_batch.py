@@ -1,0 +1,190 @@
+"""Batch: a workbook per roster row, bad rows reported and skipped, shards, same bytes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from conftest import manifest, write_yaml
+
+RELATIONSHIPS = ["partner", "parent", "friend", "sibling", "child", "other"]
+
+
+def write_roster(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def people(count: int) -> list[dict[str, str]]:
+    return [{"recipient.name": f"Person {i}", "loved_one.name": f"Kin {i}",
+             "loved_one.relationship": RELATIONSHIPS[i % 6], "output": ""} for i in range(1, count + 1)]  # fmt: skip
+
+
+def base(tmp_path: Path) -> Path:
+    return write_yaml(
+        tmp_path / "base.yaml", manifest(worksheets=["i-statements"], date="2026-11-22")
+    )
+
+
+def test_fifty_rows_with_two_bad_ones(cli: Any, tmp_path: Path) -> None:
+    rows = people(50)
+    rows[9]["loved_one.relationship"] = "cousin"  # data row 10
+    rows[29]["language"] = "xx"  # data row 30
+    roster = write_roster(
+        tmp_path / "roster.csv", [{**r, "language": r.get("language", "")} for r in rows]
+    )
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    result = cli(
+        "batch", roster, "-m", base(tmp_path), "-o", out, "--jobs", "2", "--report", report
+    )
+    assert result.exit_code == 1
+    assert len(list(out.glob("*.pdf"))) == 48
+    assert f"{roster}:11:3: error: row 10, column 'loved_one.relationship'" in result.stderr
+    assert (
+        f"{roster}:31:5: error: row 30, column 'language': unsupported language 'xx'"
+        in result.stderr
+    )
+    data = json.loads(report.read_text())
+    assert (data["ok"], data["failed"]) == (48, 2)
+    assert [r["row"] for r in data["rows"]] == list(range(1, 51))
+    assert {r["row"] for r in data["rows"] if r["status"] == "error"} == {10, 30}
+    good = data["rows"][0]
+    assert set(good) == {"row", "status", "output", "pages", "seconds", "error"}
+    assert good["pages"] == len(PdfReader(good["output"]).pages)
+    assert "Person 1" in PdfReader(good["output"]).pages[0].extract_text()
+
+
+def test_shards_are_disjoint_and_cover_the_roster_byte_for_byte(cli: Any, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", people(7))
+    manifest_path = base(tmp_path)
+    assert (
+        cli("batch", roster, "-m", manifest_path, "-o", tmp_path / "all", "-j", "1").exit_code == 0
+    )
+    for shard in ("1/3", "2/3", "3/3"):
+        result = cli(
+            "batch",
+            roster,
+            "-m",
+            manifest_path,
+            "-o",
+            tmp_path / "shards",
+            "-j",
+            "2",
+            "--shard",
+            shard,
+        )
+        assert result.exit_code == 0, result.stderr
+    everything = {p.name: p.read_bytes() for p in (tmp_path / "all").glob("*.pdf")}
+    sharded = {p.name: p.read_bytes() for p in (tmp_path / "shards").glob("*.pdf")}
+    assert len(everything) == 7 and everything == sharded
+
+
+def test_a_row_builds_the_same_bytes_alone(cli: Any, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", people(2))
+    manifest_path = base(tmp_path)
+    assert (
+        cli("batch", roster, "-m", manifest_path, "-o", tmp_path / "out", "-j", "2").exit_code == 0
+    )
+    alone = tmp_path / "alone.pdf"
+    result = cli("build", manifest_path, "-o", alone, "--name", "Person 2", "--loved-one", "Kin 2",
+                 "--relationship", "friend")  # fmt: skip
+    assert result.exit_code == 0
+    [batched] = (tmp_path / "out").glob("*-2.pdf")
+    assert batched.read_bytes() == alone.read_bytes()
+
+
+def test_path_like_names_stay_inside_the_output_folder(cli: Any, tmp_path: Path) -> None:
+    rows = people(3)
+    rows[0]["output"] = "../../escaped.pdf"
+    rows[1]["output"] = "/etc/passwd"
+    rows[2]["recipient.name"] = "../../../x"
+    roster = write_roster(tmp_path / "roster.csv", rows)
+    out = tmp_path / "deep" / "out"
+    assert cli("batch", roster, "-m", base(tmp_path), "-o", out, "-j", "1").exit_code == 0
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.pdf"))
+    assert made == sorted(
+        Path("deep/out") / n for n in ("escaped.pdf", "passwd.pdf", "opening-the-door-x-3.pdf")
+    )
+
+
+def test_yaml_and_json_rosters_with_nested_and_dotted_keys(cli: Any, tmp_path: Path) -> None:
+    rows = [{"recipient": {"name": "Nested"}, "loved_one.relationship": "parent"},
+            {"recipient.name": "Dotted", "worksheets": ["i-statements", "objection-handling"]}]  # fmt: skip
+    for suffix, text in ((".yaml", None), (".json", json.dumps(rows))):
+        roster = write_yaml(tmp_path / f"roster{suffix}", text or rows)
+        out = tmp_path / suffix[1:]
+        result = cli(
+            "batch",
+            roster,
+            "-m",
+            base(tmp_path),
+            "-o",
+            out,
+            "-j",
+            "1",
+            "--name-template",
+            "{recipient.name}-{row}",
+        )
+        assert result.exit_code == 0, result.stderr
+        assert sorted(p.name for p in out.glob("*.pdf")) == ["dotted-2.pdf", "nested-1.pdf"]
+        assert len(PdfReader(out / "dotted-2.pdf").outline) > len(
+            PdfReader(out / "nested-1.pdf").outline
+        )
+
+
+def test_bad_roster_files(cli: Any, tmp_path: Path) -> None:
+    missing = cli("batch", tmp_path / "nope.csv", "-m", base(tmp_path))
+    assert missing.exit_code == 1 and "roster not found" in missing.stderr
+    listless = write_yaml(tmp_path / "r.yaml", {"recipient.name": "x"})
+    result = cli("batch", listless, "-m", base(tmp_path))
+    assert result.exit_code == 1 and "a list of objects" in result.stderr
+    unknown = write_roster(tmp_path / "r.csv", [{"recipent.name": "x"}])
+    result = cli("batch", unknown, "-m", base(tmp_path), "-o", tmp_path / "o")
+    assert result.exit_code == 1
+    assert (
+        f"{unknown}:2:1: error: row 1: unknown manifest field 'recipent.name' (did you mean 'recipient'?)"
+        in result.stderr
+    )
+    assert cli("batch", unknown, "-m", base(tmp_path), "--shard", "4/3").exit_code == 1
+
+
+def test_fail_fast_stops_at_the_first_error(cli: Any, tmp_path: Path) -> None:
+    rows = people(4)
+    rows[0]["loved_one.relationship"] = "cousin"
+    roster = write_roster(tmp_path / "roster.csv", rows)
+    result = cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "o", "--fail-fast")
+    assert result.exit_code == 1
+    assert not list((tmp_path / "o").glob("*.pdf"))
+
+
+def test_interrupted_batch_leaves_no_partial_pdf(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", people(40))
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "from workbook.cli import app; app()", "batch", str(roster),
+               "-m", str(base(tmp_path)), "-o", str(out), "-j", "2"]  # fmt: skip
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.pdf"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    pdfs = list(out.glob("*.pdf"))
+    assert 3 <= len(pdfs) < 40
+    assert not [p for p in out.iterdir() if p.suffix != ".pdf"]  # no temporary files
+    for pdf in pdfs:
+        assert len(PdfReader(pdf).pages) > 3
+    assert os.listdir(out)
