@@ -334,6 +334,34 @@ def batch(
         raise typer.Exit(1)
 
 
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="worksheet, manifest or theme.")] = "worksheet",
+) -> None:
+    """Print the JSON Schema of a file format, for editors' YAML language servers."""
+    from .authoring import json_schema
+
+    with reporting():
+        typer.echo(json.dumps(json_schema(kind), indent=2))
+
+
+@app.command()
+def new(
+    worksheet_id: Annotated[str, typer.Argument(metavar="ID", help="The new worksheet's id.")],
+    folder: Annotated[Path, Opt("--dir", help="Where to write it.")] = Path("worksheets"),
+    lang: Lang = "en",
+) -> None:
+    """Write a new worksheet skeleton (every block type, commented) to ./worksheets/."""
+    from .authoring import new_worksheet
+
+    with reporting():
+        path = new_worksheet(worksheet_id, folder, lang)
+    typer.echo(f"wrote {path}")
+    typer.echo(
+        f"preview it: workbook build --worksheets {folder} -w {worksheet_id} -o output/{worksheet_id}.pdf"
+    )
+
+
 def run() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -41,6 +41,8 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        if self.location.file is None:
+            return f"{self.severity}: {self.message}"
         return f"{self.location}: {self.severity}: {self.message}"
 
     def as_json(self) -> dict[str, object]:

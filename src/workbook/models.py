@@ -22,57 +22,94 @@ WorksheetId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Field docstrings become descriptions in the JSON Schema (`workbook schema`).
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class BlockBase(Model):
-    when: Line | None = Field(
-        None, description="Jinja2 expression; the block is left out when false."
-    )
+    when: Line | None = None
+    """Optional Jinja2 expression over the personalisation variables; the block is left out
+    when it is false, e.g. loved_one.relationship == "parent"."""
 
 
 class Heading(BlockBase):
+    """A section heading inside a worksheet; kept with what follows it."""
+
     type: Literal["heading"]
+    """The block type: heading."""
     text: Line
+    """The heading text (a Jinja2 template)."""
 
 
 class Paragraph(BlockBase):
+    """Body text; a blank line starts a new paragraph."""
+
     type: Literal["paragraph"]
-    text: Text = Field(description="Inline **bold** and *italic* allowed.")
+    """The block type: paragraph."""
+    text: Text
+    """The text (a Jinja2 template); inline **bold** and *italic* allowed."""
 
 
 class Tip(BlockBase):
+    """A shaded callout."""
+
     type: Literal["tip"]
-    title: Line | None = Field(None, description="Defaults to 'Tip' in the workbook's language.")
+    """The block type: tip."""
+    title: Line | None = None
+    """A short bold lead-in; defaults to "Tip" in the workbook's language."""
     text: Text
+    """The tip's text (a Jinja2 template)."""
 
 
 class Script(BlockBase):
+    """A phrase to try saying, set apart as a quotation."""
+
     type: Literal["script"]
-    text: Text = Field(description="A phrase to try saying; printed as a quotation.")
+    """The block type: script."""
+    text: Text
+    """The phrase, without quotation marks (they are added)."""
 
 
 class ListBlock(BlockBase):
+    """A bulleted or numbered list."""
+
     type: Literal["list"]
+    """The block type: list."""
     items: list[Text] = Field(min_length=1)
+    """The items, each a Jinja2 template."""
     ordered: bool = False
+    """true for a numbered list."""
 
 
 class Checklist(BlockBase):
+    """Items with empty boxes to tick (check boxes in the fillable edition)."""
+
     type: Literal["checklist"]
+    """The block type: checklist."""
     items: list[Text] = Field(min_length=1)
+    """The items, each a Jinja2 template."""
 
 
 class Lines(BlockBase):
+    """Ruled lines to write on (a multi-line text field in the fillable edition)."""
+
     type: Literal["lines"]
+    """The block type: lines."""
     label: Line | None = None
+    """A prompt printed above the lines."""
     count: int = Field(4, ge=1, le=200)
+    """How many lines."""
 
 
 class FillIn(BlockBase):
+    """A sentence with blanks to complete."""
+
     type: Literal["fill_in"]
+    """The block type: fill_in."""
     label: Line | None = None
-    template: Text = Field(description="Each ___ (three or more underscores) is a writing blank.")
+    """A prompt printed above the sentence."""
+    template: Text
+    """The sentence; each ___ (three or more underscores) is a writing blank."""
 
     @model_validator(mode="after")
     def has_blank(self) -> FillIn:
@@ -82,11 +119,18 @@ class FillIn(BlockBase):
 
 
 class Table(BlockBase):
+    """A table with a header row; its header repeats when it splits across pages."""
+
     type: Literal["table"]
+    """The block type: table."""
     columns: list[Line] = Field(min_length=1, max_length=8)
+    """The header cells."""
     rows: list[list[Text]] = Field(default_factory=list)
+    """Rows of cells; a short row is padded with blank cells to write in."""
     blank_rows: int = Field(0, ge=0, le=100)
-    widths: list[float] | None = Field(None, description="Relative column widths.")
+    """Empty rows, tall enough to write in, after the rows."""
+    widths: list[float] | None = None
+    """Relative column widths, one number per column, e.g. [1, 2, 2]."""
 
     @model_validator(mode="after")
     def rows_fit_columns(self) -> Table:
@@ -103,11 +147,18 @@ class Table(BlockBase):
 
 
 class Scale(BlockBase):
+    """A row of numbers to circle (a radio group in the fillable edition)."""
+
     type: Literal["scale"]
+    """The block type: scale."""
     label: Line
+    """The question above the scale."""
     min: int = Field(0, ge=0, le=100)
+    """The lowest number."""
     max: int = Field(10, ge=1, le=100)
+    """The highest number (at most 20 above min)."""
     anchors: dict[int, Line] = Field(default_factory=dict)
+    """Words under some numbers, e.g. {0: Not at all, 10: Completely}."""
 
     @model_validator(mode="after")
     def sensible_range(self) -> Scale:
@@ -121,112 +172,141 @@ class Scale(BlockBase):
 
 class Column(Model):
     title: Line
+    """The column's heading."""
     items: list[Text] = Field(min_length=1)
+    """The column's bullet points."""
 
 
 class Columns(BlockBase):
+    """Two lists side by side, e.g. supporting versus enabling."""
+
     type: Literal["columns"]
+    """The block type: columns."""
     left: Column
+    """The left column: title and items."""
     right: Column
+    """The right column: title and items."""
 
 
 class PageBreak(BlockBase):
+    """Start a new page."""
+
     type: Literal["page_break"]
+    """The block type: page_break."""
 
 
 Block = Annotated[
-    Heading
-    | Paragraph
-    | Tip
-    | Script
-    | ListBlock
-    | Checklist
-    | Lines
-    | FillIn
-    | Table
-    | Scale
-    | Columns
-    | PageBreak,
+    Heading | Paragraph | Tip | Script | ListBlock | Checklist | Lines | FillIn | Table | Scale
+    | Columns | PageBreak,
     Field(discriminator="type"),
-]
+]  # fmt: skip
 BLOCK_TYPES: tuple[type[BlockBase], ...] = (
-    Heading,
-    Paragraph,
-    Tip,
-    Script,
-    ListBlock,
-    Checklist,
-    Lines,
-    FillIn,
-    Table,
-    Scale,
-    Columns,
+    Heading, Paragraph, Tip, Script, ListBlock, Checklist, Lines, FillIn, Table, Scale, Columns,
     PageBreak,
-)
+)  # fmt: skip
 
 
 class Worksheet(Model):
-    """One worksheet file."""
+    """One worksheet: worksheets/<language>/<id>.yaml."""
 
-    worksheet: Literal[1] = Field(description="Format version; always 1.")
+    worksheet: Literal[1]
+    """Format version; always 1."""
     id: WorksheetId
+    """Unique, kebab-case (lower-case letters, digits, hyphens); the file is named <id>.yaml."""
     language: Line = "en"
+    """Language code of the text, e.g. en or es."""
     title: Line
+    """The worksheet's title (a Jinja2 template)."""
     audience: Literal["supporter", "self", "any"] = "any"
+    """supporter: for someone helping a loved one; self: for the person themselves; any."""
     summary: Text
+    """One or two sentences for `workbook list` and the table of contents."""
     minutes: int = Field(15, ge=1, le=600)
+    """Roughly how long it takes."""
     tags: list[Line] = Field(default_factory=list)
+    """Topics, for finding worksheets."""
     facilitator_notes: Text | None = None
+    """Notes for a therapist, printed only in the facilitator edition."""
     blocks: list[Block] = Field(min_length=1)
+    """The content, in order; each block has a `type`."""
 
 
 class Person(Model):
     name: Line
+    """The person's name as it should be printed."""
 
 
 class LovedOne(Model):
     name: Line | None = None
+    """Their name or what the reader calls them (e.g. Mum); "your loved one" if not given."""
     relationship: Literal["partner", "parent", "friend", "sibling", "child", "other"] = "other"
+    """How they are related to the reader; tailors the advice."""
 
 
 class PreparedBy(Model):
     name: Line | None = None
+    """The practitioner's name, e.g. "Jordan Lee, LPC"."""
     practice: Line | None = None
+    """The practice's name; also the PDF's author."""
     contact: Line | None = None
-    logo: Line | None = Field(None, description="PNG or JPEG, relative to the manifest.")
+    """A phone number or email, printed in the footer and on the crisis page."""
+    logo: Line | None = None
+    """A PNG or JPEG, relative to the manifest; scaled to fit on the cover."""
     url: Line | None = None
+    """A web address, printed with a QR code on the cover."""
 
 
 class WorksheetRef(Model):
     id: WorksheetId
+    """The worksheet's id."""
 
 
 class CrisisLine(Model):
     name: Line
+    """The service's name."""
     contact: Line
+    """How to reach it, e.g. "Call 555-0199"."""
     note: Line | None = None
+    """A short note, e.g. opening hours."""
 
 
 class Manifest(Model):
-    """One workbook: who it is for and which worksheets it holds."""
+    """One workbook: who it is for and which worksheets it holds. Only `worksheets` is required."""
 
     workbook: Literal[1] = 1
+    """Format version; always 1."""
     title: Line | None = None
+    """The workbook's title, on the cover and in the running header."""
     recipient: Person | None = None
+    """Who the workbook is for."""
     loved_one: LovedOne | None = None
+    """Who the reader is worried about, if anyone."""
     prepared_by: PreparedBy | None = None
+    """The therapist or practice, for branding."""
     date: dt.date | None = None
+    """The date on the cover (YYYY-MM-DD); otherwise SOURCE_DATE_EPOCH; never today's clock."""
     language: Line = "en"
+    """The workbook's language: en or es."""
     region: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = "US"
+    """Two-letter country code; picks the numbers on the crisis page."""
     theme: Line = "default"
+    """default, large-print, ink-saver, or a path to a theme YAML (relative to the manifest)."""
     page_size: Literal["letter", "a4"] = "letter"
+    """Paper size."""
     edition: Literal["client", "facilitator"] = "client"
+    """facilitator adds each worksheet's notes for the therapist."""
     fillable: bool = False
-    crisis_page: bool = Field(True, description="Add the crisis-and-safety page at the end.")
-    crisis_lines: list[CrisisLine] | None = Field(None, description="Your own crisis contacts.")
+    """true: form fields where people write, to fill in on a screen."""
+    crisis_page: bool = True
+    """Add the crisis-and-safety page at the end."""
+    crisis_lines: list[CrisisLine] | None = None
+    """Your own crisis contacts, instead of the region's."""
     worksheets: list[WorksheetId | WorksheetRef] = Field(min_length=1)
+    """The worksheets, in order, by id."""
     variables: dict[str, Any] = Field(default_factory=dict)
+    """Extra names for templates: {{ variables.clinic }} or {{ clinic }}."""
     worksheets_dirs: list[Line] = Field(default_factory=list)
+    """Folders of your own worksheets, relative to the manifest; searched before the built-in ones."""
 
     @field_validator("language")
     @classmethod
@@ -243,49 +323,83 @@ class Manifest(Model):
 
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Length = Annotated[str | float, Field(description="Points, or a string such as '18mm', '0.5in'.")]
+Length = Annotated[
+    str | float, Field(description="Points, or a string such as 18mm, 1.5cm, 0.5in or 12pt.")
+]
 
 
 class ThemeFonts(Model):
+    """A font-package family name (e.g. Atkinson Hyperlegible) or a .ttf path per style."""
+
     regular: Line | None = None
+    """Body text."""
     bold: Line | None = None
+    """Headings and **bold**."""
     italic: Line | None = None
+    """Scripts and *italic*."""
     bold_italic: Line | None = None
+    """***Bold italic***."""
 
 
 class ThemeColours(Model):
+    """Colours as #RRGGBB. Text colours need 4.5:1 contrast on their background."""
+
     text: Colour | None = None
+    """Body text."""
     heading: Colour | None = None
+    """Titles and headings; the cover band."""
     accent: Colour | None = None
+    """Check boxes, scales, quotation bars."""
     muted: Colour | None = None
+    """Secondary text: header, footer, notes."""
     background: Colour | None = None
+    """The page."""
     tip_background: Colour | None = None
+    """Behind tips."""
     tip_text: Colour | None = None
+    """Text in tips."""
     table_header_background: Colour | None = None
+    """Behind table header rows."""
     table_header_text: Colour | None = None
+    """Text in table header rows."""
     rule: Colour | None = None
+    """Writing lines and table grid."""
 
 
 class ThemeMargins(Model):
     top: Length | None = None
+    """Top margin."""
     bottom: Length | None = None
+    """Bottom margin."""
     inner: Length | None = None
+    """Margin on the binding side."""
     outer: Length | None = None
+    """Margin on the outside edge."""
 
 
 class ThemeFile(Model):
     """A theme YAML; every value is optional because `extends:` supplies the rest."""
 
     extends: Line | None = None
+    """The theme this one builds on (default if not given)."""
     fonts: ThemeFonts = ThemeFonts()
+    """The fonts."""
     base_size: float | None = Field(None, ge=6, le=40)
-    leading: float | None = Field(None, ge=1.0, le=3.0, description="Line height / font size.")
+    """Body text size in points."""
+    leading: float | None = Field(None, ge=1.0, le=3.0)
+    """Line height as a multiple of the text size."""
     colours: ThemeColours = ThemeColours()
+    """The colours."""
     margins: ThemeMargins = ThemeMargins()
+    """Page margins."""
     spacing: Length | None = None
-    line_height: Length | None = Field(None, description="Distance between writing lines.")
+    """The basic space between blocks."""
+    line_height: Length | None = None
+    """Distance between writing lines."""
     box_size: Length | None = None
+    """Size of check boxes (scale circles are twice this)."""
     filled_backgrounds: bool | None = None
+    """false prints no coloured backgrounds (saves ink)."""
 
 
 BLOCK_BY_TYPE: dict[str, type[BlockBase]] = {

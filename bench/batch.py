@@ -1,0 +1,69 @@
+"""Benchmark (not a test): `workbook batch` throughput and peak worker memory.
+
+    python bench/batch.py [--rows 10 100 1000] [--jobs 1 2]
+
+Builds the reference workbook (bench/reference.yaml: cover, how-to, contents, eight
+worksheets with paragraphs, a 5-row table, an 8-item checklist, 6 writing lines and a
+0-10 scale) once per roster row, in a fresh process per run, and prints workbooks per
+second and the peak resident memory of the largest process (the batch process with
+--jobs 1, the largest worker with --jobs 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RELATIONSHIPS = ["partner", "parent", "friend", "sibling", "child", "other"]
+
+
+def write_roster(path: Path, rows: int) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["recipient.name", "loved_one.name", "loved_one.relationship"])
+        for i in range(rows):
+            writer.writerow([f"Person {i}", f"Kin {i}", RELATIONSHIPS[i % 6]])
+
+
+def run(rows: int, jobs: int) -> tuple[float, float]:
+    """(workbooks per second, peak MiB of the largest process) for one batch run."""
+    with tempfile.TemporaryDirectory() as folder:
+        roster = Path(folder) / "roster.csv"
+        write_roster(roster, rows)
+        command = [sys.executable, "-m", "workbook.cli", "batch", str(roster), "-m",
+                   str(HERE / "reference.yaml"), "-o", str(Path(folder) / "out"), "-j", str(jobs), "-q"]  # fmt: skip
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        # ru_maxrss of waited-for descendants: the largest of the batch process and its workers
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return rows / seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    print(f"{'rows':>6} {'jobs':>4} {'workbooks/s':>12} {'peak MiB':>9}")
+    for rows in args.rows:
+        for jobs in args.jobs:
+            # a fresh interpreter per measurement, so peak memory is this run's own
+            out = subprocess.run([sys.executable, __file__, "--one", str(rows), str(jobs)],
+                                 check=True, capture_output=True, text=True).stdout.split()  # fmt: skip
+            print(f"{rows:>6} {jobs:>4} {float(out[0]):>12.1f} {float(out[1]):>9.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--one":
+        rate, peak = run(int(sys.argv[2]), int(sys.argv[3]))
+        print(rate, peak)
+    else:
+        main()

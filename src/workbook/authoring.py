@@ -1,0 +1,57 @@
+"""Writing your own worksheets: `workbook new` skeletons and `workbook schema` JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Location, WorkbookError
+from .models import Manifest, ThemeFile, Worksheet
+
+SCHEMAS = {"worksheet": Worksheet, "manifest": Manifest, "theme": ThemeFile}
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) for a worksheet, manifest or theme file."""
+    if kind not in SCHEMAS:
+        raise WorkbookError(f"unknown schema '{kind}'; choose one of: {', '.join(SCHEMAS)}")
+    schema = SCHEMAS[kind].model_json_schema()
+    return {
+        **schema,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"workbook {kind}",
+    }
+
+
+def new_worksheet(worksheet_id: str, folder: Path, language: str = "en") -> Path:
+    """Write a skeleton worksheet (every block type, commented) and its schema for editors."""
+    if not ID_PATTERN.match(worksheet_id):
+        raise WorkbookError(
+            f"'{worksheet_id}' is not a valid id: use lower-case letters, digits and hyphens, e.g. my-worksheet"
+        )
+    path = folder / f"{worksheet_id}.yaml"
+    if path.exists():
+        raise WorkbookError.at(
+            Location(path), "already exists; choose another id or edit this file"
+        )
+    template = (resources.files("workbook") / "templates" / "worksheet.yaml.j2").read_text(
+        encoding="utf-8"
+    )
+    title = worksheet_id.replace("-", " ").capitalize()
+    text = jinja2.Template(template, keep_trailing_newline=True).render(
+        id=worksheet_id, language=language, title=title, path=path
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    schema_dir = folder / ".schema"
+    schema_dir.mkdir(exist_ok=True)
+    (schema_dir / "worksheet.schema.json").write_text(
+        json.dumps(json_schema("worksheet"), indent=2), encoding="utf-8"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
