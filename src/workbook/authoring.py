@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from pydantic import BaseModel
 
 from .errors import Location, WorkbookError
 from .models import Manifest, ThemeFile, Worksheet
 
-SCHEMAS = {"worksheet": Worksheet, "manifest": Manifest, "theme": ThemeFile}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "worksheet": Worksheet,
+    "manifest": Manifest,
+    "theme": ThemeFile,
+}
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
