@@ -362,6 +362,53 @@ def new(
     )
 
 
+@app.command()
+def init(
+    manifest: Annotated[Path, Opt("--manifest", help="Where to write the manifest.")] = Path(
+        "my-workbook.yaml"
+    ),
+    title: Annotated[str | None, Opt(help="The workbook's title.")] = None,
+    name: Annotated[str | None, Opt(help="Your name, for the cover.")] = None,
+    loved_one: Annotated[str | None, Opt(help="Who you are worried about.")] = None,
+    relationship: Annotated[
+        str | None, Opt(help="partner|parent|friend|sibling|child|other")
+    ] = None,
+    topics: Annotated[str | None, Opt(help="Worksheet ids, separated by commas.")] = None,
+    lang: Annotated[str, Opt("--lang", help="en or es.")] = "en",
+    page_size: Annotated[str, Opt(help="letter or a4.")] = "letter",
+    large_print: Annotated[
+        bool, Opt("--large-print", help="Bigger text and writing space.")
+    ] = False,
+    build_now: Annotated[
+        bool, Opt("--build/--no-build", help="Build the PDF straight away.")
+    ] = True,
+    yes: Annotated[
+        bool, Opt("--yes", "-y", help="Ask nothing: use the options and suggestions.")
+    ] = False,
+) -> None:
+    """Answer a few questions; get a manifest you can keep, and your workbook."""
+    import datetime as dt
+
+    from .build import build as build_workbook
+    from .project import BuildOptions
+    from .wizard import Answers, ask_questions, manifest_data, write_manifest
+
+    chosen = [t.strip() for t in (topics or "").split(",") if t.strip()]
+    answers = Answers(title, name, loved_one, relationship, chosen, lang, page_size, large_print)
+    with reporting():
+        answers = ask_questions(answers, interactive=not yes)
+        if manifest.exists() and not (not yes and typer.confirm(f"{manifest} exists. Replace it?")):
+            raise WorkbookError(f"{manifest} already exists; choose another --manifest")
+        write_manifest(manifest_data(answers, dt.date.today()), manifest)
+        typer.echo(f"Saved your choices in {manifest}.")
+        if build_now and (yes or typer.confirm("Make the PDF now?", default=True)):
+            result = build_workbook(BuildOptions(manifest=manifest))
+            _emit(result.warnings)
+            typer.echo(f"Your workbook is ready: {result.path} ({result.pages} pages).")
+        else:
+            typer.echo(f"When you are ready: workbook build {manifest}")
+
+
 def run() -> None:  # pragma: no cover - console entry point
     app()
 
