@@ -67,13 +67,13 @@ def test_validate_checks_theme_contrast(cli: Any, tmp_path: Path) -> None:
 
 
 def test_validate_strict_fails_on_warnings(cli: Any, tmp_path: Path) -> None:
-    path = write_yaml(tmp_path / "m.yaml", manifest(language="es", worksheets=["i-statements"]))
+    write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(facilitator_notes="N"))
+    data = manifest(language="es", worksheets=["mine"], worksheets_dirs=["mine"])
+    path = write_yaml(tmp_path / "m.yaml", data)
     assert cli("validate", path).exit_code == 0
     strict = cli("validate", "--strict", path)
-    assert (
-        strict.exit_code == 1
-        and "warning: worksheet 'i-statements' has no 'es' version" in strict.stderr
-    )
+    assert strict.exit_code == 1
+    assert "warning: worksheet 'mine' has no 'es' version" in strict.stderr
 
 
 def test_build_from_a_manifest(cli: Any, tmp_path: Path) -> None:

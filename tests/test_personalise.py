@@ -116,10 +116,11 @@ def test_unknown_worksheet_suggests_the_closest(tmp_path: Path) -> None:
 
 
 def test_missing_language_falls_back_to_english_with_a_warning(tmp_path: Path) -> None:
-    path = write_yaml(tmp_path / "m.yaml", manifest(language="es", worksheets=["i-statements"]))
-    project = load_project(BuildOptions(manifest=path))
+    write_yaml(tmp_path / "mine" / "en" / "mine.yaml", worksheet())
+    data = manifest(language="es", worksheets=["mine"], worksheets_dirs=["mine"])
+    project = load_project(BuildOptions(manifest=write_yaml(tmp_path / "m.yaml", data)))
     assert project.worksheets[0].sheet.language == "en"
-    assert "no 'es' version; using 'en'" in str(project.warnings[0])
+    assert "worksheet 'mine' has no 'es' version; using 'en'" in str(project.warnings[0])
     assert project.text["contents"] == "Contenido"
 
 
@@ -176,3 +177,11 @@ def test_extra_fonts_folder_is_used(tmp_path: Path, make_pdf: Any) -> None:
         str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
     }
     assert any("Thai" in name for name in cover_fonts)
+
+
+def test_own_worksheet_replaces_a_built_in_one_with_a_notice(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "mine" / "i-statements.yaml", worksheet("i-statements", title="Mine"))
+    data = manifest(worksheets=["i-statements"], worksheets_dirs=["mine"])
+    project = load_project(BuildOptions(manifest=write_yaml(tmp_path / "m.yaml", data)))
+    assert project.worksheets[0].title == "Mine"
+    assert "replaces the built-in one" in str(project.warnings[0])

@@ -93,6 +93,10 @@ def resolve_worksheets(
             )
             continue
         item = load(path)
+        builtin = builtin_dir()
+        if builtin not in path.parents and find_path(worksheet_id, language, [builtin]):
+            warnings.append(Diagnostic(f"worksheet '{worksheet_id}' from {path} replaces the built-in one",
+                                       location, "warning"))  # fmt: skip
         if item.sheet.language != language:
             warnings.append(
                 Diagnostic(
