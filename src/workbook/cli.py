@@ -335,6 +335,33 @@ def batch(
 
 
 @app.command()
+def preview(
+    source: Annotated[Path, typer.Argument(help="A PDF, or a manifest to build first.")],
+    out_dir: Annotated[Path, Opt("-o", "--output-dir", help="Folder for the PNG files.")] = Path(
+        "output/preview"
+    ),
+    pages: Annotated[str | None, Opt(help="Pages to render, e.g. 1-3,5 (default: all).")] = None,
+    dpi: Annotated[int, Opt(help="Resolution: 60 for a quick look, 150 for detail.")] = 60,
+    sheet: Annotated[bool, Opt("--sheet", help="One contact sheet of all chosen pages.")] = False,
+    password: Annotated[
+        str | None, Opt(envvar="WORKBOOK_PASSWORD", help="For a protected PDF.")
+    ] = None,
+) -> None:
+    """Render pages of a PDF (or a manifest's workbook) to PNG images."""
+    from .preview import preview_manifest, render_pages
+
+    with reporting():
+        if source.suffix.lower() in {".yaml", ".yml"}:
+            written = preview_manifest(source, out_dir, pages=pages, dpi=dpi, sheet=sheet)
+        else:
+            if not source.is_file():
+                raise WorkbookError(f"{source}: file not found")
+            written = render_pages(source, out_dir, pages, dpi, sheet, password)
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="worksheet, manifest or theme.")] = "worksheet",
 ) -> None:

@@ -120,8 +120,8 @@ def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowabl
 
 def how_to(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     title = project.text["how_to_title"]
-    self_help = project.manifest.loved_one is None and all(
-        w.sheet.audience == "self" for w in project.worksheets
+    self_help = project.manifest.loved_one is None and not any(
+        w.sheet.audience == "supporter" for w in project.worksheets
     )
     body = project.text["how_to_self" if self_help else "how_to"]
     return [
