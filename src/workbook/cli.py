@@ -194,6 +194,8 @@ def _overrides(**options: Any) -> dict[str, Any]:
     result = {mapping[k]: v for k, v in options.items() if k in mapping and v is not None}
     if options.get("fillable"):
         result["fillable"] = True
+    if options.get("duplex"):
+        result["duplex"] = True
     if options.get("no_crisis_page"):
         result["crisis_page"] = False
     if options.get("worksheet"):
@@ -229,6 +231,9 @@ def build(
     region: Annotated[str | None, Opt(help="Two-letter country code for the crisis page.")] = None,
     edition: Annotated[str | None, Opt(help="client or facilitator.")] = None,
     fillable: Annotated[bool, Opt("--fillable", help="Fillable form fields.")] = False,
+    duplex: Annotated[
+        bool, Opt("--duplex", help="Mirror margins for double-sided printing.")
+    ] = False,
     no_crisis_page: Annotated[
         bool, Opt("--no-crisis-page", help="Leave out the crisis page.")
     ] = False,
@@ -263,6 +268,7 @@ def build(
         region=region,
         edition=edition,
         fillable=fillable,
+        duplex=duplex,
         no_crisis_page=no_crisis_page,
         set=set_,
     )

@@ -40,11 +40,11 @@ def _register_file(path: str) -> tuple[str, frozenset[int]]:
     return name, frozenset(font.face.charToGlyph)
 
 
-def _font_file(spec: str, slot: str) -> str:
+def font_file(spec: str, slot: str) -> str:
     """A theme's font value -> a file path: a .ttf path, or a font-package family name."""
     if spec.lower().endswith((".ttf", ".otf")):
         if not Path(spec).is_file():
-            raise WorkbookError(f"{spec}: font file not found")
+            raise WorkbookError(f"font file not found: {spec}")
         return spec
     weight, style = SLOTS[slot]
     try:
@@ -81,7 +81,7 @@ def register_family(fonts: tuple[tuple[str, str], ...]) -> Family:
     names = {}
     coverage: frozenset[int] = frozenset()
     for slot in SLOTS:
-        name, cover = _register_file(_font_file(spec.get(slot) or spec["regular"], slot))
+        name, cover = _register_file(font_file(spec.get(slot) or spec["regular"], slot))
         names[slot] = name
         coverage = coverage or cover
     family = Family(**names, coverage=coverage)

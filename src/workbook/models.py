@@ -99,6 +99,8 @@ class Lines(BlockBase):
     """A prompt printed above the lines."""
     count: int = Field(4, ge=1, le=200)
     """How many lines."""
+    fill: bool = False
+    """true: add lines to fill the rest of the page (at least `count`)."""
 
 
 class FillIn(BlockBase):
@@ -297,6 +299,8 @@ class Manifest(Model):
     """facilitator adds each worksheet's notes for the therapist."""
     fillable: bool = False
     """true: form fields where people write, to fill in on a screen."""
+    duplex: bool = False
+    """true: for double-sided printing, the wider inner margin alternates sides (a gutter)."""
     crisis_page: bool = True
     """Add the crisis-and-safety page at the end."""
     crisis_lines: list[CrisisLine] | None = None

@@ -11,34 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    NextPageTemplate,
-    PageTemplate,
-    Paragraph,
-)
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
 from .errors import Diagnostic, WorkbookError
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
-from .layout.flowables import page_form
 from .layout.forms import blank_callback
 from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, worksheet
+from .layout.running import PAGE_SIZES, Geometry, cover_band, define_forms, on_page
 from .layout.styles import make_styles
-from .markup import plain, to_markup
+from .markup import plain
 from .project import Project
-
-PAGE_SIZES = {"letter": LETTER, "a4": A4}
-COVER_BAND = 16 * mm
 
 
 @dataclass
@@ -58,6 +43,7 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.origin: tuple[Any, str] | None = None
         self.anchor_pages: dict[str, int] = {}
         self.blank_callback: Any = None
+        self.geometry: Any = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         origin = getattr(flowables[0], "_wb_origin", None) if flowables else None
@@ -72,125 +58,21 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.anchor_pages.setdefault(key, page)
 
 
-def _frame_box(project: Project) -> tuple[float, float, float, float]:
-    width, height = PAGE_SIZES[project.manifest.page_size]
-    m = project.theme.margins
-    header = project.theme.base_size * 2.2
-    return (
-        m["inner"],
-        m["bottom"] + header,
-        width - m["inner"] - m["outer"],
-        height - m["top"] - m["bottom"] - 2 * header,
-    )
+def _frame(ident: str, box: tuple[float, float, float, float]) -> Frame:
+    x, y, w, h = box
+    return Frame(x, y, w, h, id=ident, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
-def _one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext) -> Paragraph:
-    """A paragraph of personal text cut with an ellipsis so it fits on one line."""
-
-    def make(text: str) -> Paragraph:
-        para = Paragraph(to_markup(literal(text), ctx.fonts), style)
-        para.wrap(width, style.leading * 100)
-        return para
-
-    para = make(value)
-    if para.height <= style.leading * 1.01:
-        return para
-    low, high = 0, len(value)  # value[:low] + "…" fits on one line; value[:high] does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if make(value[:middle] + "\u2026").height <= style.leading * 1.01:
-            low = middle
-        else:
-            high = middle
-    return make(value[:low].rstrip() + "\u2026")
-
-
-def _draw_running(canv: Canvas, project: Project, ctx: LayoutContext) -> None:
-    """The running header and footer, the same on every page (drawn once, as a form)."""
-    width, height = PAGE_SIZES[project.manifest.page_size]
-    m, style = project.theme.margins, ctx.styles.running
-    right = ParagraphStyle("running-right", parent=style, alignment=TA_RIGHT)
-    prepared = project.manifest.prepared_by
-    footer = (
-        " \u00b7 ".join(x for x in (prepared.practice, prepared.contact) if x) if prepared else ""
-    )
-    inner = width - m["inner"] - m["outer"]
-    top = height - m["top"]
-    _one_line(project.title, inner * 0.58, style, ctx).drawOn(canv, m["inner"], top)
-    _one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(
-        canv, m["inner"] + inner * 0.6, top
-    )
-    canv.setStrokeColor(project.theme.colours["rule"])
-    canv.setLineWidth(0.5)
-    canv.line(m["inner"], top - style.leading * 0.4, width - m["outer"], top - style.leading * 0.4)
-    _one_line(footer, inner * 0.7, style, ctx).drawOn(canv, m["inner"], m["bottom"] - style.leading)
-
-
-def _on_page(canv: Canvas, doc: WorkbookDoc) -> None:
-    canv.doForm(page_form("running"))
-    canv.doForm(page_form(f"page-{canv.getPageNumber()}"))
-
-
-def _templates(project: Project, ctx: LayoutContext) -> list[PageTemplate]:
-    x, y, w, h = _frame_box(project)
-    frame = Frame(
-        x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
-    )
-    foot = COVER_FOOT
-    cover_frames = [
-        Frame(
-            x,
-            y + foot,
-            w,
-            h - foot,
-            id="cover",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        ),
-        Frame(
-            x,
-            y,
-            w,
-            foot,
-            id="cover-foot",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        ),
-    ]
+def _templates(project: Project, geo: Geometry) -> list[PageTemplate]:
+    """The cover (title above, branding in its foot) and body pages, odd and even."""
+    x, y, w, h = geo.frame(1)
+    cover_frames = [_frame("cover", (x, y + COVER_FOOT, w, h - COVER_FOOT)),
+                    _frame("cover-foot", (x, y, w, COVER_FOOT))]  # fmt: skip
     return [
-        PageTemplate("cover", cover_frames, onPage=_cover_band(project)),
-        PageTemplate("body", [frame], onPage=_on_page),
+        PageTemplate("cover", cover_frames, onPage=cover_band(project, geo)),
+        PageTemplate("body", [_frame("body", geo.frame(1))], onPage=on_page),
+        PageTemplate("body-even", [_frame("body", geo.frame(2))], onPage=on_page),
     ]
-
-
-def _cover_band(project: Project) -> Any:
-    """A band of the theme's heading colour across the top of the cover (a rule in ink-saver)."""
-    width, height = PAGE_SIZES[project.manifest.page_size]
-    theme = project.theme
-
-    def draw(canv: Canvas, doc: WorkbookDoc) -> None:
-        canv.saveState()
-        if theme.filled_backgrounds:
-            canv.setFillColor(theme.colours["heading"])
-            canv.rect(0, height - COVER_BAND, width, COVER_BAND, stroke=0, fill=1)
-            canv.setFillColor(theme.colours["accent"])
-            canv.rect(0, height - COVER_BAND - 4, width, 4, stroke=0, fill=1)
-        else:
-            canv.setStrokeColor(theme.colours["heading"])
-            canv.setLineWidth(2)
-            canv.line(
-                theme.margins["inner"],
-                height - theme.margins["top"],
-                width - theme.margins["outer"],
-                height - theme.margins["top"],
-            )
-        canv.restoreState()
-
-    return draw
 
 
 def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
@@ -198,7 +80,8 @@ def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowa
     entries = [(ws.sheet.id, ws.title, ws.summary) for ws in project.worksheets]
     if project.manifest.crisis_page:
         entries.append(("crisis", literal(project.text["crisis_title"]), ""))
-    story = [*cover(project, ctx), NextPageTemplate("body"), *how_to(project, ctx, on_page)]
+    body = ["body-even", "body"] if project.manifest.duplex else "body"  # page 2 is even
+    story = [*cover(project, ctx), NextPageTemplate(body), *how_to(project, ctx, on_page)]
     story += contents(entries, project, ctx, on_page)
     for sheet in project.worksheets:
         story += worksheet(sheet, project, ctx, on_page)
@@ -207,48 +90,15 @@ def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowa
     return story
 
 
-def _define_page_forms(
-    canv: Canvas, project: Project, ctx: LayoutContext, doc: WorkbookDoc
-) -> None:
-    """Fill in the forward-referenced page numbers once the page count is known."""
-    total = canv.getPageNumber() - 1
-    width, _ = PAGE_SIZES[project.manifest.page_size]
-    m, style = project.theme.margins, ctx.styles.running
-    canv.beginForm(page_form("running"))
-    _draw_running(canv, project, ctx)
-    canv.endForm()
-    care_pages = {page for key, page in doc.anchor_pages.items() if key.startswith("end:")}
-    for page in range(2, total + 1):
-        canv.beginForm(page_form(f"page-{page}"))
-        if page in care_pages:
-            note = _one_line(project.text["care_note"], width - m["inner"] - m["outer"], style, ctx)
-            note.drawOn(canv, m["inner"], m["bottom"] + style.leading * 0.9)
-        canv.setFillColor(style.textColor)
-        canv.setFont(ctx.fonts.main.regular, style.fontSize)
-        canv.drawRightString(
-            width - m["outer"],
-            m["bottom"] - style.leading + style.fontSize * 0.25,
-            project.text["page_of"].format(page=page, total=total),
-        )
-        canv.endForm()
-    entry = ctx.styles.toc_entry
-    for key, page in doc.anchor_pages.items():
-        canv.beginForm(page_form(key), lowerx=-200, lowery=-20, upperx=0, uppery=40)
-        canv.setFont(ctx.fonts.main.bold, entry.fontSize)
-        canv.drawRightString(0, 0, str(page))
-        canv.endForm()
-
-
 def render(project: Project) -> tuple[bytes, int]:
     """Lay out and draw the whole workbook; return the PDF bytes and the page count."""
     buffer = io.BytesIO()
-    width, height = PAGE_SIZES[project.manifest.page_size]
     prepared = project.manifest.prepared_by
     author = (prepared.practice or prepared.name or "") if prepared else ""
     doc = WorkbookDoc(
         buffer,
         project,
-        pagesize=(width, height),
+        pagesize=PAGE_SIZES[project.manifest.page_size],
         title=plain(literal(project.title)),
         author=author,
         subject=", ".join(plain(w.title) for w in project.worksheets),
@@ -259,29 +109,23 @@ def render(project: Project) -> tuple[bytes, int]:
         initialFontName=project.fonts.main.regular,
     )
     styles = make_styles(project.theme, project.fonts)
-    _, _, frame_width, frame_height = _frame_box(project)
-    ctx = LayoutContext(
-        project.theme,
-        styles,
-        project.fonts,
-        project.text,
-        frame_height,
-        frame_width,
-        fillable=project.manifest.fillable,
-    )
+    geo = doc.geometry = Geometry.of(project)
+    _, _, frame_width, frame_height = geo.frame(1)
+    ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height,
+                        frame_width, fillable=project.manifest.fillable)  # fmt: skip
     doc.blank_callback = blank_callback(
         styles.body.fontSize,
         stringWidth(NBSP * BLANK_SPACES, styles.body.fontName, styles.body.fontSize),
         project.theme.colours["text"],
     )
-    doc.addPageTemplates(_templates(project, ctx))
+    doc.addPageTemplates(_templates(project, geo))
     doc._doSave = 0
     try:
         doc.build(_story(project, ctx, doc))
     except LayoutError as exc:
         raise _layout_error(doc, exc) from None
     canv = doc.canv
-    _define_page_forms(canv, project, ctx, doc)
+    define_forms(canv, project, ctx, geo, doc.anchor_pages)
     canv.showOutline()
     canv.save()
     return buffer.getvalue(), canv.getPageNumber() - 1

@@ -132,8 +132,15 @@ TEXT_ON = {
 
 
 def check_theme(theme: Theme, where: Location) -> list[Diagnostic]:
-    """WCAG AA (4.5:1) contrast for every text colour on its background."""
+    """Fonts that can be found and WCAG AA (4.5:1) contrast for every text colour."""
+    from .fonts import font_file
+
     problems = []
+    for slot, font in theme.fonts.items():
+        try:
+            font_file(font, slot)
+        except WorkbookError as exc:
+            problems.append(Diagnostic(f"fonts.{slot}: {exc.diagnostics[0].message}", where))
     for fg, bg in TEXT_ON.items():
         ratio = contrast_ratio(theme.colours[fg], theme.colours[bg])
         if ratio < 4.5:

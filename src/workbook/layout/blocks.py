@@ -136,7 +136,10 @@ def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
         ctx.frame_height,
         ctx.field(),
         theme.colours["text"],
+        fill=block.fill,
     )
+    if block.fill:  # fills the page: the label keeps with it, nothing follows on the page
+        return [*_label(block.label, ctx), lines]
     return [*_label(block.label, ctx), lines, Spacer(1, ctx.theme.spacing * 1.5)]
 
 

@@ -70,12 +70,16 @@ class WritingLines(Flowable):  # type: ignore[misc]
         page_height: float,
         field: str | None = None,
         text: Color | None = None,
+        fill: bool = False,
     ) -> None:
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
         self.page_height, self.field, self.text = page_height, field, text or colour
+        self.fill = fill
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        if self.fill and ah < self.page_height * 2:  # the real space left on this page
+            self.count = max(self.count, int(ah // self.spacing))
         self.width, self.height = aw, self.count * self.spacing
         return self.width, self.height
 

@@ -36,6 +36,8 @@ def _opening(flowables: list[Flowable], width: float) -> float:
 
 
 def _is_small(block: m.BlockBase) -> bool:
+    if isinstance(block, m.Lines) and block.fill:
+        return False  # it takes whatever the page has left
     items = getattr(block, "items", None)
     if isinstance(block, (m.Checklist, m.ListBlock)):
         return bool(items) and len(items or []) <= SHORT_LIST
