@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import fontpkg
@@ -64,6 +64,11 @@ class Family:
     italic: str
     bold_italic: str
     coverage: frozenset[int]
+
+    @cached_property
+    def chars(self) -> frozenset[str]:
+        """The covered characters as strings, plus spaces and line breaks."""
+        return frozenset(map(chr, self.coverage)) | frozenset(" \n\t\u00a0")
 
     def name(self, bold: bool = False, italic: bool = False) -> str:
         return {
@@ -126,6 +131,8 @@ class FontSet:
 
     def runs(self, text: str) -> list[tuple[Family, str]]:
         """Split text into maximal runs drawable by one family (uncovered chars stay in main)."""
+        if self.main.chars.issuperset(text):  # the common case, checked in C
+            return [(self.main, text)] if text else []
         result: list[tuple[Family, str]] = []
         for char in text:
             family = self.family_for(char) or self.main

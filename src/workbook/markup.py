@@ -43,8 +43,9 @@ def _segments(text: str) -> list[tuple[str, bool, bool]]:
 def to_markup(text: str, fonts: FontSet) -> str:
     """Convert inline text to escaped ReportLab markup with font fallback per run."""
     text = _CONTROL.sub("", text)
+    plain_text = "*" not in text and "\\" not in text
     parts = []
-    for chunk, bold, italic in _segments(text):
+    for chunk, bold, italic in [(text, False, False)] if plain_text else _segments(text):
         piece = ""
         for family, run in fonts.runs(chunk):
             safe = escape(run)

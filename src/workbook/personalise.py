@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -24,14 +25,21 @@ def _finalize(value: Any) -> str:
     return escape_markup("" if value is None else str(value))
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
-        keep_trailing_newline=False,
-        cache_size=2000,
-    )
+ENV = SandboxedEnvironment(
+    undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
+    keep_trailing_newline=False,
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _template(source: str) -> jinja2.Template:
+    """Compile a template once per process (batches render the same texts many times)."""
+    return ENV.from_string(source)
+
+
+@lru_cache(maxsize=1024)
+def _expression(source: str) -> Any:
+    return ENV.compile_expression(source)
 
 
 def _explain(exc: Exception) -> str:
@@ -63,7 +71,6 @@ class Personaliser:
     """Renders templates over one workbook's variables; compiled templates are reused."""
 
     def __init__(self, context: dict[str, Any]) -> None:
-        self.env = _environment()
         self.context = context
 
     def _fail(self, where: Location, what: str, exc: Exception) -> WorkbookError:
@@ -73,7 +80,7 @@ class Personaliser:
         if "{" not in source:
             return source
         try:
-            result = self.env.from_string(source).render(self.context)
+            result = _template(source).render(self.context)
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise self._fail(where, what, exc) from None
         if len(result) > MAX_OUTPUT:
@@ -84,7 +91,7 @@ class Personaliser:
 
     def condition(self, expression: str, where: Location, what: str) -> bool:
         try:
-            return bool(self.env.compile_expression(expression)(self.context))
+            return bool(_expression(expression)(self.context))
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise self._fail(where, f"{what}, 'when' condition", exc) from None
 

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +93,22 @@ def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
     target[parts[-1]] = value
 
 
+def _read_manifest(path: Path) -> SourceDoc:
+    """Read a manifest, once per process while it is unchanged (a batch reads it per row)."""
+    if not path.is_file():
+        return read_yaml(path)  # raises the right message
+    return _read_cached(path.resolve(), path.stat().st_mtime_ns, str(path))
+
+
+@cache
+def _read_cached(path: Path, mtime_ns: int, shown: str) -> SourceDoc:
+    return read_yaml(Path(shown))
+
+
 def manifest_source(options: BuildOptions) -> SourceDoc:
     """The manifest's data with command-line overrides applied (or overrides alone)."""
     if options.manifest is not None:
-        doc = read_yaml(options.manifest)
+        doc = _read_manifest(options.manifest)
         if not isinstance(doc.data, dict):
             raise WorkbookError.at(
                 doc.locate(()), "a manifest must be a mapping of keys and values"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -72,13 +73,20 @@ def _theme_path(name: str, relative_to: Path | None) -> Path:
     return path
 
 
+@cache
+def _theme_file(path: Path, mtime_ns: int) -> ThemeFile:
+    """A validated theme file, read once per process while it is unchanged."""
+    return validate_doc(read_yaml(path), ThemeFile)
+
+
 def _load_chain(name: str, relative_to: Path | None, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Load a theme and its parents, merged, as a plain dict (font paths made absolute)."""
     path = _theme_path(name, relative_to).resolve()
     if path in seen:
         raise WorkbookError.at(Location(path), "themes extend each other in a loop")
-    doc = read_yaml(path)
-    theme = validate_doc(doc, ThemeFile)
+    if not path.is_file():
+        read_yaml(path)  # raises the right message: not found, or not a regular file
+    theme = _theme_file(path, path.stat().st_mtime_ns)
     data = theme.model_dump(exclude_none=True)
     for slot, font in data.get("fonts", {}).items():
         if font.lower().endswith((".ttf", ".otf")):
