@@ -43,7 +43,7 @@ def test_all_ten_build_in_each_language_and_relationship(make_pdf: Any, lang: st
     assert result.warnings == []
     text = flat(" ".join(page_texts(reader)))
     assert len(reader.outline) >= 12
-    assert ("Notes for the facilitator" if lang == "en" else "Notas para quien acompaña") in text
+    assert ("Notes for the facilitator" if lang == "en" else "Notas para profesionales") in text
     if relationship is None:
         assert ("your loved one" if lang == "en" else "tu ser querido") in text
 

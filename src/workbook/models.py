@@ -131,6 +131,8 @@ class Table(BlockBase):
     """Rows of cells; a short row is padded with blank cells to write in."""
     blank_rows: int = Field(0, ge=0, le=100)
     """Empty rows, tall enough to write in, after the rows."""
+    row_lines: float = Field(2, ge=1, le=10)
+    """How many lines of handwriting each blank row has room for."""
     widths: list[float] | None = None
     """Relative column widths, one number per column, e.g. [1, 2, 2]."""
 

@@ -113,11 +113,9 @@ def render(project: Project) -> tuple[bytes, int]:
     _, _, frame_width, frame_height = geo.frame(1)
     ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height,
                         frame_width, fillable=project.manifest.fillable)  # fmt: skip
-    doc.blank_callback = blank_callback(
-        styles.body.fontSize,
-        stringWidth(NBSP * BLANK_SPACES, styles.body.fontName, styles.body.fontSize),
-        project.theme.colours["text"],
-    )
+    font, size = styles.body.fontName, styles.body.fontSize
+    doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
+                                        stringWidth(NBSP, font, size), project.theme.colours["text"])  # fmt: skip
     doc.addPageTemplates(_templates(project, geo))
     doc._doSave = 0
     try:

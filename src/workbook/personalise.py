@@ -46,7 +46,7 @@ def _explain(exc: Exception) -> str:
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"not allowed in a template: {exc}"
     if isinstance(exc, jinja2.UndefinedError):
-        return f"{exc.message}; available names: recipient, loved_one, prepared_by, date, language, variables"
+        return f"{exc.message}; available names: recipient, loved_one, prepared_by, date, language, crisis_page, variables"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"template syntax error on line {exc.lineno} of the text: {exc.message}"
     return f"template error: {exc}"

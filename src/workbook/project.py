@@ -142,10 +142,12 @@ def template_context(manifest: Manifest, text: dict[str, Any], date: str | None)
         loved_one={
             "name": (loved and loved.name) or text["default_loved_one"],
             "relationship": loved.relationship if loved else "other",
+            "given": loved is not None,  # false in a workbook just for the reader
         },
         prepared_by={k: prepared.get(k) or "" for k in ("name", "practice", "contact", "url")},
         date=date or "",
         language=manifest.language,
+        crisis_page=manifest.crisis_page,
         variables=dict(manifest.variables),
     )
     return context

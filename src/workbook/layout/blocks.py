@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
 
@@ -27,6 +27,7 @@ RENDERERS: dict[type[m.BlockBase], Renderer] = {}
 BLANK = re.compile(r"_{3,}")
 NBSP = "\u00a0"
 KEEP_WITH_NEXT_LIMIT = 300
+SHORT_TIP = 700  # characters; a longer tip may split across pages
 BLANK_SPACES = 40
 BLANK_CALLBACK = "wbBlank"
 
@@ -86,13 +87,13 @@ def render_paragraph(block: m.Paragraph, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.Tip)
 def render_tip(block: m.Tip, ctx: LayoutContext) -> list[Flowable]:
+    """A shaded box; a short one never splits across pages."""
     title = block.title or ctx.text["tip"]
     body = " ".join(block.text.split())
-    return [
-        Paragraph(
-            f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}", ctx.styles.tip
-        )
-    ]
+    para = Paragraph(
+        f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}", ctx.styles.tip
+    )
+    return [KeepTogether([para])] if len(body) <= SHORT_TIP else [para]
 
 
 @renderer(m.Script)
@@ -154,11 +155,17 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
     )
     colour = "#" + ctx.theme.colours["text"].hexval()[2:]
     pieces = BLANK.split(block.template)
-    markup = to_markup(pieces[0], ctx.fonts)
-    for number, piece in enumerate(pieces[1:], start=1):
-        name = ctx.field(f"blank{number}")
-        marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}"/>' if name else ""
-        markup += f'{marker}<font color="{colour}"><u>{NBSP * BLANK_SPACES}</u></font>'
+    markup = ""
+    for number, piece in enumerate(pieces):
+        if number:
+            # The field marker sits inside the underline, so the two always share a line.
+            name = ctx.field(f"blank{number}")
+            marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}"/>' if name else ""
+            markup += (
+                f'<font color="{colour}"><u>{NBSP}{marker}{NBSP * (BLANK_SPACES - 1)}</u></font>'
+            )
+        if number < len(pieces) - 1 and piece.endswith(" "):
+            piece = piece[:-1] + NBSP  # the word before a blank wraps with it
         markup += to_markup(piece, ctx.fonts)
     return [*_label(block.label, ctx), Paragraph(markup, style)]
 
@@ -174,7 +181,7 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
         ]
         for row in block.rows
     ]
-    blank_height = ctx.theme.line_height * 2
+    blank_height = ctx.theme.line_height * block.row_lines
     rows += [[""] * cols for _ in range(block.blank_rows)]
     size, colour = ctx.styles.cell.fontSize, ctx.theme.colours["text"]
     for r, row in enumerate(rows, start=1):
@@ -232,7 +239,7 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
         anchors,
         size,
         ctx.fonts.main.regular,
-        ctx.theme.base_size * 0.85,
+        ctx.theme.base_size,
         ctx.theme.colours["accent"],
         ctx.theme.colours["text"],
         ctx.field(),

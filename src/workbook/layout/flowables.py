@@ -48,7 +48,7 @@ class CheckItem(Flowable):  # type: ignore[misc]
             canv = self.canv
             canv.setStrokeColor(self.colour)
             canv.setLineWidth(0.9)
-            y = self.height - leading + (leading - self.box) / 2 - self.para.style.fontSize * 0.08
+            y = self.height - leading + (leading - self.box) / 2 + self.para.style.fontSize * 0.04
             if self.field:
                 check_box(canv, self.field, 1, y, self.box, self.colour)
             else:
@@ -60,22 +60,19 @@ class CheckItem(Flowable):  # type: ignore[misc]
 
 
 class WritingLines(Flowable):  # type: ignore[misc]
-    """Ruled lines to write on. Moves to the next page whole unless taller than a page."""
+    """Ruled lines to write on. Moves to the next page whole unless taller than a page.
 
-    def __init__(
-        self,
-        count: int,
-        spacing: float,
-        colour: Color,
-        page_height: float,
-        field: str | None = None,
-        text: Color | None = None,
-        fill: bool = False,
-    ) -> None:
+    In the fillable edition each line is a one-line text field, `<field>.1`, `<field>.2`, …,
+    so typed answers sit on the printed lines.
+    """
+
+    def __init__(self, count: int, spacing: float, colour: Color, page_height: float,
+                 field: str | None = None, text: Color | None = None, fill: bool = False,
+                 first: int = 1) -> None:  # fmt: skip
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
         self.page_height, self.field, self.text = page_height, field, text or colour
-        self.fill = fill
+        self.fill, self.first = fill, first
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         if self.fill and ah < self.page_height * 2:  # the real space left on this page
@@ -83,25 +80,27 @@ class WritingLines(Flowable):  # type: ignore[misc]
         self.width, self.height = aw, self.count * self.spacing
         return self.width, self.height
 
+    def _part(self, count: int, first: int) -> WritingLines:
+        return WritingLines(count, self.spacing, self.colour, self.page_height, self.field,
+                            self.text, first=first)  # fmt: skip
+
     def split(self, aw: float, ah: float) -> list[Flowable]:
         fits = int(ah // self.spacing)
         if self.height <= self.page_height or fits < 1:
             return []
-        make = WritingLines
-        return [
-            make(fits, self.spacing, self.colour, self.page_height),
-            make(self.count - fits, self.spacing, self.colour, self.page_height),
-        ]
+        return [self._part(fits, self.first), self._part(self.count - fits, self.first + fits)]
 
     def draw(self) -> None:
         canv = self.canv
         canv.setStrokeColor(self.colour)
         canv.setLineWidth(0.6)
+        size = min(self.spacing * 0.5, 13)
         for i in range(self.count):
             canv.line(0, i * self.spacing, self.width, i * self.spacing)
-        if self.field:
-            size = min(self.spacing * 0.6, 14)
-            text_field(canv, self.field, (0, 1, self.width, self.height - 2), size, self.text, True)
+        if self.field:  # top line first, so the tab order runs down the page
+            for n, i in enumerate(reversed(range(self.count)), start=self.first):
+                box = (0, i * self.spacing + 1, self.width, self.spacing * 0.8)
+                text_field(canv, f"{self.field}.{n}", box, size, self.text)
 
 
 class RatingScale(Flowable):  # type: ignore[misc]
@@ -145,7 +144,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
             canv.setStrokeColor(self.colour)
             canv.circle(x, base + r, r * 0.92, stroke=1, fill=0)
             canv.setFillColor(self.text)
-            canv.setFont(self.font, min(self.font_size, self.size * 0.42))
+            canv.setFont(self.font, min(self.font_size, self.size * 0.5))
             canv.drawCentredString(x, base + r - self.font_size * 0.35, str(value))
             if self.field:
                 radio(canv, self.field, str(value), x - r, base, self.size, self.colour)

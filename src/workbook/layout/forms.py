@@ -3,7 +3,7 @@
 Field names are stable and readable: `<worksheet>.<block type>.<n>` where n counts blocks
 of that type in the worksheet's source (so `when:` never renumbers them), plus a part:
 `i-statements.fill_in.2.blank1`, `objection-handling.table.1.r2c3`,
-`boundary-planning.checklist.1.item4`, `boundary-planning.lines.3`,
+`boundary-planning.checklist.1.item4`, `boundary-planning.lines.3.1` (one per ruled line),
 `therapist-matching.scale.1` (a radio group with one button per value).
 """
 
@@ -111,12 +111,13 @@ class FieldCell(Flowable):  # type: ignore[misc]
             )
 
 
-def blank_callback(size: float, width: float, colour: Color) -> Any:
-    """The canvas callback behind `<onDraw name="wbBlank" label=NAME/>` in fill-in sentences."""
+def blank_callback(size: float, width: float, space: float, colour: Color) -> Any:
+    """The canvas callback behind `<onDraw name="wbBlank" label=NAME/>` in fill-in sentences;
+    the marker comes one space into the underline, which is `width` wide."""
 
     def on_blank(canv: Canvas, kind: str, label: str) -> None:
         info = canv._curr_tx_info  # set by ReportLab while it draws the paragraph line
-        x, y = info["cur_x"], info["cur_y"]
+        x, y = info["cur_x"] - space, info["cur_y"]
         text_field(canv, label, (x, y - size * 0.3, width, size * 1.45), size, colour)
 
     return on_blank

@@ -8,9 +8,8 @@ from reportlab.platypus import Table as RLTable
 from .. import models as m
 
 INTRODUCTIONS = (m.Heading, m.Paragraph, m.Tip, m.Script)
-SMALL = (m.Lines, m.FillIn, m.Scale)  # and lists or checklists of up to SHORT_LIST items
 SHORT_TEXT = 400  # characters; longer text may be taller than a page and must flow freely
-SHORT_LIST = 8  # items
+SHORT_TABLE = 6  # rows; a table this short is never split
 TALL = 1e6
 
 
@@ -35,48 +34,58 @@ def _opening(flowables: list[Flowable], width: float) -> float:
     return _height(flowables[:1], width)
 
 
-def _is_small(block: m.BlockBase) -> bool:
-    if isinstance(block, m.Lines) and block.fill:
-        return False  # it takes whatever the page has left
-    items = getattr(block, "items", None)
-    if isinstance(block, (m.Checklist, m.ListBlock)):
-        return bool(items) and len(items or []) <= SHORT_LIST
-    return isinstance(block, SMALL)
-
-
 def _kept(flowables: list[Flowable]) -> KeepTogether:
     group = KeepTogether(flowables)
     group._wb_origin = getattr(flowables[-1], "_wb_origin", None)
     return group
 
 
+def _small_table(block: m.BlockBase) -> bool:
+    return isinstance(block, m.Table) and len(block.rows) + block.blank_rows <= SHORT_TABLE
+
+
+def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable], width: float,
+           page_height: float) -> list[Flowable]:  # fmt: skip
+    """A writing block with the introduction just before it (possibly empty)."""
+    group = [*intro, *flowables]
+    fits = _height(group, width) < page_height * 0.8
+    if isinstance(block, m.Lines) and block.fill:
+        return group  # it takes whatever the page has left
+    if isinstance(block, (m.Lines, m.FillIn, m.Scale)) or _small_table(block):
+        return [_kept(group)] if fits else group
+    if isinstance(block, (m.Checklist, m.ListBlock)):
+        items, rest = flowables[:-1], flowables[-1:]  # the list's items, then its spacer
+        if len(items) <= 3:
+            return [_kept(group)] if fits else group
+        # never leave fewer than two items, or an introduction alone, on either page
+        return [_kept([*intro, *items[:2]]), *items[2:-2], _kept([*items[-2:], *rest])]
+    if isinstance(block, (m.Table, m.Columns)):
+        needed = _height(intro, width) + _opening(flowables, width)
+        return [CondPageBreak(needed), *group]
+    return group
+
+
 def keep_rules(
     rendered: list[tuple[m.BlockBase, list[Flowable]]], width: float, page_height: float
 ) -> list[Flowable]:
-    """Join the blocks' flowables so that headings and short introductions stay with what
-    they introduce, small writing blocks (and runs of fill-in sentences) are never split,
-    and a table starts only where its introduction, header and first row fit.
+    """Join the blocks' flowables so that a heading and the short text just before a writing
+    block stay with its start, small writing blocks are never split, a long list leaves at
+    least two items on each page, and a table starts only where its introduction, header
+    and first row fit. Only the last introduction is kept with a block, so sections still
+    break across pages instead of leaving large gaps.
     """
     story: list[Flowable] = []
-    intro: list[Flowable] = []  # the current run of short introductions, not yet placed
-    for i, (block, flowables) in enumerate(rendered):
-        next_block = rendered[i + 1][0] if i + 1 < len(rendered) else None
+    intro: list[Flowable] = []  # an optional heading and the last short introduction
+    intro_text = False  # whether `intro` holds more than a heading
+    for block, flowables in rendered:
         if isinstance(block, INTRODUCTIONS) and len(getattr(block, "text", "")) <= SHORT_TEXT:
-            if isinstance(block, m.Heading):
-                story += intro  # a new heading starts a new run
+            is_heading = isinstance(block, m.Heading)
+            if is_heading or intro_text:
+                story += intro
                 intro = []
             intro += flowables
+            intro_text = not is_heading
             continue
-        if isinstance(block, m.FillIn) and isinstance(next_block, m.FillIn):
-            intro += flowables  # a run of fill-in sentences stays together, with its intro
-            continue
-        group = [*intro, *flowables]
-        if _is_small(block) and _height(group, width) < page_height * 0.8:
-            story.append(_kept(group))
-        elif intro and isinstance(block, (m.Table, m.Columns, m.Checklist, m.ListBlock)):
-            needed = _height(intro, width) + _opening(flowables, width)
-            story += [CondPageBreak(needed), *group]
-        else:
-            story += group
-        intro = []
+        story += _place(block, intro, flowables, width, page_height)
+        intro, intro_text = [], False
     return story + intro

@@ -183,6 +183,8 @@ def worksheet(
             flowable._wb_origin = origin
         rendered.append((block, flowables))
     story += keep_rules(rendered, ctx.frame_width, ctx.frame_height)
+    while story and isinstance(story[-1], Spacer):
+        story.pop()  # a trailing space could push the end mark alone onto a new page
     story.append(Anchor(f"end:{sheet.sheet.id}", "", on_page, outline=False))
     return story
 
@@ -247,8 +249,9 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
             "type": "table",
             "columns": project.text["crisis_own_columns"],
             "rows": rows,
-            "blank_rows": 5 - len(rows),
+            "blank_rows": 4 - len(rows),
             "widths": [1.0, 1.4],
+            "row_lines": 1.4,
         }
     )
     ctx.field_base = "crisis.table.1"

@@ -92,8 +92,8 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
             borderPadding=(pad, pad, pad, pad),
             leftIndent=pad,
             rightIndent=pad,
-            spaceBefore=pad * 1.5,
-            spaceAfter=pad * 2,
+            spaceBefore=pad * 2.2,  # the shading reaches `pad` beyond the text
+            spaceAfter=pad * 2.2,
         ),
         script=like(
             "script",
