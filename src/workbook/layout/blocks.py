@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
 
@@ -17,7 +17,7 @@ from .. import models as m
 from ..fonts import FontSet
 from ..markup import to_markup
 from ..theme import Theme
-from .flowables import CheckItem, QuoteBar, RatingScale, WritingLines
+from .flowables import CheckItem, Paragraph, QuoteBar, RatingScale, WritingLines
 from .forms import FieldCell
 from .styles import Styles
 

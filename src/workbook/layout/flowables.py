@@ -9,9 +9,27 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
+from reportlab.platypus import Paragraph as RLParagraph
 
 from .forms import check_box, radio, text_field
+
+
+class Paragraph(RLParagraph):  # type: ignore[misc]
+    """A ReportLab paragraph that remembers its line breaks for the last width it was given.
+
+    Keep rules, tables and frames each measure a paragraph, usually at the same width;
+    breaking its lines once instead of three times makes the whole build faster.
+    """
+
+    _wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return self._wrapped[1], self._wrapped[2]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, width, height)
+        return width, height
 
 
 class CheckItem(Flowable):  # type: ignore[misc]

@@ -13,7 +13,6 @@ from reportlab.platypus import (
     FrameBreak,
     HRFlowable,
     Image,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -26,7 +25,7 @@ from ..markup import escape_markup, plain, to_markup
 from ..personalise import PersonalWorksheet
 from ..project import Project
 from .blocks import LayoutContext, render_block
-from .flowables import Anchor, ContentsEntry, WritingLines
+from .flowables import Anchor, ContentsEntry, Paragraph, WritingLines
 from .keep import keep_rules
 
 PageHook = Callable[[str, int], Any]

@@ -15,12 +15,11 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from ..markup import escape_markup, to_markup
 from ..project import Project
 from .blocks import LayoutContext
-from .flowables import page_form
+from .flowables import Paragraph, page_form
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 COVER_BAND = 16 * mm
