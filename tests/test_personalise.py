@@ -42,8 +42,10 @@ def test_markup_is_escaped_and_inline_styles_work(tmp_path: Path, make_pdf: Any)
 
 
 def test_markup_conversion_handles_unmatched_markers(tmp_path: Path) -> None:
-    project = load_project(BuildOptions(manifest=write_yaml(tmp_path / "m.yaml", manifest())))
-    fonts = project.fonts
+    from workbook.fonts import font_set
+    from workbook.theme import load_theme
+
+    fonts = font_set(load_theme("default").fonts, [])
     assert to_markup("a * b", fonts) == "a * b"
     assert to_markup("**x** *y* \\*z\\*", fonts) == "<b>x</b> <i>y</i> *z*"
     assert to_markup("<&>", fonts) == "&lt;&amp;&gt;"

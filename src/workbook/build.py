@@ -26,8 +26,8 @@ def default_output(project: Project) -> Path:
     return DEFAULT_OUTPUT_DIR / (slug(" ".join(p for p in parts if p)) + ".pdf")
 
 
-def missing_glyph_warnings(project: Project) -> list[Diagnostic]:
-    missing = sorted(project.fonts.missing)
+def missing_glyph_warnings(chars: set[str]) -> list[Diagnostic]:
+    missing = sorted(chars)
     if not missing:
         return []
     names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing[:20])
@@ -47,9 +47,8 @@ def build(options: BuildOptions) -> BuildResult:
     if output.exists() and output.is_dir():
         raise WorkbookError(f"{output}: is a folder; give a file name ending in .pdf")
     check_overwrite(output, options.force)
-    project.fonts.missing.clear()
-    data, pages = render(project)
-    if options.password:
-        data = encrypt(data, options.password)
+    rendered = render(project)
+    data = encrypt(rendered.pdf, options.password) if options.password else rendered.pdf
     write_atomic(data, output)
-    return BuildResult(output, pages, [*project.warnings, *missing_glyph_warnings(project)], data)
+    warnings = [*project.warnings, *missing_glyph_warnings(rendered.missing)]
+    return BuildResult(output, rendered.pages, warnings, data)

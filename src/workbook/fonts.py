@@ -11,9 +11,6 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import fontpkg
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from .errors import WorkbookError
 
@@ -29,6 +26,9 @@ FALLBACK_FAMILY = "Noto Sans"
 @cache
 def _register_file(path: str) -> tuple[str, frozenset[int]]:
     """Register one .ttf with ReportLab; return its name and the code points it covers."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     name = "wb-" + Path(path).stem.replace(" ", "").replace("[", "").replace("]", "").replace(
         ",", ""
     )
@@ -90,6 +90,8 @@ def register_family(fonts: tuple[tuple[str, str], ...]) -> Family:
         names[slot] = name
         coverage = coverage or cover
     family = Family(**names, coverage=coverage)
+    from reportlab.lib.fonts import addMapping
+
     addMapping(family.regular, 0, 0, family.regular)
     addMapping(family.regular, 1, 0, family.bold)
     addMapping(family.regular, 0, 1, family.italic)
@@ -110,9 +112,15 @@ class FontSet:
     """The main family plus fallbacks; splits text into runs that each font can draw."""
 
     main: Family
-    fallbacks: list[Family]
+    extra_folders: list[Path] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
     _choice: dict[str, Family | None] = field(default_factory=dict)
+
+    @cached_property
+    def fallbacks(self) -> list[Family]:
+        """Noto Sans, then the user's fonts; registered only once a character needs them."""
+        families = [family_from_package(FALLBACK_FAMILY)]
+        return families + [family_from_file(path) for path in extra_font_files(self.extra_folders)]
 
     def family_for(self, char: str) -> Family | None:
         """The first family that has a glyph for `char` (None if none does)."""
@@ -154,7 +162,4 @@ def extra_font_files(folders: list[Path]) -> list[Path]:
 
 def font_set(theme_fonts: dict[str, str], extra_folders: list[Path]) -> FontSet:
     """The fonts for one build: the theme's family, then Noto Sans, then the user's extras."""
-    main = register_family(tuple(sorted(theme_fonts.items())))
-    fallbacks = [family_from_package(FALLBACK_FAMILY)]
-    fallbacks += [family_from_file(path) for path in extra_font_files(extra_folders)]
-    return FontSet(main, fallbacks)
+    return FontSet(register_family(tuple(sorted(theme_fonts.items()))), extra_folders)

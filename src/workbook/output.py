@@ -7,22 +7,12 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.constants import UserAccessPermissions as Allow
-from pypdf.errors import PdfReadError
+from typing import TYPE_CHECKING
 
 from .errors import Location, WorkbookError
 
-# What a reader of a password-protected workbook may still do: print it and fill it in.
-PERMISSIONS = (
-    Allow.PRINT
-    | Allow.PRINT_TO_REPRESENTATION
-    | Allow.FILL_FORM_FIELDS
-    | Allow.ADD_OR_MODIFY
-    | Allow.EXTRACT
-    | Allow.EXTRACT_TEXT_AND_GRAPHICS
-)
+if TYPE_CHECKING:  # pypdf is imported only when a file needs reading or encrypting
+    from pypdf import PdfReader
 
 
 def _answered_fields(reader: PdfReader) -> list[str]:
@@ -34,6 +24,9 @@ def check_overwrite(path: Path, force: bool) -> None:
     """Refuse to replace a PDF that holds someone's answers, or that workbook did not write."""
     if force or not path.exists():
         return
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     where = Location(path)
     hint = "; use --force to replace it, or -o to write somewhere else"
     try:
@@ -58,13 +51,17 @@ def check_overwrite(path: Path, force: bool) -> None:
 def encrypt(data: bytes, password: str) -> bytes:
     """AES-256 (PDF 2.0, revision 6) with pypdf: opens in pypdf, qpdf and poppler with the
     password; printing and filling in stay allowed."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import UserAccessPermissions as Allow
+
+    # What a reader of a password-protected workbook may still do: print it and fill it in.
+    permissions = (
+        Allow.PRINT | Allow.PRINT_TO_REPRESENTATION | Allow.FILL_FORM_FIELDS
+        | Allow.ADD_OR_MODIFY | Allow.EXTRACT | Allow.EXTRACT_TEXT_AND_GRAPHICS
+    )  # fmt: skip
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(
-        user_password=password,
-        owner_password=secrets.token_hex(16),
-        algorithm="AES-256",
-        permissions_flag=PERMISSIONS,
-    )
+    writer.encrypt(user_password=password, owner_password=secrets.token_hex(16),
+                   algorithm="AES-256", permissions_flag=permissions)  # fmt: skip
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -7,16 +7,18 @@ page numbers) are form XObjects referenced on the page and defined once the buil
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
 from .errors import Diagnostic, WorkbookError
+from .fonts import font_set
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
 from .layout.forms import blank_callback
 from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, worksheet
@@ -24,6 +26,7 @@ from .layout.running import PAGE_SIZES, Geometry, cover_band, define_forms, on_p
 from .layout.styles import make_styles
 from .markup import plain
 from .project import Project
+from .theme import Theme
 
 
 @dataclass
@@ -63,13 +66,13 @@ def _frame(ident: str, box: tuple[float, float, float, float]) -> Frame:
     return Frame(x, y, w, h, id=ident, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
-def _templates(project: Project, geo: Geometry) -> list[PageTemplate]:
+def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTemplate]:
     """The cover (title above, branding in its foot) and body pages, odd and even."""
     x, y, w, h = geo.frame(1)
     cover_frames = [_frame("cover", (x, y + COVER_FOOT, w, h - COVER_FOOT)),
                     _frame("cover-foot", (x, y, w, COVER_FOOT))]  # fmt: skip
     return [
-        PageTemplate("cover", cover_frames, onPage=cover_band(project, geo)),
+        PageTemplate("cover", cover_frames, onPage=cover_band(theme, geo)),
         PageTemplate("body", [_frame("body", geo.frame(1))], onPage=on_page),
         PageTemplate("body-even", [_frame("body", geo.frame(2))], onPage=on_page),
     ]
@@ -90,8 +93,19 @@ def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowa
     return story
 
 
-def render(project: Project) -> tuple[bytes, int]:
-    """Lay out and draw the whole workbook; return the PDF bytes and the page count."""
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    missing: set[str]  # characters no installed font can draw
+
+
+def render(project: Project) -> Rendered:
+    """Lay out and draw the whole workbook."""
+    fonts = font_set(project.theme.fonts, project.font_folders)
+    theme = replace(
+        project.theme, colours={k: HexColor(v) for k, v in project.theme.colours.items()}
+    )
     buffer = io.BytesIO()
     prepared = project.manifest.prepared_by
     author = (prepared.practice or prepared.name or "") if prepared else ""
@@ -106,17 +120,17 @@ def render(project: Project) -> tuple[bytes, int]:
         lang=project.manifest.language,
         invariant=1,
         pageCompression=1,
-        initialFontName=project.fonts.main.regular,
+        initialFontName=fonts.main.regular,
     )
-    styles = make_styles(project.theme, project.fonts)
+    styles = make_styles(theme, fonts)
     geo = doc.geometry = Geometry.of(project)
     _, _, frame_width, frame_height = geo.frame(1)
-    ctx = LayoutContext(project.theme, styles, project.fonts, project.text, frame_height,
-                        frame_width, fillable=project.manifest.fillable)  # fmt: skip
+    ctx = LayoutContext(theme, styles, fonts, project.text, frame_height, frame_width,
+                        fillable=project.manifest.fillable)  # fmt: skip
     font, size = styles.body.fontName, styles.body.fontSize
     doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
-                                        stringWidth(NBSP, font, size), project.theme.colours["text"])  # fmt: skip
-    doc.addPageTemplates(_templates(project, geo))
+                                        stringWidth(NBSP, font, size), theme.colours["text"])  # fmt: skip
+    doc.addPageTemplates(_templates(project, theme, geo))
     doc._doSave = 0
     try:
         doc.build(_story(project, ctx, doc))
@@ -126,7 +140,7 @@ def render(project: Project) -> tuple[bytes, int]:
     define_forms(canv, project, ctx, geo, doc.anchor_pages)
     canv.showOutline()
     canv.save()
-    return buffer.getvalue(), canv.getPageNumber() - 1
+    return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
 
 
 def _layout_error(doc: WorkbookDoc, exc: LayoutError) -> WorkbookError:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, WorkbookError
-from .fonts import FontSet, font_set
 from .library import resolve_worksheets, search_dirs
 from .locale import format_date, strings
 from .models import Manifest
@@ -38,7 +37,7 @@ class Project:
     manifest: Manifest
     base_dir: Path
     theme: Theme
-    fonts: FontSet
+    font_folders: list[Path]  # where users drop extra fonts
     text: dict[str, Any]
     worksheets: list[PersonalWorksheet]
     title: str
@@ -65,11 +64,14 @@ def load_logo(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> Logo | None
     if not path.is_file():
         problem = "is not a regular file" if path.exists() else "not found"
         raise WorkbookError.at(where, f"logo image {problem}: {path}")
-    from reportlab.lib.utils import ImageReader
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        width, height = ImageReader(str(path)).getSize()
-    except Exception as exc:  # ReportLab and Pillow raise many kinds for a broken image
+        with Image.open(path) as image:
+            width, height = image.size
+            if image.format not in {"PNG", "JPEG"}:
+                raise UnidentifiedImageError(f"{image.format} is not supported")
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise WorkbookError.at(
             where, f"cannot read the logo image {path}: use a PNG or JPEG ({exc})"
         ) from None
@@ -184,7 +186,7 @@ def load_project(options: BuildOptions) -> Project:
     date_text = format_date(date, manifest.language, manifest.region) if date else None
     personaliser = Personaliser(template_context(manifest, text, date_text))
     worksheets = [personaliser.worksheet(item) for item in loaded]
-    fonts = font_set(theme.fonts, [base_dir / "fonts", Path.cwd() / "fonts"])
+    fonts = [base_dir / "fonts", Path.cwd() / "fonts"]
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
     logo = load_logo(manifest, base_dir, doc)

@@ -8,8 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.colors import Color, HexColor
-
 from .errors import Diagnostic, Location, WorkbookError
 from .models import ThemeFile
 from .sources import read_yaml
@@ -27,7 +25,7 @@ class Theme:
     fonts: dict[str, str]  # slot (regular/bold/italic/bold_italic) -> family name or .ttf path
     base_size: float
     leading: float
-    colours: dict[str, Color]
+    colours: dict[str, Any]  # "#RRGGBB" strings; pdf.render hands layout ReportLab colours
     margins: dict[str, float]
     spacing: float
     line_height: float
@@ -101,7 +99,7 @@ def load_theme(name: str, relative_to: Path | None = None) -> Theme:
     """Resolve a built-in theme name or a theme file path into a Theme."""
     data = _load_chain(name, relative_to)
     where = Location(_theme_path(name, relative_to))
-    colours = {key: HexColor(value) for key, value in data["colours"].items()}
+    colours = {key: value.upper() for key, value in data["colours"].items()}
     return Theme(
         name=name,
         fonts=data["fonts"],
@@ -116,14 +114,15 @@ def load_theme(name: str, relative_to: Path | None = None) -> Theme:
     )
 
 
-def contrast_ratio(fg: Color, bg: Color) -> float:
-    """WCAG 2 contrast ratio between two colours."""
+def contrast_ratio(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio between two "#RRGGBB" colours."""
 
-    def luminance(c: Color) -> float:
+    def luminance(colour: str) -> float:
         def channel(v: float) -> float:
             return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
 
-        return 0.2126 * channel(c.red) + 0.7152 * channel(c.green) + 0.0722 * channel(c.blue)
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
 
     lighter, darker = sorted((luminance(fg), luminance(bg)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)

@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..markup import escape_markup, to_markup
 from ..project import Project
+from ..theme import Theme
 from .blocks import LayoutContext
 from .flowables import Paragraph, page_form
 
@@ -92,7 +93,7 @@ def draw_running(
     x, inner, top = geo.left(page), geo.frame_width, geo.height - geo.top
     one_line(project.title, inner * 0.58, style, ctx).drawOn(canv, x, top)
     one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(canv, x + inner * 0.6, top)
-    canv.setStrokeColor(project.theme.colours["rule"])
+    canv.setStrokeColor(ctx.theme.colours["rule"])
     canv.setLineWidth(0.5)
     canv.line(x, top - style.leading * 0.4, x + inner, top - style.leading * 0.4)
     one_line(footer, inner * 0.7, style, ctx).drawOn(canv, x, geo.bottom - style.leading)
@@ -138,9 +139,8 @@ def on_page(canv: Canvas, doc: Any) -> None:
     canv.doForm(page_form(f"page-{page}"))
 
 
-def cover_band(project: Project, geo: Geometry) -> Any:
+def cover_band(theme: Theme, geo: Geometry) -> Any:
     """A band of the theme's heading colour across the top of the cover (a rule in ink-saver)."""
-    theme = project.theme
 
     def draw(canv: Canvas, doc: Any) -> None:
         canv.saveState()
