@@ -14,15 +14,60 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from .forms import check_box, radio, text_field
 
+_LINE_BREAKS: dict[tuple[Any, ...], Any] = {}  # (text, style, widths) -> ReportLab's lines
+_LINE_BREAKS_MAX = 20_000
+_PARSED: dict[tuple[Any, ...], Any] = {}  # (markup, style) -> parsed fragments
+
+
+def _style_key(style: Any) -> str:
+    """Everything about a style that can change line breaks, as a string (memoised)."""
+    key = style.__dict__.get("_wb_key")
+    if key is None:
+        items = sorted(
+            (k, repr(v)) for k, v in style.__dict__.items() if k not in {"name", "parent"}
+        )
+        key = style.__dict__["_wb_key"] = repr(items)
+    return str(key)
+
 
 class Paragraph(RLParagraph):  # type: ignore[misc]
-    """A ReportLab paragraph that remembers its line breaks for the last width it was given.
+    """A ReportLab paragraph that reuses line breaks already worked out.
 
-    Keep rules, tables and frames each measure a paragraph, usually at the same width;
-    breaking its lines once instead of three times makes the whole build faster.
+    Keep rules, tables and frames each measure a paragraph, usually at the same width, and a
+    batch lays out the same worksheet text for every row: each distinct (text, style, width)
+    is broken into lines once per process. The output is byte-identical either way.
     """
 
     _wrapped: tuple[float, float, float] | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        """Parse each distinct markup once per process: the fragments are shared read-only."""
+        if frags is not None or not isinstance(text, str):
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, _style_key(style), repr(bulletText))
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            if len(_PARSED) >= _LINE_BREAKS_MAX:
+                _PARSED.clear()
+            _PARSED[key] = (self.__dict__["text"], self.__dict__["frags"], self.__dict__["style"],
+                            self.__dict__["bulletText"])  # fmt: skip
+            return
+        self.__dict__.update(zip(("text", "frags", "style", "bulletText"), parsed, strict=True))
+        self.debug = 0
+
+    def breakLines(self, width: Any) -> Any:
+        if self.text is None:  # a part of a split paragraph: rare, and never shared
+            return super().breakLines(width)
+        widths = tuple(width) if isinstance(width, list) else width
+        key = (self.text, _style_key(self.style), repr(self.bulletText), widths)
+        lines = _LINE_BREAKS.get(key)
+        if lines is None:
+            if len(_LINE_BREAKS) >= _LINE_BREAKS_MAX:
+                _LINE_BREAKS.clear()
+            lines = _LINE_BREAKS[key] = super().breakLines(width)
+        return lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
