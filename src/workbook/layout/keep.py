@@ -34,8 +34,17 @@ def _opening(flowables: list[Flowable], width: float) -> float:
     return _height(flowables[:1], width)
 
 
+def _flat(flowables: list[Flowable]) -> list[Flowable]:
+    """The contents of nested keep-together groups (ReportLab would call such a group
+    endlessly tall, and push it to a new page even when it fits)."""
+    flat: list[Flowable] = []
+    for flowable in flowables:
+        flat += _flat(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+    return flat
+
+
 def _kept(flowables: list[Flowable]) -> KeepTogether:
-    group = KeepTogether(flowables)
+    group = KeepTogether(_flat(flowables))
     group._wb_origin = getattr(flowables[-1], "_wb_origin", None)
     return group
 
