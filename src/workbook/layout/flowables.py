@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from .forms import check_box, radio, text_field
 
 _LINE_BREAKS: dict[tuple[Any, ...], Any] = {}  # (text, style, widths) -> ReportLab's lines
-_LINE_BREAKS_MAX = 20_000
+_LINE_BREAKS_MAX = 3_000  # entries; cleared when full, so memory stays flat in long batches
 _PARSED: dict[tuple[Any, ...], Any] = {}  # (markup, style) -> parsed fragments
 
 
