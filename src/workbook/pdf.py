@@ -13,13 +13,21 @@ from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+)
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
 from .errors import Diagnostic, WorkbookError
 from .fonts import font_set
-from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
+from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
+from .layout.flowables import Anchor
 from .layout.forms import blank_callback
 from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, worksheet
 from .layout.running import PAGE_SIZES, Geometry, cover_band, define_forms, on_page
@@ -43,16 +51,24 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, buffer: io.BytesIO, project: Project, **kw: Any) -> None:
         super().__init__(buffer, **kw)
         self.project = project
-        self.origin: tuple[Any, str] | None = None
+        self.origin: Origin | None = None  # the source block being laid out, if any
         self.anchor_pages: dict[str, int] = {}
+        self.last_pages: dict[str, int] = {}  # worksheet id -> the page its content ends on
         self.blank_callback: Any = None
         self.geometry: Any = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
-        origin = getattr(flowables[0], "_wb_origin", None) if flowables else None
+        first = flowables[0] if flowables else None
+        origin = getattr(first, "_wb_origin", None)
         if origin is not None:
             self.origin = origin
+        elif isinstance(first, (Anchor, PageBreak)):
+            self.origin = None  # a new section starts
         super().handle_flowable(flowables)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if self.origin is not None:
+            self.last_pages[self.origin.sheet] = self.page
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
@@ -137,7 +153,7 @@ def render(project: Project) -> Rendered:
     except LayoutError as exc:
         raise _layout_error(doc, exc) from None
     canv = doc.canv
-    define_forms(canv, project, ctx, geo, doc.anchor_pages)
+    define_forms(canv, project, ctx, geo, doc.anchor_pages, set(doc.last_pages.values()))
     canv.showOutline()
     canv.save()
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
@@ -146,7 +162,7 @@ def render(project: Project) -> Rendered:
 def _layout_error(doc: WorkbookDoc, exc: LayoutError) -> WorkbookError:
     if doc.origin is None:
         return WorkbookError(f"layout failed: {exc}")
-    where, what = doc.origin
+    where, what, _ = doc.origin
     return WorkbookError.at(
         where,
         f"{what}: this content is too big to fit on a page; "

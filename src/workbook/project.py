@@ -190,7 +190,23 @@ def load_project(options: BuildOptions) -> Project:
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
     logo = load_logo(manifest, base_dir, doc)
+    if (
+        "region" not in manifest.model_fields_set
+        and manifest.crisis_page
+        and manifest.page_size == "a4"
+    ):
+        message = ("no region given, so the crisis page shows US numbers (988, 911); "
+                   "set region: to the reader's two-letter country code, e.g. GB")  # fmt: skip
+        warnings.append(Diagnostic(message, doc.locate(("page_size",)), "warning"))
     logo = load_logo(manifest, base_dir, doc)
+    if (
+        "region" not in manifest.model_fields_set
+        and manifest.crisis_page
+        and manifest.page_size == "a4"
+    ):
+        message = ("no region given, so the crisis page shows US numbers (988, 911); "
+                   "set region: to the reader's two-letter country code, e.g. GB")  # fmt: skip
+        warnings.append(Diagnostic(message, doc.locate(("page_size",)), "warning"))
     return Project(
         manifest,
         base_dir,

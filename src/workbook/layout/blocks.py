@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -14,6 +14,7 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
 
 from .. import models as m
+from ..errors import Location
 from ..fonts import FontSet
 from ..markup import to_markup
 from ..theme import Theme
@@ -25,6 +26,7 @@ B = TypeVar("B", bound=m.BlockBase)
 Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
 RENDERERS: dict[type[m.BlockBase], Renderer] = {}
 BLANK = re.compile(r"_{3,}")
+ONE_LETTER = re.compile(r"(?<!\S)(\w) ")
 NBSP = "\u00a0"
 KEEP_WITH_NEXT_LIMIT = 300
 SHORT_TIP = 700  # characters; a longer tip may split across pages
@@ -40,6 +42,14 @@ def renderer(
         return func
 
     return register
+
+
+class Origin(NamedTuple):
+    """Where a flowable comes from, for error messages and for finding a worksheet's end."""
+
+    location: Location
+    what: str  # "worksheet 'x', block 3 (table)"
+    sheet: str
 
 
 @dataclass
@@ -166,6 +176,7 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
             )
         if number < len(pieces) - 1 and piece.endswith(" "):
             piece = piece[:-1] + NBSP  # the word before a blank wraps with it
+        piece = ONE_LETTER.sub(lambda m: m.group(1) + NBSP, piece)  # never end a line on "I"
         markup += to_markup(piece, ctx.fonts)
     return [*_label(block.label, ctx), Paragraph(markup, style)]
 

@@ -255,11 +255,9 @@ class QuoteBar(Flowable):  # type: ignore[misc]
 class Anchor(Flowable):  # type: ignore[misc]
     """An invisible mark: a link destination, an outline entry and a page-number record."""
 
-    def __init__(
-        self, key: str, title: str, on_page: Callable[[str, int], Any], outline: bool = True
-    ) -> None:
+    def __init__(self, key: str, title: str, on_page: Callable[[str, int], Any]) -> None:
         super().__init__()
-        self.key, self.title, self.on_page, self.outline = key, title, on_page, outline
+        self.key, self.title, self.on_page = key, title, on_page
         self.width = self.height = 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -267,9 +265,8 @@ class Anchor(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canv = self.canv
-        if self.outline:
-            canv.bookmarkPage(self.key, fit="XYZ", top=canv._pagesize[1])
-            canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
+        canv.bookmarkPage(self.key, fit="XYZ", top=canv._pagesize[1])
+        canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
         self.on_page(self.key, canv.getPageNumber())
 
 

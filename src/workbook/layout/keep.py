@@ -9,7 +9,7 @@ from .. import models as m
 
 INTRODUCTIONS = (m.Heading, m.Paragraph, m.Tip, m.Script)
 SHORT_TEXT = 400  # characters; longer text may be taller than a page and must flow freely
-SHORT_TABLE = 6  # rows; a table this short is never split
+SHORT_TABLE = 8  # rows; a table this short (and small) is never split
 TALL = 1e6
 
 
@@ -26,11 +26,11 @@ def _height(flowables: list[Flowable], width: float) -> float:
 
 
 def _opening(flowables: list[Flowable], width: float) -> float:
-    """The start of a block that must not be left alone: a table's header and first row."""
+    """The start of a block that must not be left alone: a table's header and two rows."""
     first = flowables[0]
     if isinstance(first, RLTable):
         first.wrap(width, TALL)
-        return float(sum(first._rowHeights[:2]))
+        return float(sum(first._rowHeights[:3]))
     return _height(flowables[:1], width)
 
 
@@ -49,8 +49,12 @@ def _kept(flowables: list[Flowable]) -> KeepTogether:
     return group
 
 
-def _small_table(block: m.BlockBase) -> bool:
-    return isinstance(block, m.Table) and len(block.rows) + block.blank_rows <= SHORT_TABLE
+def _small_table(block: m.BlockBase, flowables: list[Flowable], width: float, page: float) -> bool:
+    """A table too short to be worth splitting: a few rows, taking under a third of a page."""
+    if not isinstance(block, (m.Table, m.Columns)):
+        return False
+    rows = len(block.rows) + block.blank_rows if isinstance(block, m.Table) else 0
+    return rows <= SHORT_TABLE and _height(flowables, width) < page / 3
 
 
 def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable], width: float,
@@ -60,7 +64,9 @@ def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable],
     fits = _height(group, width) < page_height * 0.8
     if isinstance(block, m.Lines) and block.fill:
         return group  # it takes whatever the page has left
-    if isinstance(block, (m.Lines, m.FillIn, m.Scale)) or _small_table(block):
+    if isinstance(block, (m.Lines, m.FillIn, m.Scale)) or _small_table(
+        block, flowables, width, page_height
+    ):
         return [_kept(group)] if fits else group
     if isinstance(block, (m.Checklist, m.ListBlock)):
         items, rest = flowables[:-1], flowables[-1:]  # the list's items, then its spacer
@@ -97,4 +103,7 @@ def keep_rules(
             continue
         story += _place(block, intro, flowables, width, page_height)
         intro, intro_text = [], False
+    if intro and story and _height([story[-1], *intro], width) < page_height * 0.5:
+        # a closing tip or note takes the block before it along, rather than sit alone on a page
+        intro = [_kept([story.pop(), *intro])]
     return story + intro

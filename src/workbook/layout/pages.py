@@ -24,7 +24,7 @@ from ..locale import crisis_contacts
 from ..markup import escape_markup, plain, to_markup
 from ..personalise import PersonalWorksheet
 from ..project import Project
-from .blocks import LayoutContext, render_block
+from .blocks import LayoutContext, Origin, render_block
 from .flowables import Anchor, ContentsEntry, Paragraph, WritingLines
 from .keep import keep_rules
 
@@ -173,18 +173,16 @@ def worksheet(
     for key, block in sheet.blocks:
         ctx.field_base = field_base(sheet, int(key[1]))
         flowables = render_block(block, ctx)
-        origin = (
-            sheet.source.doc.locate(key),
-            f"worksheet '{sheet.sheet.id}', block "
-            f"{int(key[1]) + 1} ({getattr(block, 'type', '?')})",
+        what = (
+            f"worksheet '{sheet.sheet.id}', block {int(key[1]) + 1} ({getattr(block, 'type', '?')})"
         )
+        origin = Origin(sheet.source.doc.locate(key), what, sheet.sheet.id)
         for flowable in flowables:
             flowable._wb_origin = origin
         rendered.append((block, flowables))
     story += keep_rules(rendered, ctx.frame_width, ctx.frame_height)
     while story and isinstance(story[-1], Spacer):
-        story.pop()  # a trailing space could push the end mark alone onto a new page
-    story.append(Anchor(f"end:{sheet.sheet.id}", "", on_page, outline=False))
+        story.pop()
     return story
 
 
@@ -248,7 +246,7 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
             "type": "table",
             "columns": project.text["crisis_own_columns"],
             "rows": rows,
-            "blank_rows": 4 - len(rows),
+            "blank_rows": 3 - len(rows),
             "widths": [1.0, 1.4],
             "row_lines": 1.4,
         }

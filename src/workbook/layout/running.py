@@ -104,7 +104,7 @@ def running_form(page: int, geo: Geometry) -> str:
 
 
 def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
-                 anchor_pages: dict[str, int]) -> None:  # fmt: skip
+                 anchor_pages: dict[str, int], care_pages: set[int]) -> None:  # fmt: skip
     """Define every form the pages referenced, now that the page count is known."""
     total = canv.getPageNumber() - 1
     style = ctx.styles.running
@@ -112,7 +112,6 @@ def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
         canv.beginForm(running_form(page, geo))
         draw_running(canv, project, ctx, geo, page)
         canv.endForm()
-    care_pages = {page for key, page in anchor_pages.items() if key.startswith("end:")}
     for page in range(2, total + 1):
         x = geo.left(page)
         canv.beginForm(page_form(f"page-{page}"))
