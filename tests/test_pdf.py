@@ -202,6 +202,7 @@ def test_all_four_core_worksheets_are_in_the_example() -> None:
 
 def test_a4_without_a_region_warns_about_us_numbers(make_pdf: Any) -> None:
     _, result = make_pdf(manifest(worksheets=["i-statements"], page_size="a4"))
-    assert "no region given, so the crisis page shows US numbers" in str(result.warnings[0])
+    [warning] = result.warnings
+    assert "no region given, so the crisis page shows US numbers" in str(warning)
     _, result = make_pdf(manifest(worksheets=["i-statements"], page_size="a4", region="US"))
     assert result.warnings == []

@@ -128,9 +128,11 @@ def build_date(manifest: Manifest) -> dt.date | None:
     if manifest.date is not None:
         return manifest.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return None
+    if not epoch:
+        return None
+    if not epoch.isdigit() or len(epoch) > 12:
+        raise WorkbookError(f"SOURCE_DATE_EPOCH is '{epoch}': it must be whole seconds since 1970")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
 
 
 def template_context(manifest: Manifest, text: dict[str, Any], date: str | None) -> dict[str, Any]:
@@ -189,15 +191,6 @@ def load_project(options: BuildOptions) -> Project:
     fonts = [base_dir / "fonts", Path.cwd() / "fonts"]
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
-    logo = load_logo(manifest, base_dir, doc)
-    if (
-        "region" not in manifest.model_fields_set
-        and manifest.crisis_page
-        and manifest.page_size == "a4"
-    ):
-        message = ("no region given, so the crisis page shows US numbers (988, 911); "
-                   "set region: to the reader's two-letter country code, e.g. GB")  # fmt: skip
-        warnings.append(Diagnostic(message, doc.locate(("page_size",)), "warning"))
     logo = load_logo(manifest, base_dir, doc)
     if (
         "region" not in manifest.model_fields_set
