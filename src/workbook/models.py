@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -133,7 +135,7 @@ class Table(BlockBase):
     """Empty rows, tall enough to write in, after the rows."""
     row_lines: float = Field(2, ge=1, le=10)
     """How many lines of handwriting each blank row has room for."""
-    widths: list[float] | None = None
+    widths: list[Annotated[float, Field(gt=0, le=100)]] | None = None
     """Relative column widths, one number per column, e.g. [1, 2, 2]."""
 
     @model_validator(mode="after")
@@ -323,15 +325,44 @@ class Manifest(Model):
             )
         return value
 
+    @field_validator("worksheets")
+    @classmethod
+    def no_repeats(cls, value: list[str | WorksheetRef]) -> list[str | WorksheetRef]:
+        ids = [w if isinstance(w, str) else w.id for w in value]
+        repeated = next((i for n, i in enumerate(ids) if i in ids[:n]), None)
+        if repeated:
+            raise ValueError(f"worksheet '{repeated}' is listed twice; list each worksheet once")
+        return value
+
     @property
     def worksheet_ids(self) -> list[str]:
         return [w if isinstance(w, str) else w.id for w in self.worksheets]
 
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Length = Annotated[
-    str | float, Field(description="Points, or a string such as 18mm, 1.5cm, 0.5in or 12pt.")
-]
+UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+
+
+def to_points(value: str | float) -> float:
+    """12, '12pt', '18mm', '1.5cm' or '0.5in' -> points; finite, from 0 to 300 points."""
+    points: float | None = float(value) if isinstance(value, (int, float)) else None
+    if isinstance(value, str):
+        text = value.strip().lower()
+        unit = next((u for u in UNITS if text.endswith(u)), None)
+        try:
+            points = float(text[: -len(unit)] if unit else text) * UNITS[unit or "pt"]
+        except ValueError:
+            points = None
+    if points is None or not math.isfinite(points):
+        raise ValueError(f"'{value}' is not a length; write e.g. 12pt, 18mm, 1.5cm or 0.5in")
+    if not 0 <= points <= 300:
+        raise ValueError(f"'{value}' is out of range: use 0 to 300 points (about 105mm)")
+    return points
+
+
+Length = Annotated[str | float, AfterValidator(to_points),
+                   Field(description="Points, or a string such as 18mm, 1.5cm, 0.5in or 12pt.")]  # fmt: skip
+PositiveLength = Annotated[Length, Field(gt=0.5)]
 
 
 class ThemeFonts(Model):
@@ -400,9 +431,9 @@ class ThemeFile(Model):
     """Page margins."""
     spacing: Length | None = None
     """The basic space between blocks."""
-    line_height: Length | None = None
+    line_height: PositiveLength | None = None
     """Distance between writing lines."""
-    box_size: Length | None = None
+    box_size: PositiveLength | None = None
     """Size of check boxes (scale circles are twice this)."""
     filled_backgrounds: bool | None = None
     """false prints no coloured backgrounds (saves ink)."""

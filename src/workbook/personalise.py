@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
 from .errors import Location, WorkbookError
@@ -25,10 +26,35 @@ def _finalize(value: Any) -> str:
     return escape_markup("" if value is None else str(value))
 
 
-ENV = SandboxedEnvironment(
+MAX_REPEAT = 10_000  # longest string or list a template may build with * (items)
+MAX_POWER = 64
+
+
+class WorksheetEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox, read-only (a template cannot change the variables), with limits on
+    `*` and `**` so a template cannot exhaust memory or time."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+            raise SecurityError(f"the power {right} is too large")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                if sized and len(seq) * count > MAX_REPEAT:
+                    raise SecurityError("the repeated text or list would be too long")
+        return super().call_binop(context, operator, left, right)
+
+
+ENV = WorksheetEnvironment(
     undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
     keep_trailing_newline=False,
 )  # fmt: skip
+for _name in ("lipsum", "cycler", "joiner", "namespace"):
+    ENV.globals.pop(_name, None)
+TEMPLATE_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, RecursionError,
+                   MemoryError, LookupError)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -39,11 +65,15 @@ def _template(source: str) -> jinja2.Template:
 
 @lru_cache(maxsize=1024)
 def _expression(source: str) -> Any:
-    return ENV.compile_expression(source)
+    return ENV.compile_expression(source, undefined_to_none=False)
 
 
 def _explain(exc: Exception) -> str:
-    if isinstance(exc, jinja2.exceptions.SecurityError):
+    if isinstance(exc, RecursionError):
+        return "the template calls itself too deeply"
+    if isinstance(exc, MemoryError):
+        return "the template would need too much memory"
+    if isinstance(exc, SecurityError):
         return f"not allowed in a template: {exc}"
     if isinstance(exc, jinja2.UndefinedError):
         return f"{exc.message}; available names: recipient, loved_one, prepared_by, date, language, crisis_page, variables"
@@ -81,7 +111,7 @@ class Personaliser:
             return source
         try:
             result = _template(source).render(self.context)
-        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        except TEMPLATE_ERRORS as exc:
             raise self._fail(where, what, exc) from None
         if len(result) > MAX_OUTPUT:
             raise WorkbookError.at(
@@ -92,7 +122,7 @@ class Personaliser:
     def condition(self, expression: str, where: Location, what: str) -> bool:
         try:
             return bool(_expression(expression)(self.context))
-        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        except TEMPLATE_ERRORS as exc:
             raise self._fail(where, f"{what}, 'when' condition", exc) from None
 
     def value(self, value: Any, item: LoadedWorksheet, key: Key, what: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,20 @@ class SourceDoc:
             if candidate in self.locations:
                 best = candidate
         return self.locations.get(best, Location(self.path, 1, 1))
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader with YAML 1.2 booleans: only true/false, so `region: NO` (Norway) and
+    `answer: yes` stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class _Builder:
@@ -86,7 +101,7 @@ def parse_yaml(text: str, path: Path | None = None) -> SourceDoc:
     """Parse YAML text with the safe loader, keeping the location of every key."""
     loader: yaml.SafeLoader | None = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         root = loader.get_single_node()
         if root is None:
             return SourceDoc(path, None, {(): Location(path, 1, 1)})
@@ -104,6 +119,10 @@ def parse_yaml(text: str, path: Path | None = None) -> SourceDoc:
         raise WorkbookError.at(Location(path, line, column), message) from None
     except yaml.YAMLError as exc:
         raise WorkbookError.at(Location(path), f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise WorkbookError.at(Location(path), f"nesting deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, OverflowError):  # e.g. an integer with thousands of digits
+        raise WorkbookError.at(Location(path), "a number is too long to read") from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -14,7 +14,6 @@ from .sources import read_yaml
 from .validate import validate_doc
 
 BUILTIN_THEMES = ("default", "large-print", "ink-saver")
-UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
 
 @dataclass(frozen=True)
@@ -31,21 +30,6 @@ class Theme:
     line_height: float
     box_size: float
     filled_backgrounds: bool
-
-
-def to_points(value: str | float, where: Location) -> float:
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = value.strip().lower()
-    for unit, factor in UNITS.items():
-        if text.endswith(unit):
-            try:
-                return float(text[: -len(unit)]) * factor
-            except ValueError:
-                break
-    raise WorkbookError.at(
-        where, f"'{value}' is not a length; write e.g. 12pt, 18mm, 1.5cm or 0.5in"
-    )
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +82,6 @@ def _load_chain(name: str, relative_to: Path | None, seen: tuple[Path, ...] = ()
 def load_theme(name: str, relative_to: Path | None = None) -> Theme:
     """Resolve a built-in theme name or a theme file path into a Theme."""
     data = _load_chain(name, relative_to)
-    where = Location(_theme_path(name, relative_to))
     colours = {key: value.upper() for key, value in data["colours"].items()}
     return Theme(
         name=name,
@@ -106,10 +89,10 @@ def load_theme(name: str, relative_to: Path | None = None) -> Theme:
         base_size=data["base_size"],
         leading=data["leading"],
         colours=colours,
-        margins={k: to_points(v, where) for k, v in data["margins"].items()},
-        spacing=to_points(data["spacing"], where),
-        line_height=to_points(data["line_height"], where),
-        box_size=to_points(data["box_size"], where),
+        margins={k: float(v) for k, v in data["margins"].items()},
+        spacing=float(data["spacing"]),
+        line_height=float(data["line_height"]),
+        box_size=float(data["box_size"]),
         filled_backgrounds=data["filled_backgrounds"],
     )
 

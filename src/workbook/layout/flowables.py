@@ -5,7 +5,6 @@ Each has only wrap/split/draw; all decisions about content are made in blocks.py
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -52,7 +51,11 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
             super()._setup(text, style, bulletText, frags, cleaner)
             if len(_PARSED) >= _LINE_BREAKS_MAX:
                 _PARSED.clear()
-            _PARSED[key] = (self.__dict__["text"], self.__dict__["frags"], self.__dict__["bulletText"])
+            _PARSED[key] = (
+                self.__dict__["text"],
+                self.__dict__["frags"],
+                self.__dict__["bulletText"],
+            )
             return
         self.__dict__.update(zip(("text", "frags", "bulletText"), parsed, strict=True))
         self.style = style  # equal to the cached one in every attribute, but this block's own
