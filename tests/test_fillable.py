@@ -31,7 +31,7 @@ EXPECTED = {
     "mine.checklist.1.item2": "/Btn",
     "mine.scale.1": "/Btn",
     "mine.lines.3.2": "/Tx",  # lines.2 is left out for a partner, yet the numbering holds
-    "crisis.table.1.r1c1": "/Tx",
+    "_crisis.contacts.r1c1": "/Tx",
 }
 
 

@@ -100,12 +100,19 @@ def test_theme_validation(cli: Any, tmp_path: Path) -> None:
         assert check_theme(load_theme(name), tmp_path) == []
 
 
-def test_cached_layout_never_borrows_another_styles_alignment(tmp_path: Path, make_pdf: Any) -> None:
+def test_cached_layout_never_borrows_another_styles_alignment(
+    tmp_path: Path, make_pdf: Any
+) -> None:
     """A centred scale label stays centred even after a left-aligned style with the same
     parent was used (the layout cache keys styles by all their attributes)."""
     block = {"type": "scale", "label": "How sure?", "anchors": {5: "Middle"}}
     write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(blocks=[block]))
     data = manifest(worksheets=["mine"], worksheets_dirs=["mine"], prepared_by={"practice": "P"})
     reader, _ = make_pdf(data)
-    [x] = [x for page in range(len(reader.pages)) for text, _, x in text_runs(reader, page) if text == "Middle"]
+    [x] = [
+        x
+        for page in range(len(reader.pages))
+        for text, _, x in text_runs(reader, page)
+        if text == "Middle"
+    ]
     assert x > float(reader.pages[0].mediabox.width) * 0.35

@@ -29,7 +29,7 @@ from .fonts import font_set
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
 from .layout.flowables import Anchor
 from .layout.forms import blank_callback
-from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, worksheet
+from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, sheet_key, worksheet
 from .layout.running import PAGE_SIZES, Geometry, cover_band, define_forms, on_page
 from .layout.styles import make_styles
 from .markup import plain
@@ -96,7 +96,7 @@ def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTempla
 
 def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
     on_page = doc.record_page
-    entries = [(ws.sheet.id, ws.title, ws.summary) for ws in project.worksheets]
+    entries = [(sheet_key(ws.sheet.id), ws.title, ws.summary) for ws in project.worksheets]
     if project.manifest.crisis_page:
         entries.append(("crisis", literal(project.text["crisis_title"]), ""))
     body = ["body-even", "body"] if project.manifest.duplex else "body"  # page 2 is even

@@ -163,7 +163,7 @@ def worksheet(
     minutes = project.text["minutes"].format(n=sheet.sheet.minutes)
     story: list[Flowable] = [
         RLPageBreak(),
-        Anchor(sheet.sheet.id, plain(sheet.title), on_page),
+        Anchor(sheet_key(sheet.sheet.id), plain(sheet.title), on_page),
         ctx.para(sheet.title, ctx.styles.title),
         ctx.para(minutes, ctx.styles.meta),
     ]
@@ -184,6 +184,11 @@ def worksheet(
     while story and isinstance(story[-1], Spacer):
         story.pop()
     return story
+
+
+def sheet_key(worksheet_id: str) -> str:
+    """A worksheet's bookmark and link name, apart from the built-in pages' names."""
+    return f"ws-{worksheet_id}"
 
 
 def field_base(sheet: PersonalWorksheet, index: int) -> str:
@@ -251,7 +256,7 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
             "row_lines": 1.4,
         }
     )
-    ctx.field_base = "crisis.table.1"
+    ctx.field_base = "_crisis.contacts"  # "_" cannot start a worksheet id
     return render_block(table, ctx)
 
 

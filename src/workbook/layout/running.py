@@ -100,7 +100,7 @@ def draw_running(
 
 
 def running_form(page: int, geo: Geometry) -> str:
-    return page_form("running-even" if geo.duplex and page % 2 == 0 else "running")
+    return page_form("wb-running-even" if geo.duplex and page % 2 == 0 else "wb-running")
 
 
 def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
@@ -114,7 +114,7 @@ def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
         canv.endForm()
     for page in range(2, total + 1):
         x = geo.left(page)
-        canv.beginForm(page_form(f"page-{page}"))
+        canv.beginForm(page_form(f"wb-page-{page}"))
         if page in care_pages:
             note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
             note.drawOn(canv, x, geo.bottom + style.leading * 0.9)
@@ -135,7 +135,7 @@ def on_page(canv: Canvas, doc: Any) -> None:
     """Every page but the cover: the running header and footer, and its page number."""
     page = canv.getPageNumber()
     canv.doForm(running_form(page, doc.geometry))
-    canv.doForm(page_form(f"page-{page}"))
+    canv.doForm(page_form(f"wb-page-{page}"))
 
 
 def cover_band(theme: Theme, geo: Geometry) -> Any:
