@@ -188,3 +188,14 @@ def test_interrupted_batch_leaves_no_partial_pdf(tmp_path: Path) -> None:
     for pdf in pdfs:
         assert len(PdfReader(pdf).pages) > 3
     assert os.listdir(out)
+
+
+def test_unreadable_rosters_are_clean_errors(cli: Any, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("recipient.name\nJos\xe9\n".encode("latin-1"))
+    result = cli("batch", latin, "-m", base(tmp_path), "-o", tmp_path / "o")
+    assert (
+        result.exit_code == 1
+        and "not UTF-8 text" in result.stderr
+        and "Traceback" not in result.stderr
+    )

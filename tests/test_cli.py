@@ -200,3 +200,28 @@ def test_logo_is_drawn_on_the_cover(cli: Any, tmp_path: Path) -> None:
     cover = PdfReader(tmp_path / "x.pdf").pages[0]
     [image] = cover.images
     assert image.image.size == (400, 100)
+
+
+def test_output_problems_are_clean_errors_and_files_are_readable(cli: Any, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = cli("build", path, "-o", blocker / "x.pdf")
+    assert result.exit_code == 1 and "cannot write here" in result.stderr
+    out = tmp_path / "ok.pdf"
+    assert cli("build", path, "-o", out).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_huge_logo_is_refused(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("1", (14000, 14000)).save(tmp_path / "logo.png")
+    data = manifest(worksheets=["i-statements"], prepared_by={"practice": "P", "logo": "logo.png"})
+    result = cli("build", write_yaml(tmp_path / "m.yaml", data), "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and "has too many pixels" in result.stderr

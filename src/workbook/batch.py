@@ -72,6 +72,17 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _csv_rows(path: Path) -> Iterator[RosterRow]:
+    try:
+        yield from _csv_rows_unchecked(path)
+    except UnicodeDecodeError as exc:
+        raise WorkbookError.at(
+            Location(path), f"not UTF-8 text ({exc.reason}); save the roster as UTF-8 CSV"
+        ) from None
+    except csv.Error as exc:
+        raise WorkbookError.at(Location(path), f"not a readable CSV file: {exc}") from None
+
+
+def _csv_rows_unchecked(path: Path) -> Iterator[RosterRow]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -220,7 +231,12 @@ def build_row(batch: Batch, plan: RowPlan) -> RowResult:
     try:
         result = build(options)
     except WorkbookError as exc:
-        error = "\n".join(str(d) for d in exc.diagnostics)
+        error = "\n".join(f"row {plan.row.number}: {d}" for d in exc.diagnostics)
+        return RowResult(
+            plan.row.number, "error", str(plan.output), None, time.perf_counter() - start, error
+        )
+    except Exception as exc:  # a bug must cost one row, not the batch
+        error = f"row {plan.row.number}: internal error ({type(exc).__name__}: {exc})"
         return RowResult(
             plan.row.number, "error", str(plan.output), None, time.perf_counter() - start, error
         )

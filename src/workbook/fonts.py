@@ -5,6 +5,8 @@ ReportLab's font registry is global; this module is the only place that touches 
 
 from __future__ import annotations
 
+import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -29,12 +31,17 @@ def _register_file(path: str) -> tuple[str, frozenset[int]]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    name = "wb-" + Path(path).stem.replace(" ", "").replace("[", "").replace("]", "").replace(
-        ",", ""
-    )
+    # a name per font (two different files called Body.ttf must not share one), safe inside
+    # markup, and the same on every machine so that PDFs are byte-identical
+    stem = re.sub(r"[^A-Za-z0-9-]", "", Path(path).stem)[:40]
+    try:
+        digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()[:8]
+    except OSError as exc:
+        raise WorkbookError(f"{path}: cannot read this font: {exc.strerror}") from None
+    name = f"wb-{stem}-{digest}"
     try:
         font = TTFont(name, path)
-    except (TTFError, OSError) as exc:
+    except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
         raise WorkbookError(f"{path}: cannot use this font: {exc}") from None
     pdfmetrics.registerFont(font)
     return name, frozenset(font.face.charToGlyph)

@@ -37,7 +37,9 @@ def check_overwrite(path: Path, force: bool) -> None:
             )
         creator = str(reader.metadata.get("/Creator", "")) if reader.metadata else ""
         answered = _answered_fields(reader)
-    except (PdfReadError, OSError, ValueError, KeyError):
+    except WorkbookError:
+        raise
+    except (PdfReadError, Exception):  # pypdf raises many kinds for a file that is not a PDF
         raise WorkbookError.at(where, f"this file is not a PDF that workbook wrote{hint}") from None
     if not creator.startswith("workbook"):
         raise WorkbookError.at(where, f"this PDF was not written by workbook{hint}")
@@ -69,12 +71,22 @@ def encrypt(data: bytes, password: str) -> bytes:
 
 def write_atomic(data: bytes, path: Path) -> None:
     """Write to a temporary file in the same folder, then rename: never a partial PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise WorkbookError.at(Location(path), f"cannot write here: {exc.strerror}") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # like any new file, not mkstemp's owner-only mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WorkbookError.at(Location(path), f"cannot write here: {exc.strerror}") from None
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,10 +68,17 @@ def load_logo(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> Logo | None
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             width, height = image.size
             if image.format not in {"PNG", "JPEG"}:
                 raise UnidentifiedImageError(f"{image.format} is not supported")
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise WorkbookError.at(
+            where, f"the logo image {path} has too many pixels; use one under 4000 by 4000"
+        ) from None
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise WorkbookError.at(
             where, f"cannot read the logo image {path}: use a PNG or JPEG ({exc})"
