@@ -155,6 +155,8 @@ def template_context(manifest: Manifest, text: dict[str, Any], date: str | None)
             "name": (loved and loved.name) or text["default_loved_one"],
             "relationship": loved.relationship if loved else "other",
             "given": loved is not None,  # false in a workbook just for the reader
+            # for sentences the reader says about them: "What I want my loved one to know"
+            "mine": (loved and loved.name) or text["default_loved_one_mine"],
         },
         prepared_by={k: prepared.get(k) or "" for k in ("name", "practice", "contact", "url")},
         date=date or "",

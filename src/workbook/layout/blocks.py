@@ -151,7 +151,8 @@ def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
     )
     if block.fill:  # fills the page: the label keeps with it, nothing follows on the page
         return [*_label(block.label, ctx), lines]
-    return [*_label(block.label, ctx), lines, Spacer(1, ctx.theme.spacing * 1.5)]
+    lines.spaceAfter = ctx.theme.spacing * 1.5  # space, unlike a Spacer, vanishes at a page end
+    return [*_label(block.label, ctx), lines]
 
 
 @renderer(m.FillIn)
@@ -215,7 +216,8 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
         hAlign="LEFT",
     )
     table.setStyle(_table_style(ctx))
-    return [table, Spacer(1, ctx.theme.spacing * 1.5)]
+    table.spaceAfter = ctx.theme.spacing * 1.5
+    return [table]
 
 
 def _table_style(ctx: LayoutContext) -> TableStyle:
@@ -255,7 +257,8 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
         ctx.theme.colours["text"],
         ctx.field(),
     )
-    return [ctx.para(block.label, ctx.styles.label), scale, Spacer(1, ctx.theme.spacing * 2)]
+    scale.spaceAfter = ctx.theme.spacing * 2
+    return [ctx.para(block.label, ctx.styles.label), scale]
 
 
 @renderer(m.Columns)
@@ -278,7 +281,8 @@ def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
     style_cmds = _table_style(ctx)
     style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])
     table.setStyle(style_cmds)
-    return [table, Spacer(1, ctx.theme.spacing * 1.5)]
+    table.spaceAfter = ctx.theme.spacing * 1.5
+    return [table]
 
 
 @renderer(m.PageBreak)

@@ -103,7 +103,10 @@ def keep_rules(
             continue
         story += _place(block, intro, flowables, width, page_height)
         intro, intro_text = [], False
-    if intro and story and _height([story[-1], *intro], width) < page_height * 0.5:
-        # a closing tip or note takes the block before it along, rather than sit alone on a page
-        intro = [_kept([story.pop(), *intro])]
-    return story + intro
+    story += intro
+    if len(story) > 1 and _height(story[-1:], width) < page_height * 0.2:
+        # a short closing block takes the one before it along, rather than sit alone on a page
+        pair = story[-2:]
+        if _height(pair, width) < page_height * 0.5:
+            story[-2:] = [_kept(pair)]
+    return story

@@ -228,16 +228,21 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     lines = [(x.name, x.contact, x.note) for x in man.crisis_lines or []]
     if man.crisis_lines is None and region:
         language = man.language
-        lines = [(x["name"], x["contact"][language], x["note"][language]) for x in region["lines"]]
+        lines = [(_in(x["name"], language), x["contact"][language], x["note"][language])
+                 for x in region["lines"]]  # fmt: skip
     for name, contact, note in lines:
         story.append(ctx.para(f"**{literal(name)}** \u2014 {literal(contact)}", s.body))
         if note:
             story.append(ctx.para(literal(note), s.notes))
     if not lines:
         story += [ctx.para(text["crisis_generic"], s.body), _lines(2, ctx)]
-    story.append(Spacer(1, ctx.theme.spacing))
     story += [ctx.para(text["crisis_own"], s.heading), *_own_contacts(project, ctx)]
     return story
+
+
+def _in(value: str | dict[str, str], language: str) -> str:
+    """A crisis line's text: the same in every language, or one per language."""
+    return value if isinstance(value, str) else value[language]
 
 
 def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
@@ -253,7 +258,7 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
             "rows": rows,
             "blank_rows": 3 - len(rows),
             "widths": [1.0, 1.4],
-            "row_lines": 1.4,
+            "row_lines": 1.25,
         }
     )
     ctx.field_base = "_crisis.contacts"  # "_" cannot start a worksheet id
