@@ -71,10 +71,16 @@ def imports_reportlab(args: list[str]) -> bool:
 
 def scaling(folder: Path) -> list[tuple[int, float]]:
     rows = []
+    sheets = folder / "sheets"  # 64 distinct worksheets: copies of the eight reference ones
+    sheets.mkdir()
+    for i in range(64):
+        sheet = yaml.safe_load((HERE / "reference" / f"reference-{1 + i % 8}.yaml").read_text())
+        sheet["id"] = f"ref-{i}"
+        (sheets / f"ref-{i}.yaml").write_text(yaml.safe_dump(sheet))
     for count in (1, 4, 16, 64):
         data = yaml.safe_load((HERE / "reference.yaml").read_text())
-        data["worksheets"] = [f"reference-{1 + i % 8}" for i in range(count)]
-        data["worksheets_dirs"] = [str(HERE / "reference")]
+        data["worksheets"] = [f"ref-{i}" for i in range(count)]
+        data["worksheets_dirs"] = [str(sheets)]
         manifest = folder / f"scale-{count}.yaml"
         manifest.write_text(yaml.safe_dump(data))
         options = BuildOptions(manifest=manifest, output=folder / f"s{count}.pdf", force=True)
