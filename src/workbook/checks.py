@@ -8,14 +8,12 @@ from .content import content_warnings
 from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet, builtin_dir
 from .locale import SUPPORTED_LANGUAGES, strings
-from .models import Manifest, Worksheet
+from .models import RELATIONSHIPS, Manifest, Worksheet
 from .personalise import Personaliser
 from .project import BuildOptions, load_project, template_context
 from .sources import read_yaml
 from .theme import check_theme, load_theme
 from .validate import kind_of, validate_doc
-
-RELATIONSHIPS = ("partner", "parent", "friend", "sibling", "child", "other")
 
 
 def default_paths() -> list[Path]:

@@ -77,14 +77,6 @@ class Family:
         """The covered characters as strings, plus spaces and line breaks."""
         return frozenset(map(chr, self.coverage)) | frozenset(" \n\t\u00a0")
 
-    def name(self, bold: bool = False, italic: bool = False) -> str:
-        return {
-            (False, False): self.regular,
-            (True, False): self.bold,
-            (False, True): self.italic,
-            (True, True): self.bold_italic,
-        }[(bold, italic)]
-
 
 @cache
 def register_family(fonts: tuple[tuple[str, str], ...]) -> Family:

@@ -13,6 +13,7 @@ from .sources import SourceDoc
 from .validate import load_worksheet, suggest
 
 DEFAULT_LANGUAGE = "en"
+SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class LoadedWorksheet:
         return self.doc.path
 
 
+@cache
 def builtin_dir() -> Path:
     """The built-in library: packaged in the wheel, or the checkout's worksheets/ folder."""
     packaged = Path(str(resources.files("workbook"))) / "worksheets"
@@ -39,7 +41,9 @@ def search_dirs(user_dirs: list[Path]) -> list[Path]:
 
 
 def _candidates(folder: Path, worksheet_id: str, language: str) -> list[Path]:
-    return [folder / language / f"{worksheet_id}.yaml", folder / f"{worksheet_id}.yaml"]
+    return [
+        folder / sub / f"{worksheet_id}{suffix}" for sub in (language, "") for suffix in SUFFIXES
+    ]
 
 
 def find_path(worksheet_id: str, language: str, dirs: list[Path]) -> Path | None:
@@ -69,7 +73,7 @@ def available(language: str, dirs: list[Path]) -> dict[str, Path]:
         for folder in reversed(dirs):
             for sub in (folder, folder / lang):
                 if sub.is_dir():
-                    found.update({p.stem: p for p in sorted(sub.glob("*.yaml"))})
+                    found.update({p.stem: p for p in sorted(sub.iterdir()) if p.suffix in SUFFIXES})
     return dict(sorted(found.items()))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -242,10 +242,14 @@ class Person(Model):
     """The person's name as it should be printed."""
 
 
+Relationship = Literal["partner", "parent", "friend", "sibling", "child", "other"]
+RELATIONSHIPS: tuple[str, ...] = get_args(Relationship)
+
+
 class LovedOne(Model):
     name: Line | None = None
     """Their name or what the reader calls them (e.g. Mum); "your loved one" if not given."""
-    relationship: Literal["partner", "parent", "friend", "sibling", "child", "other"] = "other"
+    relationship: Relationship = "other"
     """How they are related to the reader; tailors the advice."""
 
 

@@ -44,9 +44,14 @@ def render_pages(pdf: Path, out_dir: Path, pages: str | None = None, dpi: int = 
         document = pdfium.PdfDocument(str(pdf), password=password)
     except pdfium.PdfiumError as exc:
         raise WorkbookError.at(Location(pdf), f"cannot open this PDF ({exc})") from None
-    document.init_forms()  # draw form fields and the answers typed into them
-    chosen = parse_pages(pages, len(document))
-    images = [document[n - 1].render(scale=dpi / 72, may_draw_forms=True).to_pil() for n in chosen]
+    try:
+        document.init_forms()  # draw form fields and the answers typed into them
+        chosen = parse_pages(pages, len(document))
+        images = [
+            document[n - 1].render(scale=dpi / 72, may_draw_forms=True).to_pil() for n in chosen
+        ]
+    finally:
+        document.close()
     out_dir.mkdir(parents=True, exist_ok=True)
     if sheet:
         target = out_dir / f"{pdf.stem}-sheet.png"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,6 +22,7 @@ class BatchProgress:
         self.quiet = quiet
         self.rows: list[RowResult] = []
         self.interrupted = False
+        self.started = time.monotonic()
         self.bar: Any = None
         if not quiet and sys.stderr.isatty():
             from rich.progress import (

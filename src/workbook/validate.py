@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Diagnostic, Location, WorkbookError
-from .models import BLOCK_BY_TYPE, Manifest, ThemeFile, Worksheet
+from .errors import Diagnostic, WorkbookError
+from .models import BLOCK_BY_TYPE, Manifest, Worksheet
 from .sources import Key, SourceDoc, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -123,11 +123,6 @@ def load_manifest(path: Path) -> tuple[Manifest, SourceDoc]:
     return validate_doc(doc, Manifest), doc
 
 
-def load_theme_file(path: Path) -> tuple[ThemeFile, SourceDoc]:
-    doc = read_yaml(path)
-    return validate_doc(doc, ThemeFile), doc
-
-
 def kind_of(doc: SourceDoc) -> str:
     """Guess what a YAML file is from its first keys: worksheet, manifest or theme."""
     data = doc.data if isinstance(doc.data, dict) else {}
@@ -136,7 +131,3 @@ def kind_of(doc: SourceDoc) -> str:
     if "workbook" in data or "worksheets" in data:
         return "manifest"
     return "theme"
-
-
-def location_of(doc: SourceDoc, *key: str | int) -> Location:
-    return doc.locate(tuple(key))

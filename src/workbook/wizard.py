@@ -13,8 +13,8 @@ import yaml
 from .errors import WorkbookError
 from .library import available, load, search_dirs
 from .locale import SUPPORTED_LANGUAGES
+from .models import RELATIONSHIPS
 
-RELATIONSHIPS = ("partner", "parent", "friend", "sibling", "child", "other")
 SUPPORTER_TOPICS = ["understanding-resistance", "objection-handling", "i-statements",
                     "conversation-plan", "boundary-planning", "self-care-and-hope"]  # fmt: skip
 SELF_TOPICS = ["therapist-matching", "my-resistance", "is-therapy-working"]

@@ -140,11 +140,13 @@ class WritingLines(Flowable):  # type: ignore[misc]
         self.count, self.spacing, self.colour = count, spacing, colour
         self.page_height, self.field, self.text = page_height, field, text or colour
         self.fill, self.first = fill, first
+        self.shown = count  # the lines drawn: `count`, or more when filling the page
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        if self.fill and ah < self.page_height * 2:  # the real space left on this page
-            self.count = max(self.count, int(ah // self.spacing))
-        self.width, self.height = aw, self.count * self.spacing
+        self.shown = self.count
+        if self.fill and ah < self.page_height * 2:  # placing, not measuring: fill the space left
+            self.shown = max(self.count, int(ah // self.spacing))
+        self.width, self.height = aw, self.shown * self.spacing
         return self.width, self.height
 
     def _part(self, count: int, first: int) -> WritingLines:
@@ -162,10 +164,10 @@ class WritingLines(Flowable):  # type: ignore[misc]
         canv.setStrokeColor(self.colour)
         canv.setLineWidth(0.6)
         size = min(self.spacing * 0.5, 13)
-        for i in range(self.count):
+        for i in range(self.shown):
             canv.line(0, i * self.spacing, self.width, i * self.spacing)
         if self.field:  # top line first, so the tab order runs down the page
-            for n, i in enumerate(reversed(range(self.count)), start=self.first):
+            for n, i in enumerate(reversed(range(self.shown)), start=self.first):
                 box = (0, i * self.spacing + 1, self.width, self.spacing * 0.8)
                 text_field(canv, f"{self.field}.{n}", box, size, self.text)
 

@@ -170,8 +170,9 @@ def worksheet(
     if project.manifest.edition == "facilitator" and sheet.facilitator_notes:
         story += _facilitator_notes(sheet.facilitator_notes, project, ctx)
     rendered = []
+    bases = field_bases(sheet)
     for key, block in sheet.blocks:
-        ctx.field_base = field_base(sheet, int(key[1]))
+        ctx.field_base = bases[int(key[1])]
         flowables = render_block(block, ctx)
         what = (
             f"worksheet '{sheet.sheet.id}', block {int(key[1]) + 1} ({getattr(block, 'type', '?')})"
@@ -191,11 +192,16 @@ def sheet_key(worksheet_id: str) -> str:
     return f"ws-{worksheet_id}"
 
 
-def field_base(sheet: PersonalWorksheet, index: int) -> str:
-    """`<worksheet>.<type>.<n>`: n counts this type in the source, so `when:` never renumbers."""
-    kind = sheet.sheet.blocks[index].type
-    n = sum(b.type == kind for b in sheet.sheet.blocks[: index + 1])
-    return f"{sheet.sheet.id}.{kind}.{n}"
+def field_bases(sheet: PersonalWorksheet) -> list[str]:
+    """`<worksheet>.<type>.<n>` per source block: n counts blocks of that type in the file, so
+    a `when:` that leaves a block out never renumbers the others."""
+    seen: dict[str, int] = {}
+    bases = []
+    for block in sheet.sheet.blocks:
+        kind = getattr(block, "type", "block")
+        seen[kind] = seen.get(kind, 0) + 1
+        bases.append(f"{sheet.sheet.id}.{kind}.{seen[kind]}")
+    return bases
 
 
 def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list[Flowable]:

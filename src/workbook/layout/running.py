@@ -112,11 +112,11 @@ def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
         canv.beginForm(running_form(page, geo))
         draw_running(canv, project, ctx, geo, page)
         canv.endForm()
+    note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
     for page in range(2, total + 1):
         x = geo.left(page)
         canv.beginForm(page_form(f"wb-page-{page}"))
         if page in care_pages:
-            note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
             note.drawOn(canv, x, geo.bottom + style.leading * 0.9)
         canv.setFillColor(style.textColor)
         canv.setFont(ctx.fonts.main.regular, style.fontSize)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
 from ..fonts import FontSet
@@ -133,6 +133,3 @@ def make_styles(theme: Theme, fonts: FontSet) -> Styles:
         ),
         notes=like("notes", 0.92, spaceAfter=pad * 0.6),
     )
-
-
-CENTER = TA_CENTER
