@@ -225,3 +225,20 @@ def test_huge_logo_is_refused(cli: Any, tmp_path: Path) -> None:
     data = manifest(worksheets=["i-statements"], prepared_by={"practice": "P", "logo": "logo.png"})
     result = cli("build", write_yaml(tmp_path / "m.yaml", data), "-o", tmp_path / "x.pdf")
     assert result.exit_code == 1 and "has too many pixels" in result.stderr
+
+
+def test_every_problem_in_a_manifest_is_reported_at_once(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: [nope, i-statements]\ntheme: t.yaml\n"
+                                           "worksheets_dirs: [missing]\n")  # fmt: skip
+    result = cli("validate", path)
+    assert f"{path}:3:19: error: folder not found: missing" in result.stderr
+    assert f"{path}:1:14: error: unknown worksheet 'nope'" in result.stderr
+    assert "theme: file not found" in result.stderr
+
+
+def test_option_errors_point_at_the_command_line(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    result = cli("build", path, "--page-size", "A5", "--lang", "xx", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1
+    assert "<command line>: error: 'page_size' must be 'letter' or 'a4', not 'A5'" in result.stderr
+    assert "<command line>: error: unsupported language 'xx'" in result.stderr

@@ -6,19 +6,25 @@ import copy
 import datetime as dt
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .errors import Diagnostic, WorkbookError
-from .library import resolve_worksheets, search_dirs
+from .errors import Diagnostic, Location, WorkbookError
+from .library import LoadedWorksheet, resolve_worksheets, search_dirs
 from .locale import format_date, strings
 from .models import Manifest
 from .personalise import Personaliser, PersonalWorksheet
 from .sources import SourceDoc, parse_yaml, read_yaml
 from .theme import Theme, load_theme
 from .validate import suggest, validate_doc
+
+T = TypeVar("T")
+
+
+COMMAND_LINE = Location(Path("<command line>"))
 
 
 @dataclass(frozen=True)
@@ -126,9 +132,15 @@ def manifest_source(options: BuildOptions) -> SourceDoc:
     else:
         doc = parse_yaml("{}")
     data = copy.deepcopy(doc.data)
+    locations = dict(doc.locations)
     for dotted, value in options.overrides.items():
         set_dotted(data, dotted, value)
-    return SourceDoc(doc.path, data, doc.locations)
+        # an error in an option points at the option, not at the manifest line it replaced
+        key = tuple(dotted.split("."))
+        for known in [k for k in locations if k[: len(key)] == key]:
+            del locations[known]
+        locations[key] = COMMAND_LINE
+    return SourceDoc(doc.path, data, locations)
 
 
 def build_date(manifest: Manifest) -> dt.date | None:
@@ -167,41 +179,62 @@ def template_context(manifest: Manifest, text: dict[str, Any], date: str | None)
     return context
 
 
+def _collect(errors: list[Diagnostic], step: Callable[[], T], fallback: T) -> T:
+    """Run one step of loading; on bad input note its errors and go on with `fallback`."""
+    try:
+        return step()
+    except WorkbookError as exc:
+        errors.extend(exc.diagnostics)
+        return fallback
+
+
+def _theme(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> Theme:
+    try:
+        return load_theme(manifest.theme, base_dir)
+    except WorkbookError as exc:
+        here = doc.locate(("theme",))
+        raise WorkbookError([Diagnostic(f"theme: {d.message}", d.location if d.location.file else here)
+                             for d in exc.diagnostics]) from None  # fmt: skip
+
+
+def _folders(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> list[Path]:
+    missing = [Diagnostic(f"folder not found: {folder}", doc.locate(("worksheets_dirs", i)))
+               for i, folder in enumerate(manifest.worksheets_dirs) if not (base_dir / folder).is_dir()]  # fmt: skip
+    if missing:
+        raise WorkbookError(missing)
+    return [base_dir / d for d in manifest.worksheets_dirs]
+
+
 def load_project(options: BuildOptions) -> Project:
     """Validate the manifest and everything it names; raise one error listing every problem."""
     doc = manifest_source(options)
     manifest = validate_doc(doc, Manifest)
     base_dir = doc.path.parent if doc.path else Path.cwd()
     text = strings(manifest.language)
-    dirs = [*options.worksheet_dirs, *(base_dir / d for d in manifest.worksheets_dirs)]
-    for i, folder in enumerate(manifest.worksheets_dirs):
-        if not (base_dir / folder).is_dir():
-            raise WorkbookError.at(
-                doc.locate(("worksheets_dirs", i)), f"folder not found: {folder}"
-            )
+    errors: list[Diagnostic] = []
+    no_folders: list[Path] = []
+    own = _collect(errors, lambda: _folders(manifest, base_dir, doc), no_folders)
+    dirs = [*options.worksheet_dirs, *own]
     where = [doc.locate(("worksheets", i)) for i in range(len(manifest.worksheets))]
-    loaded, warnings = resolve_worksheets(
-        manifest.worksheet_ids, manifest.language, search_dirs(dirs), where
-    )
-    try:
-        theme = load_theme(manifest.theme, base_dir)
-    except WorkbookError as exc:
-        raise WorkbookError(
-            [
-                Diagnostic(
-                    f"theme: {d.message}", d.location if d.location.file else doc.locate(("theme",))
-                )
-                for d in exc.diagnostics
-            ]
-        ) from None
-    date = build_date(manifest)
+    nothing: tuple[list[LoadedWorksheet], list[Diagnostic]] = ([], [])
+    loaded, warnings = _collect(errors, lambda: resolve_worksheets(
+        manifest.worksheet_ids, manifest.language, search_dirs(dirs), where), nothing)  # fmt: skip
+    theme = _collect(errors, lambda: _theme(manifest, base_dir, doc), None)
+    logo = _collect(errors, lambda: load_logo(manifest, base_dir, doc), None)
+    date = _collect(errors, lambda: build_date(manifest), None)
     date_text = format_date(date, manifest.language, manifest.region) if date else None
     personaliser = Personaliser(template_context(manifest, text, date_text))
-    worksheets = [personaliser.worksheet(item) for item in loaded]
+    worksheets: list[PersonalWorksheet] = []
+    for item in loaded:
+        try:
+            worksheets.append(personaliser.worksheet(item))
+        except WorkbookError as exc:
+            errors.extend(exc.diagnostics)
+    if errors or theme is None:
+        raise WorkbookError(errors)
     fonts = [base_dir / "fonts", Path.cwd() / "fonts"]
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
-    logo = load_logo(manifest, base_dir, doc)
     if (
         "region" not in manifest.model_fields_set
         and manifest.crisis_page
