@@ -420,26 +420,13 @@ def init(
     ] = False,
 ) -> None:
     """Answer a few questions; get a manifest you can keep, and your workbook."""
-    import datetime as dt
-
-    from .build import build as build_workbook
-    from .project import BuildOptions
-    from .wizard import Answers, ask_questions, manifest_data, write_manifest
+    from .wizard import Answers, run_wizard
 
     chosen = [t.strip() for t in (topics or "").split(",") if t.strip()]
     answers = Answers(title, name, loved_one, relationship, chosen, lang, page_size, large_print)
     with reporting():
-        answers = ask_questions(answers, interactive=not yes)
-        if manifest.exists() and not (not yes and typer.confirm(f"{manifest} exists. Replace it?")):
-            raise WorkbookError(f"{manifest} already exists; choose another --manifest")
-        write_manifest(manifest_data(answers, dt.date.today()), manifest)
-        typer.echo(f"Saved your choices in {manifest}.")
-        if build_now and (yes or typer.confirm("Make the PDF now?", default=True)):
-            result = build_workbook(BuildOptions(manifest=manifest))
-            _emit(result.warnings)
-            typer.echo(f"Your workbook is ready: {result.path} ({result.pages} pages).")
-        else:
-            typer.echo(f"When you are ready: workbook build {manifest}")
+        warnings = run_wizard(answers, manifest, interactive=not yes, build_now=build_now)
+    _emit(warnings)
 
 
 def run() -> None:  # pragma: no cover - console entry point

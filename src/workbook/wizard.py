@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 import yaml
 
-from .errors import WorkbookError
+from .errors import Diagnostic, WorkbookError
 from .library import available, load, search_dirs
 from .locale import SUPPORTED_LANGUAGES
 from .models import RELATIONSHIPS
@@ -139,3 +139,23 @@ def ask_questions(answers: Answers, interactive: bool) -> Answers:
     if interactive and not answers.large_print:
         answers.large_print = typer.confirm("Large print?", default=False)
     return answers
+
+
+def run_wizard(
+    answers: Answers, manifest: Path, interactive: bool, build_now: bool
+) -> list[Diagnostic]:
+    """Ask, write the manifest, and build it if wanted; return the build's warnings."""
+    from .build import build
+    from .project import BuildOptions
+
+    answers = ask_questions(answers, interactive)
+    if manifest.exists() and not (interactive and typer.confirm(f"{manifest} exists. Replace it?")):
+        raise WorkbookError(f"{manifest} already exists; choose another --manifest")
+    write_manifest(manifest_data(answers, dt.date.today()), manifest)  # the user's own date
+    typer.echo(f"Saved your choices in {manifest}.")
+    if not (build_now and (not interactive or typer.confirm("Make the PDF now?", default=True))):
+        typer.echo(f"When you are ready: workbook build {manifest}")
+        return []
+    result = build(BuildOptions(manifest=manifest))
+    typer.echo(f"Your workbook is ready: {result.path} ({result.pages} pages).")
+    return result.warnings
