@@ -13,11 +13,12 @@ SHORT_TABLE = 8  # rows; a table this short (and small) is never split
 TALL = 1e6
 
 
-def _height(flowables: list[Flowable], width: float) -> float:
+def height(flowables: list[Flowable], width: float) -> float:
+    """How tall these flowables stand, one after another, at this width."""
     total = 0.0
     for flowable in flowables:
         if isinstance(flowable, KeepTogether):
-            total += _height(flowable._content, width)
+            total += height(flowable._content, width)
             continue
         total += (
             flowable.wrap(width, TALL)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
@@ -31,7 +32,7 @@ def _opening(flowables: list[Flowable], width: float) -> float:
     if isinstance(first, RLTable):
         first.wrap(width, TALL)
         return float(sum(first._rowHeights[:3]))
-    return _height(flowables[:1], width)
+    return height(flowables[:1], width)
 
 
 def _flat(flowables: list[Flowable]) -> list[Flowable]:
@@ -54,14 +55,14 @@ def _small_table(block: m.BlockBase, flowables: list[Flowable], width: float, pa
     if not isinstance(block, (m.Table, m.Columns)):
         return False
     rows = len(block.rows) + block.blank_rows if isinstance(block, m.Table) else 0
-    return rows <= SHORT_TABLE and _height(flowables, width) < page / 3
+    return rows <= SHORT_TABLE and height(flowables, width) < page / 3
 
 
 def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable], width: float,
            page_height: float) -> list[Flowable]:  # fmt: skip
     """A writing block with the introduction just before it (possibly empty)."""
     group = [*intro, *flowables]
-    fits = _height(group, width) < page_height * 0.8
+    fits = height(group, width) < page_height * 0.8
     if isinstance(block, m.Lines) and block.fill:
         return group  # it takes whatever the page has left
     if isinstance(block, (m.Lines, m.FillIn, m.Scale)) or _small_table(
@@ -75,7 +76,7 @@ def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable],
         # never leave fewer than two items, or an introduction alone, on either page
         return [_kept([*intro, *items[:2]]), *items[2:-2], _kept([*items[-2:], *rest])]
     if isinstance(block, (m.Table, m.Columns)):
-        needed = _height(intro, width) + _opening(flowables, width)
+        needed = height(intro, width) + _opening(flowables, width)
         return [CondPageBreak(needed), *group]
     return group
 
@@ -104,9 +105,9 @@ def keep_rules(
         story += _place(block, intro, flowables, width, page_height)
         intro, intro_text = [], False
     story += intro
-    if len(story) > 1 and _height(story[-1:], width) < page_height * 0.2:
+    if len(story) > 1 and height(story[-1:], width) < page_height * 0.2:
         # a short closing block takes the one before it along, rather than sit alone on a page
         pair = story[-2:]
-        if _height(pair, width) < page_height * 0.5:
+        if height(pair, width) < page_height * 0.5:
             story[-2:] = [_kept(pair)]
     return story

@@ -26,7 +26,7 @@ from ..personalise import PersonalWorksheet
 from ..project import Project
 from .blocks import LayoutContext, Origin, render_block
 from .flowables import Anchor, ContentsEntry, Paragraph, WritingLines
-from .keep import keep_rules
+from .keep import height, keep_rules
 
 PageHook = Callable[[str, int], Any]
 LOGO_BOX = (60 * 2.8346, 28 * 2.8346)  # 60 x 28 mm
@@ -219,9 +219,10 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     text, s, man = project.text, ctx.styles, project.manifest
     region = crisis_contacts(man.region)
     emergency = region["emergency"] if region else text["local_emergency_number"]
+    anchor = Anchor("crisis", text["crisis_title"], on_page)
     story: list[Flowable] = [
         RLPageBreak(),
-        Anchor("crisis", text["crisis_title"], on_page),
+        anchor,
         ctx.para(text["crisis_title"], s.title),
         Spacer(1, ctx.theme.spacing),
     ]
@@ -242,8 +243,13 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
             story.append(ctx.para(literal(note), s.notes))
     if not lines:
         story += [ctx.para(text["crisis_generic"], s.body), _lines(2, ctx)]
-    story += [ctx.para(text["crisis_own"], s.heading), *_own_contacts(project, ctx)]
-    return story
+    story.append(ctx.para(text["crisis_own"], s.heading))
+    page = story[story.index(anchor) + 1 :]
+    for blank_rows in (3, 2, 1):  # as many rows to write in as the page has room for
+        contacts = _own_contacts(project, ctx, blank_rows)
+        if height([*page, *contacts], ctx.frame_width) <= ctx.frame_height:
+            break
+    return [*story, *contacts]
 
 
 def _in(value: str | dict[str, str], language: str) -> str:
@@ -251,7 +257,7 @@ def _in(value: str | dict[str, str], language: str) -> str:
     return value if isinstance(value, str) else value[language]
 
 
-def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
+def _own_contacts(project: Project, ctx: LayoutContext, blank_rows: int) -> list[Flowable]:
     """A table to write one's own emergency contacts in, starting with the practitioner."""
     prepared, rows = project.manifest.prepared_by, []
     who = prepared and (prepared.name or prepared.practice)
@@ -262,7 +268,7 @@ def _own_contacts(project: Project, ctx: LayoutContext) -> list[Flowable]:
             "type": "table",
             "columns": project.text["crisis_own_columns"],
             "rows": rows,
-            "blank_rows": 3 - len(rows),
+            "blank_rows": blank_rows,
             "widths": [1.0, 1.4],
             "row_lines": 1.25,
         }
