@@ -156,3 +156,24 @@ def test_control_characters_are_reported_at_their_place(tmp_path: Path) -> None:
     assert errors_of(path) == [
         f"{path}:2:6: error: invalid character U+0000; control characters are not allowed"
     ]
+
+
+def test_pathological_yaml_gets_clean_errors(tmp_path: Path) -> None:
+    huge = write_yaml(tmp_path / "huge.yaml", "minutes: " + "1" * 5000 + "\n")
+    assert errors_of(huge) == [f"{huge}: error: a number is too long to read"]
+    deep = write_yaml(tmp_path / "deep.yaml", "a: " + "[" * 20000 + "\n")
+    assert errors_of(deep) == [f"{deep}: error: nesting deeper than 64 levels"]
+    norway = parse_yaml("region: NO\nfillable: yes\nok: true\n")
+    assert norway.data == {"region": "NO", "fillable": "yes", "ok": True}
+
+
+def test_table_widths_must_be_positive(tmp_path: Path) -> None:
+    block = {"type": "table", "columns": ["a", "b"], "rows": [["x", "y"]], "widths": [0, 1]}
+    path = write_yaml(tmp_path / "mine.yaml", worksheet(blocks=[block]))
+    assert "block 1 (table): input should be greater than 0" in errors_of(path)[0]
+
+
+def test_repeated_worksheets_are_refused(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements", "i-statements"]))
+    [error] = errors_of(path, load_manifest)
+    assert "worksheet 'i-statements' is listed twice" in error
