@@ -98,9 +98,19 @@ def _choose_topics(
         )
 
 
+# Words people type for a relationship, mapped to the ones the worksheets know.
+SYNONYMS = {
+    "mother": "parent", "father": "parent", "mom": "parent", "mum": "parent", "dad": "parent",
+    "husband": "partner", "wife": "partner", "spouse": "partner", "boyfriend": "partner",
+    "girlfriend": "partner", "brother": "sibling", "sister": "sibling", "son": "child",
+    "daughter": "child",
+}  # fmt: skip
+
+
 def _choice(question: str, options: tuple[str, ...], default: str, ask: Callable[..., str]) -> str:
     while True:
         reply = ask(f"{question} ({'/'.join(options)})", default=default).strip().lower()
+        reply = SYNONYMS.get(reply, reply) if "parent" in options else reply
         if reply in options:
             return reply
         typer.echo(f"Please type one of: {', '.join(options)}.")
@@ -108,7 +118,7 @@ def _choice(question: str, options: tuple[str, ...], default: str, ask: Callable
 
 def ask_questions(answers: Answers, interactive: bool) -> Answers:
     """Fill in what the options left open, asking only when there is someone to ask."""
-    ask: Callable[..., str] = typer.prompt if interactive else (lambda _q, default="": default)
+    ask: Callable[..., str] = typer.prompt if interactive else (lambda _q, default="", **_: default)
     if interactive:
         typer.echo(
             "Let's make your workbook. Press Enter to accept the suggestion in [brackets].\n"
@@ -117,11 +127,16 @@ def ask_questions(answers: Answers, interactive: bool) -> Answers:
         answers.title = ask("A title for the cover", default="My workbook").strip() or None
     if answers.name is None:
         answers.name = (
-            ask("Your first name, for the cover (or leave empty)", default="").strip() or None
+            ask(
+                "Your first name, for the cover (or press Enter to leave it out)",
+                default="",
+                show_default=False,
+            ).strip()
+            or None
         )
     if answers.loved_one is None and interactive:
-        answers.loved_one = ask("Who are you worried about? Their name, or leave empty if this is for you",
-                                default="").strip() or None  # fmt: skip
+        answers.loved_one = ask("Who are you worried about? Their name (or press Enter if this workbook is just for you)",
+                                default="", show_default=False).strip() or None  # fmt: skip
     if answers.loved_one and answers.relationship is None:
         answers.relationship = _choice(f"How is {answers.loved_one} related to you?", RELATIONSHIPS,
                                        "other", ask)  # fmt: skip
@@ -157,5 +172,6 @@ def run_wizard(
         typer.echo(f"When you are ready: workbook build {manifest}")
         return []
     result = build(BuildOptions(manifest=manifest))
-    typer.echo(f"Your workbook is ready: {result.path} ({result.pages} pages).")
+    where = result.path.resolve() if result.path else result.path
+    typer.echo(f"Your workbook is ready: {where} ({result.pages} pages).")
     return result.warnings
