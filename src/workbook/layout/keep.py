@@ -87,7 +87,7 @@ def keep_rules(
     """Join the blocks' flowables so that a heading and the short text just before a writing
     block stay with its start, small writing blocks are never split, a long list leaves at
     least two items on each page, and a table starts only where its introduction, header
-    and first row fit. Only the last introduction is kept with a block, so sections still
+    and two rows fit. Only the last introduction is kept with a block, so sections still
     break across pages instead of leaving large gaps.
     """
     story: list[Flowable] = []
@@ -108,6 +108,7 @@ def keep_rules(
     if len(story) > 1 and height(story[-1:], width) < page_height * 0.2:
         # a short closing block takes the one before it along, rather than sit alone on a page
         pair = story[-2:]
-        if height(pair, width) < page_height * 0.5:
+        movable = not any(isinstance(f, CondPageBreak) for f in pair)
+        if movable and height(pair, width) < page_height * 0.5:
             story[-2:] = [_kept(pair)]
     return story
