@@ -12,14 +12,14 @@ import jinja2
 from pydantic import BaseModel
 
 from .errors import Location, WorkbookError
-from .models import Manifest, ThemeFile, Worksheet
+from .models import ID_PATTERN, Manifest, ThemeFile, Worksheet
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "worksheet": Worksheet,
     "manifest": Manifest,
     "theme": ThemeFile,
 }
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(ID_PATTERN)
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 def new_worksheet(worksheet_id: str, folder: Path, language: str = "en") -> Path:
     """Write a skeleton worksheet (every block type, commented) and its schema for editors."""
-    if not ID_PATTERN.match(worksheet_id):
+    if not ID_RE.match(worksheet_id):
         raise WorkbookError(
             f"'{worksheet_id}' is not a valid id: use lower-case letters, digits and hyphens, e.g. my-worksheet"
         )

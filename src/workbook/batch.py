@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from .build import build, slug
 from .errors import Diagnostic, Location, WorkbookError
 from .models import Manifest
-from .project import BuildOptions, set_dotted
+from .project import BuildOptions, read_manifest, set_dotted
 from .sources import SourceDoc, read_yaml
 from .validate import friendly_message
 
@@ -166,12 +166,7 @@ class Batch:
 
     @classmethod
     def load(cls, manifest: Path, out_dir: Path, **kw: Any) -> Batch:
-        base = read_yaml(manifest)
-        if not isinstance(base.data, dict):
-            raise WorkbookError.at(
-                base.locate(()), "a manifest must be a mapping of keys and values"
-            )
-        return cls(manifest, base, out_dir, **kw)
+        return cls(manifest, read_manifest(manifest), out_dir, **kw)
 
     def row_manifest(self, row: RosterRow) -> dict[str, Any]:
         """The base manifest with the row applied, validated; errors point into the roster."""

@@ -8,12 +8,12 @@ from .content import content_warnings
 from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet, builtin_dir
 from .locale import SUPPORTED_LANGUAGES, strings
-from .models import RELATIONSHIPS, Manifest, Worksheet
+from .models import RELATIONSHIPS, Manifest
 from .personalise import Personaliser
 from .project import BuildOptions, load_project, template_context
 from .sources import read_yaml
 from .theme import check_theme, load_theme
-from .validate import kind_of, validate_doc
+from .validate import kind_of, validate_worksheet
 
 
 def default_paths() -> list[Path]:
@@ -47,12 +47,7 @@ def check_file(path: Path) -> list[Diagnostic]:
     doc = read_yaml(path)
     kind = kind_of(doc)
     if kind == "worksheet":
-        sheet = validate_doc(doc, Worksheet)
-        if sheet.id != path.stem:
-            raise WorkbookError.at(
-                doc.locate(("id",)), f"id '{sheet.id}' must match the file name '{path.stem}.yaml'"
-            )
-        item = LoadedWorksheet(sheet, doc)
+        item = LoadedWorksheet(validate_worksheet(doc, path), doc)
         check_worksheet_templates(item)
         return content_warnings(item)
     if kind == "manifest":

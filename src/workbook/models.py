@@ -20,7 +20,8 @@ from .locale import SUPPORTED_LANGUAGES
 
 Text = Annotated[str, StringConstraints(max_length=100_000)]
 Line = Annotated[str, StringConstraints(max_length=2_000)]
-WorksheetId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # kebab-case
+WorksheetId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 
 
 class Model(BaseModel):

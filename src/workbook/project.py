@@ -109,11 +109,14 @@ def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
     target[parts[-1]] = value
 
 
-def _read_manifest(path: Path) -> SourceDoc:
+def read_manifest(path: Path) -> SourceDoc:
     """Read a manifest, once per process while it is unchanged (a batch reads it per row)."""
     if not path.is_file():
         return read_yaml(path)  # raises the right message
-    return _read_cached(path.resolve(), path.stat().st_mtime_ns, str(path))
+    doc = _read_cached(path.resolve(), path.stat().st_mtime_ns, str(path))
+    if not isinstance(doc.data, dict):
+        raise WorkbookError.at(doc.locate(()), "a manifest must be a mapping of keys and values")
+    return doc
 
 
 @cache
@@ -123,14 +126,7 @@ def _read_cached(path: Path, mtime_ns: int, shown: str) -> SourceDoc:
 
 def manifest_source(options: BuildOptions) -> SourceDoc:
     """The manifest's data with command-line overrides applied (or overrides alone)."""
-    if options.manifest is not None:
-        doc = _read_manifest(options.manifest)
-        if not isinstance(doc.data, dict):
-            raise WorkbookError.at(
-                doc.locate(()), "a manifest must be a mapping of keys and values"
-            )
-    else:
-        doc = parse_yaml("{}")
+    doc = read_manifest(options.manifest) if options.manifest is not None else parse_yaml("{}")
     data = copy.deepcopy(doc.data)
     locations = dict(doc.locations)
     for dotted, value in options.overrides.items():

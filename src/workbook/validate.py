@@ -77,9 +77,7 @@ def friendly_message(error: Any, model: type[BaseModel]) -> str:
         return "every block needs a 'type' key, e.g. 'type: paragraph'"
     if kind == "literal_error":
         return f"'{name}' must be {error['ctx']['expected']}, not {error['input']!r}"
-    if kind == "string_pattern_mismatch" and name in {"id", "worksheets"} | {
-        str(i) for i in range(999)
-    }:
+    if kind == "string_pattern_mismatch" and (name in {"id", "worksheets"} or name.isdigit()):
         return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind == "value_error":
@@ -108,14 +106,19 @@ def sorted_by_place(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: (d.location.line or 0, d.location.column or 0))
 
 
-def load_worksheet(path: Path) -> tuple[Worksheet, SourceDoc]:
-    doc = read_yaml(path)
+def validate_worksheet(doc: SourceDoc, path: Path) -> Worksheet:
+    """A worksheet file's model; its id must match its file name."""
     sheet = validate_doc(doc, Worksheet)
     if sheet.id != path.stem:
         raise WorkbookError.at(
             doc.locate(("id",)), f"id '{sheet.id}' must match the file name '{path.stem}.yaml'"
         )
-    return sheet, doc
+    return sheet
+
+
+def load_worksheet(path: Path) -> tuple[Worksheet, SourceDoc]:
+    doc = read_yaml(path)
+    return validate_worksheet(doc, path), doc
 
 
 def load_manifest(path: Path) -> tuple[Manifest, SourceDoc]:
