@@ -206,3 +206,15 @@ def test_a4_without_a_region_warns_about_us_numbers(make_pdf: Any) -> None:
     assert "no region given, so the crisis page shows US numbers" in str(warning)
     _, result = make_pdf(manifest(worksheets=["i-statements"], page_size="a4", region="US"))
     assert result.warnings == []
+
+
+def test_a_malformed_source_date_epoch_is_a_clean_error(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = cli("build", "-w", "i-statements", "-o", "/tmp/never-written.pdf")
+    assert result.exit_code == 1
+    assert (
+        "error: SOURCE_DATE_EPOCH is 'yesterday': it must be whole seconds since 1970"
+        in result.stderr
+    )

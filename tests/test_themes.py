@@ -116,3 +116,10 @@ def test_cached_layout_never_borrows_another_styles_alignment(
         if text == "Middle"
     ]
     assert x > float(reader.pages[0].mediabox.width) * 0.35
+
+
+def test_themes_that_extend_each_other_in_a_loop(cli: Any, tmp_path: Path) -> None:
+    write_yaml(tmp_path / "a.yaml", {"extends": "b.yaml"})
+    write_yaml(tmp_path / "b.yaml", {"extends": "a.yaml"})
+    result = cli("validate", tmp_path / "a.yaml")
+    assert result.exit_code == 1 and "themes extend each other in a loop" in result.stderr
