@@ -31,7 +31,7 @@ def test_locations_of_keys_and_items_are_kept() -> None:
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "mine.yaml", "worksheet: 1\nid: [a\n")
     assert errors_of(path) == [
-        f"{path}:3:1: error: invalid YAML: expected ',' or ']', but got '<stream end>'"
+        f"{path}:3:1: error: invalid YAML: did not find expected ',' or ']'"
     ]
 
 
@@ -156,13 +156,17 @@ def test_control_characters_are_reported_at_their_place(tmp_path: Path) -> None:
     assert errors_of(path) == [
         f"{path}:2:6: error: invalid character U+0000; control characters are not allowed"
     ]
+    path.write_text("worksheet: 1\ntitle: Café «\x07»\n", encoding="utf-8")  # columns count characters
+    assert errors_of(path) == [
+        f"{path}:2:14: error: invalid character U+0007; control characters are not allowed"
+    ]
 
 
 def test_pathological_yaml_gets_clean_errors(tmp_path: Path) -> None:
     huge = write_yaml(tmp_path / "huge.yaml", "minutes: " + "1" * 5000 + "\n")
     assert errors_of(huge) == [f"{huge}: error: a number is too long to read"]
-    deep = write_yaml(tmp_path / "deep.yaml", "a: " + "[" * 20000 + "\n")
-    assert errors_of(deep) == [f"{deep}: error: nesting deeper than 64 levels"]
+    deep = write_yaml(tmp_path / "deep.yaml", "a: " + "[" * 20000 + "]" * 20000 + "\n")
+    assert errors_of(deep) == [f"{deep}:1:68: error: nesting deeper than 64 levels"]
     norway = parse_yaml("region: NO\nfillable: yes\nok: true\n")
     assert norway.data == {"region": "NO", "fillable": "yes", "ok": True}
 
