@@ -30,9 +30,7 @@ def test_locations_of_keys_and_items_are_kept() -> None:
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "mine.yaml", "worksheet: 1\nid: [a\n")
-    assert errors_of(path) == [
-        f"{path}:3:1: error: invalid YAML: did not find expected ',' or ']'"
-    ]
+    assert errors_of(path) == [f"{path}:3:1: error: invalid YAML: did not find expected ',' or ']'"]
 
 
 def test_every_error_in_a_file_is_reported_at_its_place(tmp_path: Path) -> None:
@@ -156,7 +154,8 @@ def test_control_characters_are_reported_at_their_place(tmp_path: Path) -> None:
     assert errors_of(path) == [
         f"{path}:2:6: error: invalid character U+0000; control characters are not allowed"
     ]
-    path.write_text("worksheet: 1\ntitle: Café «\x07»\n", encoding="utf-8")  # columns count characters
+    # columns count characters, not bytes
+    path.write_text("worksheet: 1\ntitle: Café «\x07»\n", encoding="utf-8")
     assert errors_of(path) == [
         f"{path}:2:14: error: invalid character U+0007; control characters are not allowed"
     ]
