@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
 import json
 import re
 from importlib import resources
@@ -11,6 +14,7 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel
 
+from . import models
 from .errors import Location, WorkbookError
 from .models import ID_PATTERN, Manifest, ThemeFile, Worksheet
 
@@ -27,11 +31,44 @@ def json_schema(kind: str) -> dict[str, Any]:
     if kind not in SCHEMAS:
         raise WorkbookError(f"unknown schema '{kind}'; choose one of: {', '.join(SCHEMAS)}")
     schema = SCHEMAS[kind].model_json_schema()
+    docs = _field_docs()
+    _describe(schema, SCHEMAS[kind], docs)
+    for name, definition in schema.get("$defs", {}).items():
+        _describe(definition, getattr(models, name), docs)
     return {
         **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"workbook {kind}",
     }
+
+
+def _field_docs() -> dict[str, dict[str, str]]:
+    """The docstring under each model field in models.py, by class and field name.
+
+    Read here rather than by pydantic's use_attribute_docstrings, which would parse the source
+    of every model at import time and slow down every command's start.
+    """
+    docs: dict[str, dict[str, str]] = {}
+    for node in ast.parse(inspect.getsource(models)).body:
+        if isinstance(node, ast.ClassDef):
+            docs[node.name] = {
+                field.target.id: inspect.cleandoc(doc.value.value)
+                for field, doc in itertools.pairwise(node.body)
+                if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
+                and isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)
+                and isinstance(doc.value.value, str)
+            }  # fmt: skip
+    return docs
+
+
+def _describe(definition: dict[str, Any], model: type, docs: dict[str, dict[str, str]]) -> None:
+    """Give each property its field docstring (keys kept sorted, as pydantic writes them)."""
+    properties = definition.get("properties", {})
+    for name, prop in properties.items():
+        found = (docs.get(cls.__name__, {}).get(name) for cls in model.__mro__)
+        doc = next((d for d in found if d), None)
+        if doc and "description" not in prop:
+            properties[name] = dict(sorted({**prop, "description": doc}.items()))
 
 
 def new_worksheet(worksheet_id: str, folder: Path, language: str = "en") -> Path:

@@ -25,8 +25,8 @@ WorksheetId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80
 
 
 class Model(BaseModel):
-    # Field docstrings become descriptions in the JSON Schema (`workbook schema`).
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # Field docstrings become descriptions in the JSON Schema (authoring.json_schema).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class BlockBase(Model):
