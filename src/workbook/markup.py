@@ -7,7 +7,7 @@ literally; runs the main font cannot draw are wrapped in a fallback font.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+import html
 
 from .fonts import FontSet
 
@@ -48,7 +48,7 @@ def to_markup(text: str, fonts: FontSet) -> str:
     for chunk, bold, italic in [(text, False, False)] if plain_text else _segments(text):
         piece = ""
         for family, run in fonts.runs(chunk):
-            safe = escape(run)
+            safe = html.escape(run, quote=False)
             piece += (
                 safe if family is fonts.main else f'<font face="{family.regular}">{safe}</font>'
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
@@ -50,6 +49,8 @@ def _logo(project: Project) -> list[Flowable]:
 
 
 def _qr(url: str, font: str, size: float = 72) -> Drawing:  # 1 inch: scans from paper
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # only with a url: slow to import
+
     widget = QrCodeWidget(url)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(
