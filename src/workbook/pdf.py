@@ -6,6 +6,7 @@ page numbers) are form XObjects referenced on the page and defined once the buil
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,9 +78,20 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.anchor_pages.setdefault(key, page)
 
 
+class _Frame(Frame):  # type: ignore[misc]
+    """Platypus deep-copies the frame to measure each KeepTogether; its state is flat numbers,
+    so a shallow copy (and a copy of its background list) is the same and much cheaper."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        clone = copy.copy(self)
+        if "_frameBGs" in self.__dict__:
+            clone._frameBGs = copy.deepcopy(self._frameBGs, memo)
+        return clone
+
+
 def _frame(ident: str, box: tuple[float, float, float, float]) -> Frame:
     x, y, w, h = box
-    return Frame(x, y, w, h, id=ident, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return _Frame(x, y, w, h, id=ident, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
 def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTemplate]:
