@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import CORE, body, manifest, page_texts, starts_page
+from conftest import CORE, body, manifest, page_texts, starts_page, write_yaml
 
 TITLES = {
     "objection-handling": "When they say no: answering objections",
@@ -141,6 +143,29 @@ def test_rebuild_is_byte_identical(make_pdf: Any) -> None:
     _, first = make_pdf(manifest(), "a.pdf")
     _, second = make_pdf(manifest(), "b.pdf")
     assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_a_warm_process_builds_the_same_bytes_as_a_fresh_one(tmp_path: Path) -> None:
+    """Parsed text, line breaks and drawn operators are reused from build to build in one
+    process (a batch); a PDF must not depend on what the process built before it."""
+    from workbook.build import build
+    from workbook.project import BuildOptions
+
+    spanish = manifest(
+        language="es", region="MX", fillable=True, worksheets=[*CORE, "self-care-and-hope"]
+    )
+    variants = {"es": spanish, "en": manifest(), "large": manifest(theme="large-print")}
+    warm = {}
+    for name in ["en", "es", "large", "es", "en"]:
+        path = write_yaml(tmp_path / f"{name}.yaml", variants[name])
+        warm[name] = build(
+            BuildOptions(manifest=path, output=tmp_path / "warm.pdf", force=True)
+        ).pdf
+    for name in variants:
+        out = tmp_path / f"{name}-fresh.pdf"
+        command = ["-m", "workbook.cli", "build", str(tmp_path / f"{name}.yaml"), "-o", str(out)]
+        subprocess.run([sys.executable, *command], check=True, capture_output=True)
+        assert out.read_bytes() == warm[name], name
 
 
 def test_source_date_epoch_sets_the_date(make_pdf: Any, monkeypatch: pytest.MonkeyPatch) -> None:

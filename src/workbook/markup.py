@@ -6,8 +6,8 @@ literally; runs the main font cannot draw are wrapped in a fallback font.
 
 from __future__ import annotations
 
-import re
 import html
+import re
 
 from .fonts import FontSet
 

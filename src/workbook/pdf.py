@@ -91,7 +91,9 @@ class _Frame(Frame):  # type: ignore[misc]
 
 def _frame(ident: str, box: tuple[float, float, float, float]) -> Frame:
     x, y, w, h = box
-    return _Frame(x, y, w, h, id=ident, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return _Frame(
+        x, y, w, h, id=ident, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+    )
 
 
 def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTemplate]:

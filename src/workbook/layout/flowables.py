@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as RLParagraph
 
 from .forms import check_box, radio, text_field
+from .replay import draw_recorded
 
 _LINE_BREAKS: dict[tuple[Any, ...], Any] = {}  # (text, style, widths) -> ReportLab's lines
 _LINE_BREAKS_MAX = 3_000  # entries; cleared when full, so memory stays flat in long batches
@@ -79,6 +80,30 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
         width, height = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, width, height)
         return width, height
+
+    def draw(self) -> None:
+        """Draw, or replay the operators this text drew before (see replay.py)."""
+        if self.text is None or self._wrapped is None:  # a part of a split paragraph
+            super().draw()
+            return
+        key = (self.text, _style_key(self.style), repr(self.bulletText), self._wrapped)
+        draw_recorded(self.canv, key, super().draw, self._runs)
+
+    def _runs(self) -> list[tuple[str, str]] | None:
+        """(font, text) of every run drawn; None if a run has a link or a callback."""
+        lines = self.blPara.lines
+        if self.blPara.kind == 0:
+            if getattr(self.blPara, "link", None):
+                return None
+            runs = [(self.blPara.fontName, " ".join(words)) for _, words in lines]
+        else:
+            frags = [f for line in lines for f in line.words]
+            if any(getattr(f, "cbDefn", None) or getattr(f, "link", None) for f in frags):
+                return None
+            runs = [(f.fontName, f.text) for f in frags]
+        if self.bulletText:
+            runs.append((self.style.bulletFontName, str(self.bulletText)))
+        return runs
 
 
 class CheckItem(Flowable):  # type: ignore[misc]

@@ -1,0 +1,92 @@
+"""Stage 5, layout: drawing once per process what looks the same in every workbook.
+
+A batch draws the same worksheet text into hundreds of PDFs, and ReportLab spends a fifth of
+a build turning paragraphs into PDF operators. Those operators depend on the document in
+two ways only: the name each font has inside the PDF (`/F1`) and, for TrueType fonts, the
+code each non-ASCII character got in the font's subset. So a drawing is recorded once, with
+the names and codes it relied on, and later drawings append the recorded operators when the
+document agrees on all of them. Anything else a drawing might do to the document (links,
+form fields, forms, transparency) makes it unrecordable, and it is drawn normally each time.
+The PDF is byte-identical either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import getFont
+
+_MAX = 3_000  # entries; cleared when full, so memory stays flat in long batches
+_FONT_IN_CODE = re.compile(r"(/[^\s/()<>\[\]{}%]+?)(?:\+\d+)? \S+ Tf")
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    code: tuple[str, ...]  # the operators the drawing appended, relative to its origin
+    fonts: tuple[tuple[str, str], ...]  # (ReportLab font name, its name in the PDF)
+    codes: tuple[tuple[Any, int, int], ...]  # (TrueType font, non-ASCII code point, its code)
+
+    def fits(self, doc: Any) -> bool:
+        mapping = doc.fontMapping
+        if any(mapping.get(name) != pdf_name for name, pdf_name in self.fonts):
+            return False
+        return all(font.state[doc].assignments.get(cp) == n for font, cp, n in self.codes)
+
+
+_DRAWINGS: dict[Any, _Drawing | None] = {}  # key -> drawing, or None: draw normally
+
+
+def _effects(canv: Any) -> tuple[int, ...]:
+    """Counts of everything besides operators and fonts that a drawing could add."""
+    return (len(canv._doc.idToObject), len(canv._annotationrefs), len(canv._formsinuse),
+            len(canv._extgstate._c), len(canv._colorsUsed), len(canv._shadingUsed))  # fmt: skip
+
+
+Texts = Iterable[tuple[str, str]] | None
+
+
+def draw_recorded(
+    canv: Any, key: Any, draw: Callable[[], None], texts: Callable[[], Texts]
+) -> None:
+    """Call `draw`, or append what it drew last time under `key` if this document allows.
+
+    `texts` lists the (font name, text) pairs the drawing writes, to learn the character
+    codes it relies on; None if the drawing must not be recorded.
+    """
+    doc = canv._doc
+    drawing = _DRAWINGS.get(key, ...)
+    if drawing is None:
+        draw()
+        return
+    if drawing is not ... and drawing.fits(doc):
+        canv._code.extend(drawing.code)
+        return
+    start, before = len(canv._code), _effects(canv)
+    draw()
+    if len(_DRAWINGS) >= _MAX:
+        _DRAWINGS.clear()
+    _DRAWINGS[key] = _record(canv, start, before, texts())
+
+
+def _record(canv: Any, start: int, before: tuple[int, ...], texts: Texts) -> _Drawing | None:
+    doc = canv._doc
+    code = tuple(canv._code[start:])
+    if texts is None or _effects(canv) != before:
+        return None
+    by_pdf_name = {pdf_name: name for name, pdf_name in doc.fontMapping.items()}
+    used = {by_pdf_name.get(m) for m in _FONT_IN_CODE.findall("\n".join(code))}
+    texts = list(texts)
+    if not used <= {name for name, _ in texts}:
+        return None  # a font we were not told about: its characters are unknown
+    codes = set()
+    for name, text in texts:
+        font = getFont(name)
+        if getattr(font, "_dynamicFont", False):
+            assignments = font.state[doc].assignments
+            fixed = 127 if font._asciiReadable else 0  # ASCII has fixed codes when readable
+            codes |= {(font, ord(c), assignments.get(ord(c))) for c in set(text) if ord(c) >= fixed}
+    fonts = tuple((name, doc.fontMapping[name]) for name in sorted(n for n in used if n))
+    return _Drawing(code, fonts, tuple(codes))
