@@ -229,8 +229,10 @@ class RatingScale(Flowable):  # type: ignore[misc]
         self.height = self.size + (label_h + self.size * 0.3 if self.anchors else 0)
         return self.width, self.height
 
-    def draw(self) -> None:
+    def _dial(self) -> None:
+        """The numbered circles (and, fillable, the radio buttons over them)."""
         canv, r = self.canv, self.size / 2
+        canv.saveState()
         canv.setLineWidth(0.9)
         base = self.height - self.size
         for value in range(self.low, self.high + 1):
@@ -242,6 +244,17 @@ class RatingScale(Flowable):  # type: ignore[misc]
             canv.drawCentredString(x, base + r - self.font_size * 0.35, str(value))
             if self.field:
                 radio(canv, self.field, str(value), x - r, base, self.size, self.colour)
+        canv.restoreState()
+
+    def draw(self) -> None:
+        if self.field:  # form fields: drawn anew for every workbook
+            self._dial()
+        else:
+            key = (RatingScale, self.low, self.high, self.width, self.height, self.size,
+                   self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
+            digits = "".join(map(str, range(self.low, self.high + 1)))
+            draw_recorded(self.canv, key, self._dial, lambda: [(self.font, digits)])
+        base = self.height - self.size
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
             if value == self.low:
@@ -253,7 +266,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
                     max(self._centre(value) - self.label_width / 2, 0),
                     self.width - self.label_width,
                 )
-            para.drawOn(canv, x, base - self.size * 0.3 - para.height)
+            para.drawOn(self.canv, x, base - self.size * 0.3 - para.height)
 
 
 class QuoteBar(Flowable):  # type: ignore[misc]
