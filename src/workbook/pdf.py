@@ -31,7 +31,7 @@ from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Or
 from .layout.flowables import Anchor
 from .layout.forms import blank_callback
 from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, sheet_key, worksheet
-from .layout.running import PAGE_SIZES, Geometry, cover_band, define_forms, on_page
+from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
 from .markup import plain
 from .project import Project
@@ -167,7 +167,7 @@ def render(project: Project) -> Rendered:
     except LayoutError as exc:
         raise _layout_error(doc, exc) from None
     canv = doc.canv
-    define_forms(canv, project, ctx, geo, doc.anchor_pages, set(doc.last_pages.values()))
+    finish_pages(canv, project, ctx, geo, doc.anchor_pages, set(doc.last_pages.values()))
     canv.showOutline()
     canv.save()
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)

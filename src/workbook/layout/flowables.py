@@ -5,6 +5,7 @@ Each has only wrap/split/draw; all decisions about content are made in blocks.py
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -315,10 +316,10 @@ class Anchor(Flowable):  # type: ignore[misc]
 
 
 class ContentsEntry(Flowable):  # type: ignore[misc]
-    """A table-of-contents line: linked title and summary, page number drawn from a form.
+    """A table-of-contents line: linked title and summary, and a slot for the page number.
 
-    The page number is a form XObject named `page_form(key)`, filled in once the worksheet's
-    page is known, so the contents need only one layout pass.
+    The number is written into the slot once the worksheet's page is known, so the contents
+    need only one layout pass.
     """
 
     def __init__(self, title: Paragraph, summary: Paragraph, key: str, number_width: float) -> None:
@@ -339,7 +340,7 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         canv.saveState()
         baseline = self.height - self.title.style.fontSize
         canv.translate(self.width, baseline)
-        canv.doForm(page_form(self.key))
+        mark_slot(canv, self.key)
         canv.restoreState()
         canv.linkRect(
             "",
@@ -353,5 +354,9 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         return float(self.summary.getSpaceAfter())
 
 
-def page_form(key: str) -> str:
-    return f"pageno-{key}"
+SLOT = re.compile(r"\n%workbook-slot (\S+)\n")  # a comment line in a page's operators
+
+
+def mark_slot(canv: Any, name: str) -> None:
+    """Leave a slot in the page for what is drawn once the build ends (see running.py)."""
+    canv.addLiteral(f"%workbook-slot {name}")

@@ -1,13 +1,15 @@
 """Stage 5, layout: page geometry and what repeats on pages — header, footer, page numbers.
 
-The header and footer are the same on every page, so each is drawn once as a form; "Page X
-of Y" and the contents' page numbers are forms too, referenced while pages are drawn and
-defined when the build ends and the numbers are known.
+The header and footer are the same on every page, so each is drawn once as a form. "Page X
+of Y" and the contents' page numbers are not known while pages are drawn: each page keeps
+a slot for them (a comment line among its operators), filled when the build ends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from reportlab.lib.enums import TA_RIGHT
@@ -20,7 +22,7 @@ from ..markup import escape_markup, to_markup
 from ..project import Project
 from ..theme import Theme
 from .blocks import LayoutContext
-from .flowables import Paragraph, page_form
+from .flowables import SLOT, Paragraph, mark_slot
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 COVER_BAND = 16 * mm
@@ -100,12 +102,13 @@ def draw_running(
 
 
 def running_form(page: int, geo: Geometry) -> str:
-    return page_form("wb-running-even" if geo.duplex and page % 2 == 0 else "wb-running")
+    return "wb-running-even" if geo.duplex and page % 2 == 0 else "wb-running"
 
 
-def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
+def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
                  anchor_pages: dict[str, int], care_pages: set[int]) -> None:  # fmt: skip
-    """Define every form the pages referenced, now that the page count is known."""
+    """Once the page count is known: define the running header and footer forms, and fill
+    each page's slots with its "Page X of Y" and care note, and the contents' numbers."""
     total = canv.getPageNumber() - 1
     style = ctx.styles.running
     for page in (1, 2) if geo.duplex else (1,):
@@ -113,29 +116,51 @@ def define_forms(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
         draw_running(canv, project, ctx, geo, page)
         canv.endForm()
     note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
-    for page in range(2, total + 1):
+
+    def foot(page: int) -> None:
         x = geo.left(page)
-        canv.beginForm(page_form(f"wb-page-{page}"))
         if page in care_pages:
             note.drawOn(canv, x, geo.bottom + style.leading * 0.9)
         canv.setFillColor(style.textColor)
         canv.setFont(ctx.fonts.main.regular, style.fontSize)
         canv.drawRightString(x + geo.frame_width, geo.bottom - style.leading + style.fontSize * 0.25,
                              project.text["page_of"].format(page=page, total=total))  # fmt: skip
-        canv.endForm()
-    entry = ctx.styles.toc_entry
-    for key, page in anchor_pages.items():
-        canv.beginForm(page_form(key), lowerx=-200, lowery=-20, upperx=0, uppery=40)
-        canv.setFont(ctx.fonts.main.bold, entry.fontSize)
+
+    def number(page: int) -> None:  # right-aligned on the contents entry's title baseline
+        canv.setFont(ctx.fonts.main.bold, ctx.styles.toc_entry.fontSize)
         canv.drawRightString(0, 0, str(page))
-        canv.endForm()
+
+    numbers = {key: _operators(canv, partial(number, page)) for key, page in anchor_pages.items()}
+    pages = canv._doc.Pages.pages  # finished pages keep their operators as text until saved
+    for page in range(2, total + 1):
+        finished = pages[page - 1]
+        finished.setStream(
+            _fill(finished.stream, {**numbers, "foot": _operators(canv, partial(foot, page))})
+        )
+
+
+def _fill(stream: str, slots: dict[str, str]) -> str:
+    return SLOT.sub(lambda m: slots.get(m.group(1), "\n"), stream)
+
+
+def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
+    """What `draw` draws, as operators for a slot (text and lines only: links, forms and
+    images would be attached to the page being drawn, not to the slot's)."""
+    drawn, canv._code = canv._code, []
+    try:
+        canv.saveState()
+        draw()
+        canv.restoreState()
+        return "\n" + "\n".join(canv._code) + "\n"
+    finally:
+        canv._code = drawn
 
 
 def on_page(canv: Canvas, doc: Any) -> None:
-    """Every page but the cover: the running header and footer, and its page number."""
-    page = canv.getPageNumber()
-    canv.doForm(running_form(page, doc.geometry))
-    canv.doForm(page_form(f"wb-page-{page}"))
+    """Every page but the cover: the running header and footer, and a slot for the page
+    number and care note."""
+    canv.doForm(running_form(canv.getPageNumber(), doc.geometry))
+    mark_slot(canv, "foot")
 
 
 def cover_band(theme: Theme, geo: Geometry) -> Any:
