@@ -11,14 +11,13 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 from reportlab.platypus import PageBreak as RLPageBreak
-from reportlab.platypus import Table as RLTable
 
 from .. import models as m
 from ..errors import Location
 from ..fonts import FontSet
 from ..markup import to_markup
 from ..theme import Theme
-from .flowables import CheckItem, Paragraph, QuoteBar, RatingScale, WritingLines
+from .flowables import CheckItem, Paragraph, QuoteBar, RatingScale, Table, WritingLines
 from .forms import FieldCell
 from .styles import Styles
 
@@ -207,7 +206,7 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
                 row[c] = FieldCell(ctx.field(f"r{r}c{c + 1}"), height, size, colour)
     weights = block.widths or [1.0] * cols
     heights = [None] * (1 + len(block.rows)) + [blank_height] * block.blank_rows
-    table = RLTable(
+    table = Table(
         [header, *rows],
         colWidths=[f"{100 * w / sum(weights):.4f}%" for w in weights],
         rowHeights=heights,
@@ -277,7 +276,7 @@ def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
         ctx.para(block.right.title, ctx.styles.header_cell),
     ]
     rows = [[cell(left, i), cell(right, i)] for i in range(depth)]
-    table = RLTable([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
+    table = Table([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
     style_cmds = _table_style(ctx)
     style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])
     table.setStyle(style_cmds)

@@ -12,6 +12,7 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
 
 from .forms import check_box, radio, text_field
 from .replay import draw_recorded
@@ -105,6 +106,31 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
         if self.bulletText:
             runs.append((self.style.bulletFontName, str(self.bulletText)))
         return runs
+
+
+class Table(RLTable):  # type: ignore[misc]
+    """A ReportLab table that does not measure itself again for the same question.
+
+    Keep rules measure a table up to three times before a frame places it, and ReportLab
+    works out every row each time. The answer only changes with the width, or with the
+    height when the table does not fit in it (ReportLab then stops measuring early).
+    """
+
+    _measured: tuple[float, float] | None = None  # (width, height) offered at the last measure
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self._measured or (None, 0.0)
+        if width == availWidth and (
+            height == availHeight or min(height, availHeight) >= self._height
+        ):
+            self.availWidth = availWidth
+            return self._width, self._height
+        self._measured = (availWidth, availHeight)
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._measured = None  # splitting measures again, at another height
+        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
 
 
 class CheckItem(Flowable):  # type: ignore[misc]
