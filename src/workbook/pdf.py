@@ -34,6 +34,7 @@ from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Or
 from .layout.flowables import Anchor
 from .layout.forms import blank_callback
 from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, sheet_key, worksheet
+from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
 from .markup import plain
@@ -135,6 +136,7 @@ class Rendered:
 
 def render(project: Project) -> Rendered:
     """Lay out and draw the whole workbook."""
+    new_build()
     fonts = font_set(project.theme.fonts, project.font_folders)
     theme = replace(
         project.theme, colours={k: HexColor(v) for k, v in project.theme.colours.items()}

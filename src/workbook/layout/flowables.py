@@ -15,11 +15,11 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from .forms import check_box, radio, text_field
+from .recent import RecentCache
 from .replay import draw_recorded
 
-_LINE_BREAKS: dict[tuple[Any, ...], Any] = {}  # (text, style, widths) -> ReportLab's lines
-_LINE_BREAKS_MAX = 3_000  # entries; cleared when full, so memory stays flat in long batches
-_PARSED: dict[tuple[Any, ...], Any] = {}  # (markup, style) -> parsed fragments
+_LINE_BREAKS: RecentCache[Any] = RecentCache()  # (text, style, widths) -> ReportLab's lines
+_PARSED: RecentCache[Any] = RecentCache()  # (markup, style) -> parsed fragments
 
 
 def _style_key(style: Any) -> str:
@@ -52,8 +52,6 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
         parsed = _PARSED.get(key)
         if parsed is None:
             super()._setup(text, style, bulletText, frags, cleaner)
-            if len(_PARSED) >= _LINE_BREAKS_MAX:
-                _PARSED.clear()
             _PARSED[key] = (
                 self.__dict__["text"],
                 self.__dict__["frags"],
@@ -71,8 +69,6 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
         key = (self.text, _style_key(self.style), repr(self.bulletText), widths)
         lines = _LINE_BREAKS.get(key)
         if lines is None:
-            if len(_LINE_BREAKS) >= _LINE_BREAKS_MAX:
-                _LINE_BREAKS.clear()
             lines = _LINE_BREAKS[key] = super().breakLines(width)
         return lines
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import getFont
 
-_MAX = 3_000  # entries; cleared when full, so memory stays flat in long batches
+from .recent import RecentCache
+
 _FONT_IN_CODE = re.compile(r"(/[^\s/()<>\[\]{}%]+?)(?:\+\d+)? \S+ Tf")
 
 
@@ -36,7 +37,7 @@ class _Drawing:
         return all(font.state[doc].assignments.get(cp) == n for font, cp, n in self.codes)
 
 
-_DRAWINGS: dict[Any, _Drawing | None] = {}  # key -> drawing, or None: draw normally
+_DRAWINGS: RecentCache[_Drawing | None] = RecentCache()  # key -> drawing; None: draw normally
 
 
 def _effects(canv: Any) -> tuple[int, ...]:
@@ -66,8 +67,6 @@ def draw_recorded(
         return
     start, before = len(canv._code), _effects(canv)
     draw()
-    if len(_DRAWINGS) >= _MAX:
-        _DRAWINGS.clear()
     _DRAWINGS[key] = _record(canv, start, before, texts())
 
 
