@@ -81,11 +81,17 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
 
     def draw(self) -> None:
         """Draw, or replay the operators this text drew before (see replay.py)."""
-        if self.text is None or self._wrapped is None:  # a part of a split paragraph
+        key = self.draw_key()
+        if key is None:
             super().draw()
-            return
-        key = (self.text, _style_key(self.style), repr(self.bulletText), self._wrapped)
-        draw_recorded(self.canv, key, super().draw, self._runs)
+        else:
+            draw_recorded(self.canv, key, super().draw, self._runs)
+
+    def draw_key(self) -> tuple[Any, ...] | None:
+        """Everything the drawing depends on; None for a part of a split paragraph."""
+        if self.text is None or self._wrapped is None:
+            return None
+        return (self.text, _style_key(self.style), repr(self.bulletText), self._wrapped)
 
     def _runs(self) -> list[tuple[str, str]] | None:
         """(font, text) of every run drawn; None if a run has a link or a callback."""
@@ -105,7 +111,8 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
 
 
 class Table(RLTable):  # type: ignore[misc]
-    """A ReportLab table that does not measure itself again for the same question.
+    """A ReportLab table that does not measure itself again for the same question, and
+    replays its drawing (see replay.py) when its cells are text.
 
     Keep rules measure a table up to three times before a frame places it, and ReportLab
     works out every row each time. The answer only changes with the width, or with the
@@ -113,6 +120,50 @@ class Table(RLTable):  # type: ignore[misc]
     """
 
     _measured: tuple[float, float] | None = None  # (width, height) offered at the last measure
+    _styled: tuple[str, ...] = ()  # the style commands given, which set every cell's style
+
+    def setStyle(self, tblstyle: Any) -> None:
+        super().setStyle(tblstyle)
+        commands = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
+        self._styled = (*self._styled, repr(commands))
+
+    def draw(self) -> None:
+        key = self._draw_key()
+        if key is None:
+            super().draw()
+        else:
+            draw_recorded(self.canv, key, super().draw, self._runs)
+
+    def _draw_key(self) -> tuple[Any, ...] | None:
+        if not self._styled or self._spanCmds:
+            return None
+        cells: list[Any] = []
+        for cell in self._cells():
+            key = cell.draw_key() if isinstance(cell, Paragraph) else "" if cell == "" else None
+            if key is None:
+                return None  # a form field, or a part of a split paragraph
+            cells.append(key)
+        geometry = (self._colWidths, self._rowHeights, self._colpositions, self._rowpositions)
+        return (Table, self._styled, tuple(cells), repr(geometry),
+                repr(self._bkgrndcmds), repr(self._linecmds))  # fmt: skip
+
+    def _cells(self) -> list[Any]:
+        """Every cell's content, row by row (ReportLab keeps a flowable as a list of one)."""
+        cells: list[Any] = []
+        for row in self._cellvalues:
+            for cell in row:
+                cells += cell if isinstance(cell, (list, tuple)) else [cell]
+        return cells
+
+    def _runs(self) -> list[tuple[str, str]] | None:
+        runs = [(style.fontname, "") for row in self._cellStyles for style in row]
+        for cell in self._cells():
+            if isinstance(cell, Paragraph):
+                cell_runs = cell._runs()
+                if cell_runs is None:
+                    return None
+                runs += cell_runs
+        return runs
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width, height = self._measured or (None, 0.0)
@@ -126,7 +177,10 @@ class Table(RLTable):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._measured = None  # splitting measures again, at another height
-        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts:  # the parts share this table's cell styles
+            part._styled = self._styled
+        return parts
 
 
 class CheckItem(Flowable):  # type: ignore[misc]
