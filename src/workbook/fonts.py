@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import fontpkg
 
@@ -23,6 +24,7 @@ SLOTS = {
     "bold_italic": (700, "italic"),
 }
 FALLBACK_FAMILY = "Noto Sans"
+SUBSETS_KEPT = 16  # per font file
 
 
 @cache
@@ -43,8 +45,26 @@ def _register_file(path: str) -> tuple[str, frozenset[int]]:
         font = TTFont(name, path)
     except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
         raise WorkbookError(f"{path}: cannot use this font: {exc}") from None
+    _subset_once(font.face)
     pdfmetrics.registerFont(font)
     return name, frozenset(font.face.charToGlyph)
+
+
+def _subset_once(face: Any) -> None:
+    """Remember the font subsets made for earlier PDFs: ReportLab cuts the glyphs a PDF uses
+    out of the font file for every PDF, and a batch embeds the same few subsets each time."""
+    make = face.makeSubset
+    made: dict[tuple[int, ...], bytes] = {}
+
+    def make_subset(subset: list[int]) -> bytes:
+        key = tuple(subset)
+        if key not in made:
+            if len(made) >= SUBSETS_KEPT:
+                made.clear()
+            made[key] = make(subset)
+        return made[key]
+
+    face.makeSubset = make_subset
 
 
 def font_file(spec: str, slot: str) -> str:
