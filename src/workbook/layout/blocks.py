@@ -19,7 +19,7 @@ from ..markup import to_markup
 from ..theme import Theme
 from .flowables import CheckItem, Paragraph, QuoteBar, RatingScale, Table, WritingLines
 from .forms import FieldCell
-from .styles import Styles
+from .styles import Styles, derive
 
 B = TypeVar("B", bound=m.BlockBase)
 Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
@@ -71,7 +71,7 @@ class LayoutContext:
     def para(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
         if getattr(style, "keepWithNext", 0) and len(text) > KEEP_WITH_NEXT_LIMIT:
             # keep-with-next on text taller than a page would make ReportLab loop forever
-            style = ParagraphStyle(f"{style.name}-long", parent=style, keepWithNext=0)
+            style = derive(style, f"{style.name}-long", keepWithNext=0)
         return Paragraph(to_markup(text, self.fonts), style, **kw)
 
     def paragraphs(self, text: str, style: ParagraphStyle) -> list[Flowable]:
@@ -121,9 +121,7 @@ def render_list(block: m.ListBlock, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.Checklist)
 def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
-    style = ParagraphStyle(
-        "check", parent=ctx.styles.item, leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5
-    )
+    style = derive(ctx.styles.item, "check", leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5)
     box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
     items = [
         CheckItem(ctx.para(item, style), box, colour, field=ctx.field(f"item{i}"))
@@ -157,9 +155,9 @@ def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
 @renderer(m.FillIn)
 def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
     """Each ___ becomes an underlined writing space; lines are spaced for handwriting."""
-    style = ParagraphStyle(
+    style = derive(
+        ctx.styles.body,
         "fill",
-        parent=ctx.styles.body,
         leading=max(ctx.theme.line_height, ctx.styles.body.leading * 1.6),
         spaceAfter=ctx.theme.spacing * 1.2,
     )
@@ -241,7 +239,7 @@ def _table_style(ctx: LayoutContext) -> TableStyle:
 def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
     def anchor_style(value: int) -> ParagraphStyle:
         align = TA_LEFT if value == block.min else TA_RIGHT if value == block.max else TA_CENTER
-        return ParagraphStyle("anchor", parent=ctx.styles.muted, alignment=align, spaceAfter=0)
+        return derive(ctx.styles.muted, "anchor", alignment=align, spaceAfter=0)
 
     anchors = {k: ctx.para(v, anchor_style(k)) for k, v in sorted(block.anchors.items())}
     size = ctx.theme.box_size * 2
@@ -264,9 +262,7 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
 def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
     left, right = block.left.items, block.right.items
     depth = max(len(left), len(right))
-    style = ParagraphStyle(
-        "colitem", parent=ctx.styles.cell, leftIndent=ctx.theme.base_size, bulletIndent=0
-    )
+    style = derive(ctx.styles.cell, "colitem", leftIndent=ctx.theme.base_size, bulletIndent=0)
 
     def cell(items: list[str], i: int) -> Any:
         return ctx.para(items[i], style, bulletText="\u2022") if i < len(items) else ""

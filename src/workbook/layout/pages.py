@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     Flowable,
     FrameBreak,
@@ -26,6 +25,7 @@ from ..project import Project
 from .blocks import LayoutContext, Origin, render_block
 from .flowables import Anchor, ContentsEntry, Paragraph, WritingLines
 from .keep import height, keep_rules
+from .styles import derive
 
 PageHook = Callable[[str, int], Any]
 LOGO_BOX = (60 * 2.8346, 28 * 2.8346)  # 60 x 28 mm
@@ -94,7 +94,7 @@ def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowabl
     lines: list[Flowable] = _logo(project)
     if prepared.name:
         name = project.text["prepared_by"].format(name=prepared.name)
-        lines.append(ctx.para(literal(name), ParagraphStyle("by", parent=s.body, spaceAfter=2)))
+        lines.append(ctx.para(literal(name), derive(s.body, "by", spaceAfter=2)))
     lines += [
         ctx.para(literal(x), s.muted)
         for x in (prepared.practice, prepared.contact, prepared.url)
@@ -208,9 +208,9 @@ def field_bases(sheet: PersonalWorksheet) -> list[str]:
 def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list[Flowable]:
     """The therapist's notes in a box outlined in the accent colour, under a clear label."""
     pad, accent = ctx.theme.spacing, ctx.theme.colours["accent"]
-    style = ParagraphStyle("facilitator", parent=ctx.styles.notes, borderColor=accent,
-                           borderWidth=1.2, borderPadding=(pad, pad, pad, pad), leftIndent=pad,
-                           rightIndent=pad, spaceBefore=pad, spaceAfter=pad * 2.5)  # fmt: skip
+    style = derive(ctx.styles.notes, "facilitator", borderColor=accent, borderWidth=1.2,
+                   borderPadding=(pad, pad, pad, pad), leftIndent=pad, rightIndent=pad,
+                   spaceBefore=pad, spaceAfter=pad * 2.5)  # fmt: skip
     label = f"**{project.text['facilitator_notes']}.**"
     body = " ".join(notes.split())
     return [Paragraph(f"{to_markup(label, ctx.fonts)} {to_markup(body, ctx.fonts)}", style)]

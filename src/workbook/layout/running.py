@@ -23,6 +23,7 @@ from ..project import Project
 from ..theme import Theme
 from .blocks import LayoutContext
 from .flowables import SLOT, Paragraph, mark_slot
+from .styles import derive
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 COVER_BAND = 16 * mm
@@ -88,7 +89,7 @@ def draw_running(
 ) -> None:
     """The running header (title, recipient) and footer (practice and contact)."""
     style = ctx.styles.running
-    right = ParagraphStyle("running-right", parent=style, alignment=TA_RIGHT)
+    right = derive(style, "running-right", alignment=TA_RIGHT)
     prepared = project.manifest.prepared_by
     parts = (prepared.practice, prepared.contact) if prepared else ()
     footer = " \u00b7 ".join(x for x in parts if x)

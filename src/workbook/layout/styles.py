@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -33,9 +34,33 @@ class Styles:
 
 
 LARGE_PRINT_STEP = 2.0  # points: secondary text is at most this much smaller in large print
+KEPT = 256  # styles remembered; a style object made once keeps its layout-cache key (flowables.py)
+_made: dict[str, Styles] = {}
+_derived: dict[tuple[Any, ...], ParagraphStyle] = {}
 
 
 def make_styles(theme: Theme, fonts: FontSet) -> Styles:
+    """The styles for a theme and font family, made once per process."""
+    main = fonts.main
+    key = repr((theme, main.regular, main.bold, main.italic, main.bold_italic))
+    if key not in _made:
+        if len(_made) >= KEPT:
+            _made.clear()
+        _made[key] = _make_styles(theme, fonts)
+    return _made[key]
+
+
+def derive(parent: ParagraphStyle, name: str, **changes: Any) -> ParagraphStyle:
+    """`parent` with some attributes changed, made once per process."""
+    key = (parent, name, tuple(sorted(changes.items())))
+    if key not in _derived:
+        if len(_derived) >= KEPT:
+            _derived.clear()
+        _derived[key] = ParagraphStyle(name, parent=parent, **changes)
+    return _derived[key]
+
+
+def _make_styles(theme: Theme, fonts: FontSet) -> Styles:
     size, lead = theme.base_size, theme.leading
     c = theme.colours
     regular = fonts.main.regular
