@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -40,19 +41,28 @@ def search_dirs(user_dirs: list[Path]) -> list[Path]:
     return [*user_dirs, builtin_dir()]
 
 
-def _candidates(folder: Path, worksheet_id: str, language: str) -> list[Path]:
-    return [
-        folder / sub / f"{worksheet_id}{suffix}" for sub in (language, "") for suffix in SUFFIXES
-    ]
-
-
 def find_path(worksheet_id: str, language: str, dirs: list[Path]) -> Path | None:
     """The first file for this id in the search order, in `language` if any folder has it."""
     for folder in dirs:
-        for path in _candidates(folder, worksheet_id, language):
-            if path.is_file():
-                return path
+        for sub in (folder / language, folder):
+            names = _names(sub)
+            for name in (f"{worksheet_id}{suffix}" for suffix in SUFFIXES):
+                if name in names and (sub / name).is_file():
+                    return sub / name
     return None
+
+
+def _names(folder: Path) -> frozenset[str]:
+    """The names in a folder, listed again only when the folder changes."""
+    try:
+        return _listing(folder, folder.stat().st_mtime_ns)
+    except OSError:
+        return frozenset()
+
+
+@lru_cache(maxsize=256)
+def _listing(folder: Path, changed: int) -> frozenset[str]:
+    return frozenset(os.listdir(folder))
 
 
 @cache
@@ -63,7 +73,7 @@ def _load_cached(path: Path, mtime_ns: int) -> LoadedWorksheet:
 
 def load(path: Path) -> LoadedWorksheet:
     """Load and validate a worksheet file, once per process while it is unchanged."""
-    return _load_cached(path.resolve(), path.stat().st_mtime_ns)
+    return _load_cached(path.absolute(), path.stat().st_mtime_ns)
 
 
 def available(language: str, dirs: list[Path]) -> dict[str, Path]:

@@ -128,6 +128,8 @@ class Personaliser:
     def value(self, value: Any, item: LoadedWorksheet, key: Key, what: str) -> Any:
         """Render every string inside a block field (lists, dicts, nested models)."""
         if isinstance(value, str):
+            if "{" not in value:  # no template: nothing to render, no location to look up
+                return value
             return self.text(value, item.doc.locate(key), what)
         if isinstance(value, list):
             return [self.value(v, item, (*key, i), what) for i, v in enumerate(value)]
