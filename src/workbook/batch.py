@@ -168,7 +168,7 @@ class Batch:
     def load(cls, manifest: Path, out_dir: Path, **kw: Any) -> Batch:
         return cls(manifest, read_manifest(manifest), out_dir, **kw)
 
-    def row_manifest(self, row: RosterRow) -> dict[str, Any]:
+    def row_manifest(self, row: RosterRow, validate: bool = True) -> dict[str, Any]:
         """The base manifest with the row applied, validated; errors point into the roster."""
         data: dict[str, Any] = copy.deepcopy(self.base.data)
         for dotted, value in row.values.items():
@@ -178,6 +178,8 @@ class Batch:
                 raise WorkbookError.at(
                     row.locations[dotted], f"row {row.number}: {exc.diagnostics[0].message}"
                 ) from None
+        if not validate:
+            return data
         try:
             Manifest.model_validate(data)
         except ValidationError as exc:
@@ -213,8 +215,24 @@ class Batch:
             name = f"{slug(' '.join(x for x in (data.get('title') or '', recipient) if x))}-{row.number}"
         return self.out_dir / f"{name}.pdf"
 
-    def plan(self, row: RosterRow) -> RowPlan:
-        return RowPlan(row, self.output_for(row, self.row_manifest(row)))
+    def plan(self, row: RosterRow, validate: bool = True) -> RowPlan:
+        return RowPlan(row, self.output_for(row, self.row_manifest(row, validate)))
+
+
+_worker_batch: Batch | None = None  # in a worker process: the batch it builds rows of
+
+
+def _start_worker(batch: Batch) -> None:
+    """A worker process receives the batch once, and leaves Ctrl-C to the parent (which
+    keeps finished files)."""
+    global _worker_batch
+    _worker_batch = batch
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _build_in_worker(plan: RowPlan) -> RowResult:
+    assert _worker_batch is not None
+    return build_row(_worker_batch, plan)
 
 
 def build_row(batch: Batch, plan: RowPlan) -> RowResult:
@@ -240,16 +258,14 @@ def build_row(batch: Batch, plan: RowPlan) -> RowResult:
                      warnings=warnings)  # fmt: skip
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; finished files stay
-
-
-def _planned(batch: Batch, rows: Iterable[RosterRow]) -> Iterator[RowPlan | RowResult]:
+def _planned(
+    batch: Batch, rows: Iterable[RosterRow], validate: bool = True
+) -> Iterator[RowPlan | RowResult]:
     """Validate each row; a bad row becomes an error result and is skipped."""
     seen: dict[Path, int] = {}
     for row in rows:
         try:
-            plan = batch.plan(row)
+            plan = batch.plan(row, validate)
         except WorkbookError as exc:
             yield RowResult(row.number, "error", error="\n".join(str(d) for d in exc.diagnostics))
             continue
@@ -272,18 +288,21 @@ def run_batch(
         if isinstance(item, RowResult):
             bad.add(item.row)
             yield item
-    plans = (
-        p for p in _planned(batch, rows()) if isinstance(p, RowPlan) and p.row.number not in bad
+    plans = (  # valid rows (checked once more as each is built)
+        p
+        for p in _planned(batch, rows(), validate=False)
+        if isinstance(p, RowPlan) and p.row.number not in bad
     )
     if jobs <= 1:
         for plan in plans:
             yield build_row(batch, plan)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(batch,))
+    with pool:
         pending: set[Future[RowResult]] = set()
         try:
             for plan in plans:
-                pending.add(pool.submit(build_row, batch, plan))
+                pending.add(pool.submit(_build_in_worker, plan))
                 if len(pending) >= jobs * 2:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     yield from (f.result() for f in done)
