@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -52,8 +53,11 @@ def _register_file(path: str) -> tuple[str, frozenset[int]]:
 
 def _subset_once(face: Any) -> None:
     """Remember the font subsets made for earlier PDFs: ReportLab cuts the glyphs a PDF uses
-    out of the font file for every PDF, and a batch embeds the same few subsets each time."""
-    make = face.makeSubset
+    out of the font file, and compresses them, for every PDF, and a batch embeds the same few
+    subsets each time."""
+    from reportlab.pdfbase import pdfdoc
+
+    make, add = face.makeSubset, face.addSubsetObjects
     made: dict[tuple[int, ...], bytes] = {}
 
     def make_subset(subset: list[int]) -> bytes:
@@ -64,7 +68,33 @@ def _subset_once(face: Any) -> None:
             made[key] = make(subset)
         return made[key]
 
-    face.makeSubset = make_subset
+    def add_subset_objects(doc: Any, name: str, subset: list[int]) -> Any:
+        reference = add(doc, name, subset)
+        stream = doc.idToObject.get(f"fontFile:{face.filename}({name})")
+        if stream is not None and stream.filters == [pdfdoc.PDFZCompress]:
+            stream.filters = [_FLATE_KEPT]
+        return reference
+
+    face.makeSubset, face.addSubsetObjects = make_subset, add_subset_objects
+
+
+class _FlateKept:
+    """ReportLab's Flate filter, remembering what it compressed (for font subsets)."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self) -> None:
+        self.done: dict[bytes, bytes] = {}
+
+    def encode(self, data: bytes) -> bytes:
+        if data not in self.done:
+            if len(self.done) >= SUBSETS_KEPT:
+                self.done.clear()
+            self.done[data] = zlib.compress(data)
+        return self.done[data]
+
+
+_FLATE_KEPT = _FlateKept()
 
 
 def font_file(spec: str, slot: str) -> str:
