@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import gc
 import re
 import signal
 import time
@@ -293,6 +294,17 @@ def run_batch(
         for p in _planned(batch, rows(), validate=False)
         if isinstance(p, RowPlan) and p.row.number not in bad
     )
+    # what is loaded by now (modules, the library) lives as long as the batch: keep it out of
+    # the garbage collector's full passes, here and in the workers forked from here
+    gc.collect()
+    gc.freeze()
+    try:
+        yield from _build_all(batch, plans, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _build_all(batch: Batch, plans: Iterable[RowPlan], jobs: int) -> Iterator[RowResult]:
     if jobs <= 1:
         for plan in plans:
             yield build_row(batch, plan)
