@@ -199,3 +199,24 @@ def test_unreadable_rosters_are_clean_errors(cli: Any, tmp_path: Path) -> None:
         and "not UTF-8 text" in result.stderr
         and "Traceback" not in result.stderr
     )
+
+
+def test_layout_caches_keep_only_what_rows_share(cli: Any, tmp_path: Path) -> None:
+    """Names make some paragraphs new in every row; the caches must not grow with the rows
+    (memory flat from 10 to 1,000 rows), while the text rows share stays cached."""
+    from workbook.layout import flowables, replay
+
+    def sizes() -> list[int]:
+        return [len(flowables._LINE_BREAKS), len(flowables._PARSED), len(replay._DRAWINGS)]
+
+    roster = write_roster(tmp_path / "roster.csv", people(40))
+    first = write_roster(tmp_path / "first.csv", people(10))
+    assert cli("batch", first, "-m", base(tmp_path), "-o", tmp_path / "a", "-j", "1").exit_code == 0
+    after_ten = sizes()
+    assert (
+        cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "b", "-j", "1").exit_code == 0
+    )
+    assert all(0 < n <= ten for n, ten in zip(sizes(), after_ten, strict=True)), (
+        sizes(),
+        after_ten,
+    )
