@@ -1,7 +1,7 @@
 """Stage 6, the PDF: page templates, running header and footer, page numbers, outline, metadata.
 
 One layout pass: page numbers that are not known when a page is drawn ("of Y", the contents'
-page numbers) are form XObjects referenced on the page and defined once the build ends.
+page numbers) go into slots the page keeps, filled once the build ends (layout/running.py).
 """
 
 from __future__ import annotations
