@@ -66,6 +66,33 @@ def test_fifty_rows_with_two_bad_ones(cli: Any, tmp_path: Path) -> None:
     assert "Person 1" in PdfReader(good["output"]).pages[0].extract_text()
 
 
+def test_a_bad_row_takes_nothing_from_the_rows_after_it(cli: Any, tmp_path: Path) -> None:
+    """A bad row neither claims its output name nor stops the batch, however it is bad."""
+    csv_roster = write_roster(tmp_path / "r.csv", [
+        {"recipient.name": "Ana", "page_size": "a5", "output": "same"},
+        {"recipient.name": "Bea", "page_size": "letter", "output": "same"},
+        {"recipient.name": "Cy", "page_size": "letter", "output": "other"},
+    ])  # fmt: skip
+    yaml_roster = write_yaml(tmp_path / "r.yaml", [
+        {"recipient": {"name": "Ana"}, "output": "ana"},
+        {"recipient": "Sam", "output": "sam"},
+        {"recipient": {"name": "Bea"}, "output": "bea"},
+    ])  # fmt: skip
+    for roster, built, bad in (
+        (csv_roster, {"same", "other"}, 1),
+        (yaml_roster, {"ana", "bea"}, 2),
+    ):
+        out, report = tmp_path / roster.suffix[1:], tmp_path / f"{roster.suffix[1:]}.json"
+        args = ("batch", roster, "-m", base(tmp_path), "-o", out, "-j", "2", "--report", report)
+        result = cli(*args)
+        assert result.exit_code == 1 and "internal error" not in result.stderr, result.stderr
+        assert {p.stem for p in out.glob("*.pdf")} == built
+        rows = json.loads(report.read_text())["rows"]
+        assert [(r["row"], r["status"]) for r in rows] == [
+            (n, "error" if n == bad else "ok") for n in (1, 2, 3)
+        ]
+
+
 def test_shards_are_disjoint_and_cover_the_roster_byte_for_byte(cli: Any, tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "roster.csv", people(7))
     manifest_path = base(tmp_path)

@@ -159,7 +159,12 @@ def test_a_warm_process_builds_the_same_bytes_as_a_fresh_one(tmp_path: Path) -> 
     for sheet, lines in (("short-rows", 1), ("tall-rows", 3)):  # the same cells, other heights
         blocks = [{**table, "blank_rows": 2, "row_lines": lines}]
         write_yaml(tmp_path / "sheets" / f"{sheet}.yaml", worksheet(sheet, blocks))
-    tables = manifest(worksheets_dirs=["sheets"], worksheets=["short-rows", "tall-rows", *CORE])
+    long = " ".join(f"Part {i} has **bold ΑΒΓ** and *italic ΔΕΖ* words." for i in range(90))
+    write_yaml(
+        tmp_path / "sheets" / "long.yaml", worksheet("long", [{"type": "paragraph", "text": long}])
+    )
+    sheets = ["short-rows", "tall-rows", "long", *CORE]  # "long" splits across pages
+    tables = manifest(worksheets_dirs=["sheets"], worksheets=sheets)
     variants = {"es": spanish, "en": tables, "large": manifest(theme="large-print")}
     warm = {}
     for name in ["en", "es", "large", "es", "en"]:

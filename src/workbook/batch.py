@@ -260,11 +260,15 @@ def build_row(batch: Batch, plan: RowPlan) -> RowResult:
 
 
 def _planned(
-    batch: Batch, rows: Iterable[RosterRow], validate: bool = True
+    batch: Batch, rows: Iterable[RosterRow], bad: set[int] | None = None
 ) -> Iterator[RowPlan | RowResult]:
-    """Validate each row; a bad row becomes an error result and is skipped."""
+    """Validate each row; a bad row becomes an error result and is skipped. With `bad` (the
+    rows found bad before), those are left out and the others are not validated again."""
     seen: dict[Path, int] = {}
+    validate = bad is None
     for row in rows:
+        if bad is not None and row.number in bad:
+            continue
         try:
             plan = batch.plan(row, validate)
         except WorkbookError as exc:
@@ -284,16 +288,12 @@ def run_batch(
     """Validate every row first (reporting bad ones), then build the good ones, `jobs` at a
     time, yielding results as they finish. `rows` is called once per pass, so the roster is
     streamed, never held in memory; at most two rows per worker are in flight."""
-    bad = set()
+    bad: set[int] = set()
     for item in _planned(batch, rows()):
         if isinstance(item, RowResult):
             bad.add(item.row)
             yield item
-    plans = (  # valid rows (checked once more as each is built)
-        p
-        for p in _planned(batch, rows(), validate=False)
-        if isinstance(p, RowPlan) and p.row.number not in bad
-    )
+    plans = (p for p in _planned(batch, rows(), bad) if isinstance(p, RowPlan))
     # what is loaded by now (modules, the library) lives as long as the batch: keep it out of
     # the garbage collector's full passes, here and in the workers forked from here
     gc.collect()

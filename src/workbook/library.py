@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -47,22 +48,27 @@ def find_path(worksheet_id: str, language: str, dirs: list[Path]) -> Path | None
         for sub in (folder / language, folder):
             names = _names(sub)
             for name in (f"{worksheet_id}{suffix}" for suffix in SUFFIXES):
-                if name in names and (sub / name).is_file():
+                if name.lower() in names and (sub / name).is_file():  # the file system decides case
                     return sub / name
     return None
 
 
 def _names(folder: Path) -> frozenset[str]:
-    """The names in a folder, listed again only when the folder changes."""
+    """The names in a folder, lower-cased, listed again only when the folder changes. A folder
+    changed in the last two seconds is listed every time: on file systems with coarse times,
+    a second change could keep the same time."""
     try:
-        return _listing(folder, folder.stat().st_mtime_ns)
+        changed = folder.stat().st_mtime_ns
+        if time.time_ns() - changed < 2_000_000_000:
+            return _listing.__wrapped__(folder, changed)
+        return _listing(folder, changed)
     except OSError:
         return frozenset()
 
 
 @lru_cache(maxsize=256)
 def _listing(folder: Path, changed: int) -> frozenset[str]:
-    return frozenset(os.listdir(folder))
+    return frozenset(name.lower() for name in os.listdir(folder))
 
 
 @cache

@@ -5,6 +5,7 @@ Each has only wrap/split/draw; all decisions about content are made in blocks.py
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,14 +24,21 @@ _PARSED: RecentCache[Any] = RecentCache()  # (markup, style) -> parsed fragments
 
 
 def _style_key(style: Any) -> str:
-    """Everything about a style that can change line breaks, as a string (memoised)."""
-    key = style.__dict__.get("_wb_key")
-    if key is None:
+    """Everything about a style that changes how its text is laid out or drawn, as a string.
+
+    Memoised on the style with the style's identity: ReportLab copies every attribute of a
+    parent style into a style derived from it, the memo included, and a derived style (say,
+    right-aligned) must not pass for its parent.
+    """
+    memo = style.__dict__.get("_wb_key")
+    if memo is None or memo[0] != id(style):
         items = sorted(
-            (k, repr(v)) for k, v in style.__dict__.items() if k not in {"name", "parent"}
+            (k, repr(v))
+            for k, v in style.__dict__.items()
+            if k not in {"name", "parent", "_wb_key"}
         )
-        key = style.__dict__["_wb_key"] = repr(items)
-    return str(key)
+        memo = style.__dict__["_wb_key"] = (id(style), repr(items))
+    return str(memo[1])
 
 
 class Paragraph(RLParagraph):  # type: ignore[misc]
@@ -42,6 +50,8 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
     """
 
     _wrapped: tuple[float, float, float] | None = None
+    frags: Any
+    blPara: Any
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         """Parse each distinct markup once per process: the fragments are shared read-only."""
@@ -67,10 +77,22 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
             return super().breakLines(width)
         widths = tuple(width) if isinstance(width, list) else width
         key = (self.text, _style_key(self.style), repr(self.bulletText), widths)
-        lines = _LINE_BREAKS.get(key)
-        if lines is None:
-            lines = _LINE_BREAKS[key] = super().breakLines(width)
+        broken = _LINE_BREAKS.get(key)
+        if broken is None:
+            # ReportLab also leaves the words it broke in self.frags, and splitting reads them
+            lines = super().breakLines(width)
+            broken = _LINE_BREAKS[key] = (lines, self.frags)
+        lines, self.frags = broken
         return lines
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Split a copy of the lines and words: ReportLab's split edits what it splits, and
+        both are shared through the line-break cache."""
+        if not hasattr(self, "blPara"):
+            self.wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):
+            self.blPara, self.frags = copy.deepcopy((self.blPara, self.frags))
+        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
@@ -94,15 +116,17 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
         return (self.text, _style_key(self.style), repr(self.bulletText), self._wrapped)
 
     def _runs(self) -> list[tuple[str, str]] | None:
-        """(font, text) of every run drawn; None if a run has a link or a callback."""
+        """(font, text) of every run drawn; None if a run has a link or a callback, which act
+        on the document, or lines under or through it, which ReportLab draws differently
+        depending on the line width and colour already set."""
         lines = self.blPara.lines
         if self.blPara.kind == 0:
-            if getattr(self.blPara, "link", None):
+            if any(getattr(self.blPara, name, None) for name in ("link", "us_lines")):
                 return None
             runs = [(self.blPara.fontName, " ".join(words)) for _, words in lines]
         else:
             frags = [f for line in lines for f in line.words]
-            if any(getattr(f, "cbDefn", None) or getattr(f, "link", None) for f in frags):
+            if any(getattr(f, n, None) for f in frags for n in ("cbDefn", "link", "us_lines")):
                 return None
             runs = [(f.fontName, f.text) for f in frags]
         if self.bulletText:
