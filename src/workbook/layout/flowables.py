@@ -454,7 +454,8 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         return float(self.summary.getSpaceAfter())
 
 
-SLOT = re.compile(r"\n%workbook-slot (\S+)\n")  # a comment line in a page's operators
+# a comment line of its own among a page's operators (text strings never hold a raw newline)
+SLOT = re.compile(r"^%workbook-slot (\S+)$", re.MULTILINE)
 
 
 def mark_slot(canv: Any, name: str) -> None:

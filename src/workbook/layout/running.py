@@ -141,7 +141,7 @@ def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
 
 
 def _fill(stream: str, slots: dict[str, str]) -> str:
-    return SLOT.sub(lambda m: slots.get(m.group(1), "\n"), stream)
+    return SLOT.sub(lambda m: slots.get(m.group(1), ""), stream)
 
 
 def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
@@ -152,7 +152,7 @@ def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
         canv.saveState()
         draw()
         canv.restoreState()
-        return "\n" + "\n".join(canv._code) + "\n"
+        return "\n".join(canv._code)
     finally:
         canv._code = drawn
 
