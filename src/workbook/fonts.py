@@ -25,7 +25,7 @@ SLOTS = {
     "bold_italic": (700, "italic"),
 }
 FALLBACK_FAMILY = "Noto Sans"
-SUBSETS_KEPT = 16  # per font file
+SUBSETS_KEPT = 16  # font subsets remembered per font file, and compressed ones in all
 
 
 @cache

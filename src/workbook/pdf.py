@@ -182,7 +182,7 @@ def render(project: Project) -> Rendered:
 @contextmanager
 def _flate_only() -> Iterator[None]:
     """Compressed streams without ReportLab's default ASCII85 layer on top, which only serves
-    7-bit transports and makes files about 9% bigger and slower to write."""
+    7-bit transports and makes files 10-25% bigger and slower to write."""
     previous, rl_config.useA85 = rl_config.useA85, 0
     try:
         yield
