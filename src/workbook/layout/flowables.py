@@ -103,11 +103,7 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
 
     def draw(self) -> None:
         """Draw, or replay the operators this text drew before (see replay.py)."""
-        key = self.draw_key()
-        if key is None:
-            super().draw()
-        else:
-            draw_recorded(self.canv, key, super().draw, self._runs)
+        draw_recorded(self.canv, self.draw_key(), super().draw, self._runs)
 
     def draw_key(self) -> tuple[Any, ...] | None:
         """Everything the drawing depends on; None for a part of a split paragraph."""
@@ -152,11 +148,7 @@ class Table(RLTable):  # type: ignore[misc]
         self._styled = (*self._styled, repr(commands))
 
     def draw(self) -> None:
-        key = self._draw_key()
-        if key is None:
-            super().draw()
-        else:
-            draw_recorded(self.canv, key, super().draw, self._runs)
+        draw_recorded(self.canv, self._draw_key(), super().draw, self._runs)
 
     def _draw_key(self) -> tuple[Any, ...] | None:
         if not self._styled or self._spanCmds:
@@ -348,13 +340,11 @@ class RatingScale(Flowable):  # type: ignore[misc]
         canv.restoreState()
 
     def draw(self) -> None:
-        if self.field:  # form fields: drawn anew for every workbook
-            self._dial()
-        else:
-            key = (RatingScale, self.low, self.high, self.width, self.height, self.size,
-                   self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
-            digits = "".join(map(str, range(self.low, self.high + 1)))
-            draw_recorded(self.canv, key, self._dial, lambda: [(self.font, digits)])
+        key = None if self.field else (  # form fields: drawn anew for every workbook
+            RatingScale, self.low, self.high, self.width, self.height, self.size,
+            self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
+        digits = "".join(map(str, range(self.low, self.high + 1)))
+        draw_recorded(self.canv, key, self._dial, lambda: [(self.font, digits)])
         base = self.height - self.size
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)

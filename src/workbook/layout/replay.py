@@ -54,11 +54,12 @@ def draw_recorded(
 ) -> None:
     """Call `draw`, or append what it drew last time under `key` if this document allows.
 
-    `texts` lists the (font name, text) pairs the drawing writes, to learn the character
-    codes it relies on; None if the drawing must not be recorded.
+    `key` is None for a drawing that is never recorded. `texts` lists the (font name, text)
+    pairs the drawing writes, to learn the character codes it relies on; None if the drawing
+    must not be recorded.
     """
     doc = canv._doc
-    drawing = _DRAWINGS.get(key, ...)
+    drawing = None if key is None else _DRAWINGS.get(key, ...)
     if drawing is None:
         draw()
         return

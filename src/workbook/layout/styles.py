@@ -10,6 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ..fonts import FontSet
 from ..theme import Theme
+from .recent import RecentCache
 
 
 @dataclass(frozen=True)
@@ -34,30 +35,28 @@ class Styles:
 
 
 LARGE_PRINT_STEP = 2.0  # points: secondary text is at most this much smaller in large print
-KEPT = 256  # styles remembered; a style object made once keeps its layout-cache key (flowables.py)
-_made: dict[str, Styles] = {}
-_derived: dict[tuple[Any, ...], ParagraphStyle] = {}
+# styles made once per process keep their layout-cache keys (flowables.py)
+_made: RecentCache[Styles] = RecentCache()
+_derived: RecentCache[ParagraphStyle] = RecentCache()
 
 
 def make_styles(theme: Theme, fonts: FontSet) -> Styles:
     """The styles for a theme and font family, made once per process."""
     main = fonts.main
     key = repr((theme, main.regular, main.bold, main.italic, main.bold_italic))
-    if key not in _made:
-        if len(_made) >= KEPT:
-            _made.clear()
-        _made[key] = _make_styles(theme, fonts)
-    return _made[key]
+    styles: Styles | None = _made.get(key)
+    if styles is None:
+        styles = _made[key] = _make_styles(theme, fonts)
+    return styles
 
 
 def derive(parent: ParagraphStyle, name: str, **changes: Any) -> ParagraphStyle:
     """`parent` with some attributes changed, made once per process."""
     key = (parent, name, tuple(sorted(changes.items())))
-    if key not in _derived:
-        if len(_derived) >= KEPT:
-            _derived.clear()
-        _derived[key] = ParagraphStyle(name, parent=parent, **changes)
-    return _derived[key]
+    style: ParagraphStyle | None = _derived.get(key)
+    if style is None:
+        style = _derived[key] = ParagraphStyle(name, parent=parent, **changes)
+    return style
 
 
 def _make_styles(theme: Theme, fonts: FontSet) -> Styles:
