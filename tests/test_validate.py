@@ -165,7 +165,11 @@ def test_pathological_yaml_gets_clean_errors(tmp_path: Path) -> None:
     huge = write_yaml(tmp_path / "huge.yaml", "minutes: " + "1" * 5000 + "\n")
     assert errors_of(huge) == [f"{huge}: error: a number is too long to read"]
     deep = write_yaml(tmp_path / "deep.yaml", "a: " + "[" * 20000 + "]" * 20000 + "\n")
-    assert errors_of(deep) == [f"{deep}:1:68: error: nesting deeper than 64 levels"]
+    # PyYAML before 6.0.4 builds the nodes and we stop at depth 65; later ones stop at 1000
+    assert errors_of(deep) in (
+        [f"{deep}:1:68: error: nesting deeper than 64 levels"],
+        [f"{deep}:1:1003: error: nesting deeper than 64 levels"],
+    )
     norway = parse_yaml("region: NO\nfillable: yes\nok: true\n")
     assert norway.data == {"region": "NO", "fillable": "yes", "ok": True}
 

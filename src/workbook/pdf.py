@@ -37,7 +37,9 @@ from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, 
 from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
+from .layout.tags import Element, Tagger
 from .markup import plain
+from .pdf_tags import write_metadata, write_structure
 from .project import Project
 from .theme import Theme
 
@@ -61,6 +63,8 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.last_pages: dict[str, int] = {}  # worksheet id -> the page its content ends on
         self.blank_callback: Any = None
         self.geometry: Any = None
+        self.sections: dict[str, Element] = {}  # worksheet id -> its Sect
+        self.tags: Tagger | None = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
@@ -77,6 +81,7 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
+        self.tags = Tagger(self.canv)
 
     def record_page(self, key: str, page: int) -> None:
         self.anchor_pages.setdefault(key, page)
@@ -113,17 +118,27 @@ def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTempla
 
 
 def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
-    on_page = doc.record_page
+    """The flowables of every page; each page and worksheet is a Sect of the structure."""
+    on_page, root = doc.record_page, ctx.section
     entries = [(sheet_key(ws.sheet.id), ws.title, ws.summary) for ws in project.worksheets]
     if project.manifest.crisis_page:
         entries.append(("crisis", literal(project.text["crisis_title"]), ""))
     body = ["body-even", "body"] if project.manifest.duplex else "body"  # page 2 is even
-    story = [*cover(project, ctx), NextPageTemplate(body), *how_to(project, ctx, on_page)]
+    ctx.section = root.add("Sect")
+    story = [*cover(project, ctx), NextPageTemplate(body)]
+    ctx.section = root.add("Sect")
+    story += how_to(project, ctx, on_page)
+    ctx.section = root.add("Sect")
     story += contents(entries, project, ctx, on_page)
     for sheet in project.worksheets:
+        language = sheet.sheet.language  # a worksheet that fell back to English says so
+        lang = {} if language == project.manifest.language else {"Lang": language}
+        ctx.section = doc.sections[sheet.sheet.id] = root.add("Sect", **lang)
         story += worksheet(sheet, project, ctx, on_page)
     if project.manifest.crisis_page:
+        ctx.section = root.add("Sect")
         story += crisis(project, ctx, on_page)
+    ctx.section = root
     return story
 
 
@@ -162,9 +177,11 @@ def render(project: Project) -> Rendered:
     _, _, frame_width, frame_height = geo.frame(1)
     ctx = LayoutContext(theme, styles, fonts, project.text, frame_height, frame_width,
                         fillable=project.manifest.fillable)  # fmt: skip
+    root = ctx.section
     font, size = styles.body.fontName, styles.body.fontSize
     doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
-                                        stringWidth(NBSP, font, size), theme.colours["text"])  # fmt: skip
+                                        stringWidth(NBSP, font, size), theme.colours["text"],
+                                        ctx.tooltips)  # fmt: skip
     doc.addPageTemplates(_templates(project, theme, geo))
     doc._doSave = 0
     with _flate_only():
@@ -173,8 +190,11 @@ def render(project: Project) -> Rendered:
         except LayoutError as exc:
             raise _layout_error(doc, exc) from None
         canv = doc.canv
-        finish_pages(canv, project, ctx, geo, doc.anchor_pages, set(doc.last_pages.values()))
+        care = {page: doc.sections[sheet] for sheet, page in doc.last_pages.items()}
+        finish_pages(canv, project, ctx, geo, doc.anchor_pages, care)
         canv.showOutline()
+        write_structure(canv, root, doc.tags)
+        write_metadata(canv, project.manifest.language)
         canv.save()
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
 

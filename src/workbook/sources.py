@@ -115,6 +115,8 @@ def parse_yaml(text: str, path: Path | None = None) -> SourceDoc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # PyYAML 6.0.4+ stops at depth 1000 itself
+            raise WorkbookError.at(where, f"nesting deeper than {MAX_DEPTH} levels") from None
         raise WorkbookError.at(where, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         at = exc.position  # libyaml counts UTF-8 bytes, the pure-Python reader characters

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -15,11 +16,12 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from .. import models as m
 from ..errors import Location
 from ..fonts import FontSet
-from ..markup import to_markup
+from ..markup import plain, to_markup
 from ..theme import Theme
 from .flowables import CheckItem, Paragraph, QuoteBar, RatingScale, Table, WritingLines
 from .forms import FieldCell
 from .styles import Styles, derive
+from .tags import Element
 
 B = TypeVar("B", bound=m.BlockBase)
 Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
@@ -61,6 +63,12 @@ class LayoutContext:
     frame_width: float
     fillable: bool = False
     field_base: str | None = None  # set per block: "<worksheet>.<type>.<n>"
+    section: Element = dataclasses.field(default_factory=lambda: Element("Document"))  # where elements go
+    tooltips: dict[str, str] = dataclasses.field(default_factory=dict)  # fill-in blank -> spoken name
+
+    def element(self, role: str, **attrs: Any) -> Element:
+        """A new structure element at the end of the current section."""
+        return self.section.add(role, **attrs)
 
     def field(self, part: str | None = None) -> str | None:
         """The form-field name for a part of the current block (None when not fillable)."""
@@ -68,16 +76,34 @@ class LayoutContext:
             return None
         return f"{self.field_base}.{part}" if part else self.field_base
 
-    def para(self, text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
+    def para(self, text: str, style: ParagraphStyle, tag: Element | str = "P",
+             **kw: Any) -> Paragraph:  # fmt: skip
+        """A paragraph whose text is `tag`: an element, or a new one in the section."""
         if getattr(style, "keepWithNext", 0) and len(text) > KEEP_WITH_NEXT_LIMIT:
             # keep-with-next on text taller than a page would make ReportLab loop forever
             style = derive(style, f"{style.name}-long", keepWithNext=0)
-        return Paragraph(to_markup(text, self.fonts), style, **kw)
+        para = Paragraph(to_markup(text, self.fonts), style, **kw)
+        para.tag = self.element(tag) if isinstance(tag, str) else tag
+        return para
 
     def paragraphs(self, text: str, style: ParagraphStyle) -> list[Flowable]:
         """Blank lines in the source separate paragraphs; single newlines are spaces."""
         chunks = [c for c in re.split(r"\n\s*\n", text.strip()) if c.strip()]
         return [self.para(c, style) for c in chunks]
+
+    def items(self, texts: list[str], style: ParagraphStyle,
+              bullets: list[str] | None = None) -> list[Paragraph]:  # fmt: skip
+        """A list (L), one paragraph per item (LI: its bullet the Lbl, its text the LBody)."""
+        listed = self.element("L")
+        paras = []
+        for i, text in enumerate(texts):
+            item = listed.add("LI")
+            label = item.add("Lbl") if bullets else None
+            para = self.para(text, style, item.add("LBody"),
+                             bulletText=bullets[i] if bullets else None)  # fmt: skip
+            para.label_tag = label
+            paras.append(para)
+        return paras
 
 
 def render_block(block: m.BlockBase, ctx: LayoutContext) -> list[Flowable]:
@@ -86,7 +112,7 @@ def render_block(block: m.BlockBase, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.Heading)
 def render_heading(block: m.Heading, ctx: LayoutContext) -> list[Flowable]:
-    return [ctx.para(block.text, ctx.styles.heading)]
+    return [ctx.para(block.text, ctx.styles.heading, "H2")]
 
 
 @renderer(m.Paragraph)
@@ -102,31 +128,32 @@ def render_tip(block: m.Tip, ctx: LayoutContext) -> list[Flowable]:
     para = Paragraph(
         f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}", ctx.styles.tip
     )
+    para.tag = ctx.element("Note")
     return [KeepTogether([para])] if len(body) <= SHORT_TIP else [para]
 
 
 @renderer(m.Script)
 def render_script(block: m.Script, ctx: LayoutContext) -> list[Flowable]:
     quoted = f"\u201c{block.text.strip()}\u201d"
-    return [QuoteBar(ctx.para(quoted, ctx.styles.script), ctx.theme.colours["accent"])]
+    return [QuoteBar(ctx.para(quoted, ctx.styles.script, "BlockQuote"), ctx.theme.colours["accent"])]
 
 
 @renderer(m.ListBlock)
 def render_list(block: m.ListBlock, ctx: LayoutContext) -> list[Flowable]:
     style = ctx.styles.item
     bullets = [f"{i}." if block.ordered else "\u2022" for i in range(1, len(block.items) + 1)]
-    items = [ctx.para(i, style, bulletText=b) for i, b in zip(block.items, bullets, strict=True)]
-    return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
+    return [*ctx.items(block.items, style, bullets), Spacer(1, ctx.theme.spacing * 0.8)]
 
 
 @renderer(m.Checklist)
 def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
     style = derive(ctx.styles.item, "check", leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5)
     box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
-    items = [
-        CheckItem(ctx.para(item, style), box, colour, field=ctx.field(f"item{i}"))
-        for i, item in enumerate(block.items, start=1)
-    ]
+    items = []
+    for i, para in enumerate(ctx.items(block.items, style), start=1):
+        item = CheckItem(para, box, colour, field=ctx.field(f"item{i}"))
+        item.tooltip = ctx.text["spoken_check"].format(item=plain(block.items[i - 1]))
+        items.append(item)
     return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
 
 
@@ -146,10 +173,14 @@ def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
         theme.colours["text"],
         fill=block.fill,
     )
-    if block.fill:  # fills the page: the label keeps with it, nothing follows on the page
-        return [*_label(block.label, ctx), lines]
-    lines.spaceAfter = ctx.theme.spacing * 1.5  # space, unlike a Spacer, vanishes at a page end
-    return [*_label(block.label, ctx), lines]
+    label = _label(block.label, ctx)
+    if ctx.fillable:  # the fields, one per line, in a group after the label
+        lines.tag = ctx.element("Div")
+        spoken = plain(block.label or ctx.text["spoken_lines_default"]).rstrip(":")
+        lines.tooltip = ctx.text["spoken_line"].format(label=spoken, n="{n}")
+    if not block.fill:  # (one that fills the page has nothing after it on the page)
+        lines.spaceAfter = ctx.theme.spacing * 1.5  # space, unlike a Spacer, vanishes at a page end
+    return [*label, lines]
 
 
 @renderer(m.FillIn)
@@ -164,10 +195,15 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
     colour = "#" + ctx.theme.colours["text"].hexval()[2:]
     pieces = BLANK.split(block.template)
     markup = ""
+    label = _label(block.label, ctx)
+    sentence = " ".join(plain(block.template).split())
     for number, piece in enumerate(pieces):
         if number:
             # The field marker sits inside the underline, so the two always share a line.
             name = ctx.field(f"blank{number}")
+            if name:
+                ctx.tooltips[name] = ctx.text["spoken_blank"].format(
+                    sentence=sentence, n=number, total=len(pieces) - 1)  # fmt: skip
             marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}"/>' if name else ""
             markup += (
                 f'<font color="{colour}"><u>{NBSP}{marker}{NBSP * (BLANK_SPACES - 1)}</u></font>'
@@ -176,19 +212,25 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
             piece = piece[:-1] + NBSP  # the word before a blank wraps with it
         piece = ONE_LETTER.sub(lambda m: m.group(1) + NBSP, piece)  # never end a line on "I"
         markup += to_markup(piece, ctx.fonts)
-    return [*_label(block.label, ctx), Paragraph(markup, style)]
+    para = Paragraph(markup, style)
+    para.tag = ctx.element("P")  # its blanks' fields belong to it
+    return [*label, para]
 
 
 @renderer(m.Table)
 def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
     cols = len(block.columns)
-    header = [ctx.para(c, ctx.styles.header_cell) for c in block.columns]
+    cells = _table_tags(ctx, cols, len(block.rows) + block.blank_rows)
+    header = [
+        ctx.para(c, ctx.styles.header_cell, th)
+        for c, th in zip(block.columns, cells[0], strict=True)
+    ]
     rows: list[list[Any]] = [
         [
-            ctx.para(cell, ctx.styles.cell) if cell else ""
-            for cell in [*row, *[""] * (cols - len(row))]
+            ctx.para(cell, ctx.styles.cell, td) if cell else ""
+            for cell, td in zip([*row, *[""] * (cols - len(row))], tags, strict=True)
         ]
-        for row in block.rows
+        for row, tags in zip(block.rows, cells[1:], strict=False)
     ]
     blank_height = ctx.theme.line_height * block.row_lines
     rows += [[""] * cols for _ in range(block.blank_rows)]
@@ -201,7 +243,9 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
                     if r > len(block.rows)
                     else size * 1.5
                 )
-                row[c] = FieldCell(ctx.field(f"r{r}c{c + 1}"), height, size, colour)
+                spoken = ctx.text["spoken_cell"].format(column=plain(block.columns[c]), row=r)
+                row[c] = FieldCell(ctx.field(f"r{r}c{c + 1}"), height, size, colour,
+                                   cells[r][c], spoken)  # fmt: skip
     weights = block.widths or [1.0] * cols
     heights = [None] * (1 + len(block.rows)) + [blank_height] * block.blank_rows
     table = Table(
@@ -215,6 +259,19 @@ def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
     table.setStyle(_table_style(ctx))
     table.spaceAfter = ctx.theme.spacing * 1.5
     return [table]
+
+
+def _table_tags(ctx: LayoutContext, cols: int, rows: int) -> list[list[Element]]:
+    """A Table element with a header row (TH, scope column) and `rows` body rows of TD:
+    the cell elements, row by row."""
+    table = ctx.element("Table")
+    head = table.add("THead").add("TR")
+    cells = [[head.add("TH", Scope="Column") for _ in range(cols)]]
+    body = table.add("TBody") if rows else table
+    for _ in range(rows):
+        row = body.add("TR")
+        cells.append([row.add("TD") for _ in range(cols)])
+    return cells
 
 
 def _table_style(ctx: LayoutContext) -> TableStyle:
@@ -241,7 +298,11 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
         align = TA_LEFT if value == block.min else TA_RIGHT if value == block.max else TA_CENTER
         return derive(ctx.styles.muted, "anchor", alignment=align, spaceAfter=0)
 
-    anchors = {k: ctx.para(v, anchor_style(k)) for k, v in sorted(block.anchors.items())}
+    group = ctx.element("Div")  # the label, the numbers, the anchors and the fields
+    label = ctx.para(block.label, ctx.styles.label, group.add("P"))
+    digits = group.add("P")
+    anchors = {k: ctx.para(v, anchor_style(k), group.add("P"))
+               for k, v in sorted(block.anchors.items())}  # fmt: skip
     size = ctx.theme.box_size * 2
     scale = RatingScale(
         block.min,
@@ -254,8 +315,11 @@ def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
         ctx.theme.colours["text"],
         ctx.field(),
     )
+    scale.tag, scale.digits_tag = group, digits
+    scale.tooltip = ctx.text["spoken_scale"].format(
+        label=plain(block.label), low=block.min, high=block.max)  # fmt: skip
     scale.spaceAfter = ctx.theme.spacing * 2
-    return [ctx.para(block.label, ctx.styles.label), scale]
+    return [label, scale]
 
 
 @renderer(m.Columns)
@@ -264,14 +328,16 @@ def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
     depth = max(len(left), len(right))
     style = derive(ctx.styles.cell, "colitem", leftIndent=ctx.theme.base_size, bulletIndent=0)
 
-    def cell(items: list[str], i: int) -> Any:
-        return ctx.para(items[i], style, bulletText="\u2022") if i < len(items) else ""
+    cells = _table_tags(ctx, 2, depth)
+
+    def cell(items: list[str], i: int, td: Element) -> Any:
+        return ctx.para(items[i], style, td, bulletText="\u2022") if i < len(items) else ""
 
     header = [
-        ctx.para(block.left.title, ctx.styles.header_cell),
-        ctx.para(block.right.title, ctx.styles.header_cell),
+        ctx.para(block.left.title, ctx.styles.header_cell, cells[0][0]),
+        ctx.para(block.right.title, ctx.styles.header_cell, cells[0][1]),
     ]
-    rows = [[cell(left, i), cell(right, i)] for i in range(depth)]
+    rows = [[cell(left, i, cells[i + 1][0]), cell(right, i, cells[i + 1][1])] for i in range(depth)]
     table = Table([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
     style_cmds = _table_style(ctx)
     style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -18,6 +19,7 @@ from reportlab.platypus import Table as RLTable
 from .forms import check_box, radio, text_field
 from .recent import RecentCache
 from .replay import draw_recorded
+from .tags import Element, artifact, begin_artifact, end_artifact, mark_drawn, marked, tagger
 
 _LINE_BREAKS: RecentCache[Any] = RecentCache()  # (text, style, widths) -> ReportLab's lines
 _PARSED: RecentCache[Any] = RecentCache()  # (markup, style) -> parsed fragments
@@ -52,6 +54,8 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
     _wrapped: tuple[float, float, float] | None = None
     frags: Any
     blPara: Any
+    tag: Element | None = None  # the structure element of its text (tags.py)
+    label_tag: Element | None = None  # of its bullet, if it has one
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         """Parse each distinct markup once per process: the fragments are shared read-only."""
@@ -92,7 +96,12 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
             self.wrap(availWidth, availHeight)
         if hasattr(self, "blPara"):
             self.blPara, self.frags = copy.deepcopy((self.blPara, self.frags))
-        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts:  # every part's text belongs to the same element
+            part.tag = self.tag
+        if parts:
+            parts[0].label_tag = self.label_tag
+        return parts
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
@@ -102,7 +111,14 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
         return width, height
 
     def draw(self) -> None:
-        """Draw, or replay the operators this text drew before (see replay.py)."""
+        """Draw, or replay the operators this text drew before (see replay.py), marked as
+        the content of its element."""
+        style = self.style
+        boxed = bool(style.backColor or (style.borderColor and style.borderWidth))
+        label = self.label_tag if self.bulletText else None
+        mark_drawn(self.canv, self._draw_replayed, self.tag, label, boxed)
+
+    def _draw_replayed(self) -> None:
         draw_recorded(self.canv, self.draw_key(), super().draw, self._runs)
 
     def draw_key(self) -> tuple[Any, ...] | None:
@@ -132,7 +148,8 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
 
 class Table(RLTable):  # type: ignore[misc]
     """A ReportLab table that does not measure itself again for the same question, and
-    replays its drawing (see replay.py) when its cells are text.
+    marks its backgrounds, rules and empty cells as artifacts (its cells' text is tagged
+    by the cells' own paragraphs).
 
     Keep rules measure a table up to three times before a frame places it, and ReportLab
     works out every row each time. The answer only changes with the width, or with the
@@ -140,46 +157,11 @@ class Table(RLTable):  # type: ignore[misc]
     """
 
     _measured: tuple[float, float] | None = None  # (width, height) offered at the last measure
-    _styled: tuple[str, ...] = ()  # the style commands given, which set every cell's style
-
-    def setStyle(self, tblstyle: Any) -> None:
-        super().setStyle(tblstyle)
-        commands = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
-        self._styled = (*self._styled, repr(commands))
+    _repeated_header = False  # a later part of a split table: its first row repeats the header
 
     def draw(self) -> None:
-        draw_recorded(self.canv, self._draw_key(), super().draw, self._runs)
-
-    def _draw_key(self) -> tuple[Any, ...] | None:
-        if not self._styled or self._spanCmds:
-            return None
-        cells: list[Any] = []
-        for cell in self._cells():
-            key = cell.draw_key() if isinstance(cell, Paragraph) else "" if cell == "" else None
-            if key is None:
-                return None  # a form field, or a part of a split paragraph
-            cells.append(key)
-        geometry = (self._colWidths, self._rowHeights, self._colpositions, self._rowpositions)
-        return (Table, self._styled, tuple(cells), repr(geometry),
-                repr(self._bkgrndcmds), repr(self._linecmds))  # fmt: skip
-
-    def _cells(self) -> list[Any]:
-        """Every cell's content, row by row (ReportLab keeps a flowable as a list of one)."""
-        cells: list[Any] = []
-        for row in self._cellvalues:
-            for cell in row:
-                cells += cell if isinstance(cell, (list, tuple)) else [cell]
-        return cells
-
-    def _runs(self) -> list[tuple[str, str]] | None:
-        runs = [(style.fontname, "") for row in self._cellStyles for style in row]
-        for cell in self._cells():
-            if isinstance(cell, Paragraph):
-                cell_runs = cell._runs()
-                if cell_runs is None:
-                    return None
-                runs += cell_runs
-        return runs
+        self._renderCB = _mark_table  # ReportLab calls it at each stage of drawing
+        super().draw()
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width, height = self._measured or (None, 0.0)
@@ -194,9 +176,29 @@ class Table(RLTable):  # type: ignore[misc]
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._measured = None  # splitting measures again, at another height
         parts: list[Flowable] = super().split(availWidth, availHeight)
-        for part in parts:  # the parts share this table's cell styles
-            part._styled = self._styled
+        for part in parts[1:]:
+            part._repeated_header = self._repeated_header or bool(self.repeatRows)
         return parts
+
+
+def _mark_table(table: Table, event: str, *args: Any) -> None:
+    """Backgrounds, rules, empty cells and a repeated header row are decoration."""
+    canv = table.canv
+    if event in ("startBG", "startLines"):
+        begin_artifact(canv)
+    elif event in ("endBG", "endLines"):
+        end_artifact(canv)
+    elif event == "startRow":
+        table._wb_row = args[0]
+        if args[0] == 0 and table._repeated_header:
+            begin_artifact(canv)
+    elif event == "endRow" and table._wb_row == 0 and table._repeated_header:
+        end_artifact(canv)
+    elif event == "startCell" and isinstance(args[2], str):
+        begin_artifact(canv)  # ReportLab draws an empty text object for an empty cell
+        table._wb_empty_cell = True
+    elif event == "endCell" and table.__dict__.pop("_wb_empty_cell", False):
+        end_artifact(canv)
 
 
 class CheckItem(Flowable):  # type: ignore[misc]
@@ -214,6 +216,7 @@ class CheckItem(Flowable):  # type: ignore[misc]
         self.para, self.box, self.colour, self.show_box = para, box, colour, show_box
         self.field = field
         self.indent = box * 1.8
+        self.tooltip = ""  # what a screen reader says for its check box
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         _, h = self.para.wrap(aw - self.indent, ah)
@@ -225,19 +228,23 @@ class CheckItem(Flowable):  # type: ignore[misc]
         if len(parts) < 2:
             return []
         first = CheckItem(parts[0], self.box, self.colour, self.show_box, self.field)
+        first.tooltip = self.tooltip
         return [first, *(CheckItem(p, self.box, self.colour, False) for p in parts[1:])]
 
     def draw(self) -> None:
         leading = self.para.style.leading
         if self.show_box:
             canv = self.canv
-            canv.setStrokeColor(self.colour)
-            canv.setLineWidth(0.9)
             y = self.height - leading + (leading - self.box) / 2 + self.para.style.fontSize * 0.04
+            with artifact(canv):
+                canv.setStrokeColor(self.colour)
+                canv.setLineWidth(0.9)
+                if not self.field:
+                    canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
             if self.field:
-                check_box(canv, self.field, 1, y, self.box, self.colour)
-            else:
-                canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
+                tags = tagger(canv)
+                with tags.owning(self.para.tag) if tags else nullcontext():
+                    check_box(canv, self.field, 1, y, self.box, self.colour, self.tooltip)
         self.para.drawOn(self.canv, self.indent, self.height - self.para.height)
 
     def getSpaceAfter(self) -> float:
@@ -259,6 +266,8 @@ class WritingLines(Flowable):  # type: ignore[misc]
         self.page_height, self.field, self.text = page_height, field, text or colour
         self.fill, self.first = fill, first
         self.shown = count  # the lines drawn: `count`, or more when filling the page
+        self.tag: Element | None = None  # the element its fields belong to
+        self.tooltip = "{n}"  # a field's spoken name, with {n} for its line number
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.shown = self.count
@@ -268,8 +277,10 @@ class WritingLines(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def _part(self, count: int, first: int) -> WritingLines:
-        return WritingLines(count, self.spacing, self.colour, self.page_height, self.field,
+        part = WritingLines(count, self.spacing, self.colour, self.page_height, self.field,
                             self.text, first=first)  # fmt: skip
+        part.tag, part.tooltip = self.tag, self.tooltip
+        return part
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
         fits = int(ah // self.spacing)
@@ -279,15 +290,21 @@ class WritingLines(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canv = self.canv
-        canv.setStrokeColor(self.colour)
-        canv.setLineWidth(0.6)
+        with artifact(canv):
+            canv.setStrokeColor(self.colour)
+            canv.setLineWidth(0.6)
+            for i in range(self.shown):
+                canv.line(0, i * self.spacing, self.width, i * self.spacing)
+        if not self.field:
+            return
         size = min(self.spacing * 0.5, 13)
-        for i in range(self.shown):
-            canv.line(0, i * self.spacing, self.width, i * self.spacing)
-        if self.field:  # top line first, so the tab order runs down the page
+        tags = tagger(canv)
+        with tags.owning(self.tag) if tags else nullcontext():
+            # top line first, so the tab order runs down the page
             for n, i in enumerate(reversed(range(self.shown)), start=self.first):
                 box = (0, i * self.spacing + 1, self.width, self.spacing * 0.8)
-                text_field(canv, f"{self.field}.{n}", box, size, self.text)
+                tooltip = self.tooltip.format(n=n)
+                text_field(canv, f"{self.field}.{n}", box, size, self.text, tooltip=tooltip)
 
 
 class RatingScale(Flowable):  # type: ignore[misc]
@@ -309,6 +326,9 @@ class RatingScale(Flowable):  # type: ignore[misc]
         self.low, self.high, self.anchors, self.field = low, high, anchors, field
         self.size, self.font, self.font_size = size, font, font_size
         self.colour, self.text = colour, text
+        self.tag: Element | None = None  # the scale's group: its fields belong to it
+        self.digits_tag: Element | None = None  # the element of the printed numbers
+        self.tooltip = ""  # the radio group's spoken name
 
     def _centre(self, value: int) -> float:
         steps = self.high - self.low
@@ -322,29 +342,45 @@ class RatingScale(Flowable):  # type: ignore[misc]
         self.height = self.size + (label_h + self.size * 0.3 if self.anchors else 0)
         return self.width, self.height
 
-    def _dial(self) -> None:
-        """The numbered circles (and, fillable, the radio buttons over them)."""
+    def _rings(self) -> None:
         canv, r = self.canv, self.size / 2
         canv.saveState()
         canv.setLineWidth(0.9)
-        base = self.height - self.size
+        canv.setStrokeColor(self.colour)
         for value in range(self.low, self.high + 1):
-            x = self._centre(value)
-            canv.setStrokeColor(self.colour)
-            canv.circle(x, base + r, r * 0.92, stroke=1, fill=0)
-            canv.setFillColor(self.text)
-            canv.setFont(self.font, min(self.font_size, self.size * 0.5))
-            canv.drawCentredString(x, base + r - self.font_size * 0.35, str(value))
-            if self.field:
-                radio(canv, self.field, str(value), x - r, base, self.size, self.colour)
+            canv.circle(self._centre(value), self.height - r, r * 0.92, stroke=1, fill=0)
         canv.restoreState()
 
+    def _digits(self) -> None:
+        canv, r = self.canv, self.size / 2
+        canv.saveState()
+        canv.setFillColor(self.text)
+        canv.setFont(self.font, min(self.font_size, self.size * 0.5))
+        for value in range(self.low, self.high + 1):
+            y = self.height - r - self.font_size * 0.35
+            canv.drawCentredString(self._centre(value), y, str(value))
+        canv.restoreState()
+
+    def _radios(self, field: str) -> None:
+        """A radio button over each circle, owned by the scale's element (a Form each)."""
+        canv, base = self.canv, self.height - self.size
+        tags = tagger(canv)
+        with tags.owning(self.tag) if tags else nullcontext():
+            for value in range(self.low, self.high + 1):
+                x = self._centre(value) - self.size / 2
+                radio(canv, field, str(value), x, base, self.size, self.colour, self.tooltip)
+
     def draw(self) -> None:
-        key = None if self.field else (  # form fields: drawn anew for every workbook
-            RatingScale, self.low, self.high, self.width, self.height, self.size,
-            self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
+        """Circles (decoration), their numbers (text), the fields, then the anchor labels."""
+        key = (RatingScale, self.low, self.high, self.width, self.height, self.size,
+               self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
         digits = "".join(map(str, range(self.low, self.high + 1)))
-        draw_recorded(self.canv, key, self._dial, lambda: [(self.font, digits)])
+        with artifact(self.canv):
+            draw_recorded(self.canv, (*key, "rings"), self._rings, lambda: [])
+        with marked(self.canv, self.digits_tag):
+            draw_recorded(self.canv, (*key, "digits"), self._digits, lambda: [(self.font, digits)])
+        if self.field:
+            self._radios(self.field)
         base = self.height - self.size
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
@@ -376,8 +412,9 @@ class QuoteBar(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         x = self.para.style.leftIndent - self.bar * 3
-        self.canv.setFillColor(self.colour)
-        self.canv.rect(x, 0, self.bar, self.height, stroke=0, fill=1)
+        with artifact(self.canv):
+            self.canv.setFillColor(self.colour)
+            self.canv.rect(x, 0, self.bar, self.height, stroke=0, fill=1)
         self.para.drawOn(self.canv, 0, 0)
 
     def getSpaceBefore(self) -> float:
@@ -415,6 +452,8 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
     def __init__(self, title: Paragraph, summary: Paragraph, key: str, number_width: float) -> None:
         super().__init__()
         self.title, self.summary, self.key, self.number_width = title, summary, key, number_width
+        self.link_tag: Element | None = None  # the Link element that owns the link
+        self.alt = ""  # the link's description
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         inner = aw - self.number_width
@@ -432,13 +471,17 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         canv.translate(self.width, baseline)
         mark_slot(canv, self.key)
         canv.restoreState()
-        canv.linkRect(
-            "",
-            self.key,
-            (0, self.height - self.title.height, self.width, self.height),
-            relative=1,
-            thickness=0,
-        )
+        tags = tagger(canv)
+        if tags is not None and self.link_tag is not None:
+            tags.slots[self.key] = self.link_tag  # the page number, once known, is its text
+        with tags.owning(self.link_tag, as_form=False) if tags else nullcontext():
+            canv.linkRect(
+                self.alt,
+                self.key,
+                (0, self.height - self.title.height, self.width, self.height),
+                relative=1,
+                thickness=0,
+            )
 
     def getSpaceAfter(self) -> float:
         return float(self.summary.getSpaceAfter())
@@ -451,3 +494,27 @@ SLOT = re.compile(r"^%workbook-slot (\S+)$", re.MULTILINE)
 def mark_slot(canv: Any, name: str) -> None:
     """Leave a slot in the page for what is drawn once the build ends (see running.py)."""
     canv.addLiteral(f"%workbook-slot {name}")
+
+
+class Tagged(Flowable):  # type: ignore[misc]
+    """Another flowable (a picture, a rule) drawn as the content of an element, such as a
+    Figure with its /Alt, or as decoration when the element is None."""
+
+    def __init__(self, inner: Flowable, tag: Element | None) -> None:
+        super().__init__()
+        self.inner, self.tag = inner, tag
+        self.hAlign = getattr(inner, "hAlign", "LEFT")
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = self.inner.wrap(aw, ah)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        with marked(self.canv, self.tag):
+            self.inner.drawOn(self.canv, 0, 0)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.inner.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.inner.getSpaceAfter())

@@ -9,11 +9,14 @@ of that type in the worksheet's source (so `when:` never renumbers them), plus a
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from reportlab.lib.colors import Color, transparent
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
+
+from .tags import Element, tagger
 
 FIELD_FONT = "Helvetica"  # AcroForm appearance streams use a standard PDF font
 
@@ -25,8 +28,10 @@ def text_field(
     size: float,
     colour: Color,
     multiline: bool = False,
+    tooltip: str = "",
 ) -> None:
-    """A borderless, transparent text field over (x, y, width, height) in local coordinates."""
+    """A borderless, transparent text field over (x, y, width, height) in local coordinates;
+    `tooltip` is what a screen reader says for it."""
     x, y, width, height = box
     canv.acroForm.textfield(
         name=name,
@@ -44,11 +49,12 @@ def text_field(
         maxlen=10_000 if multiline else 500,
         fieldFlags="multiline" if multiline else "",
         annotationFlags="print",
-        tooltip=name,
+        tooltip=tooltip or name,
     )
 
 
-def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: Color) -> None:
+def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: Color,
+              tooltip: str = "") -> None:  # fmt: skip
     canv.acroForm.checkbox(
         name=name,
         x=x,
@@ -62,13 +68,13 @@ def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: 
         textColor=colour,
         forceBorder=True,
         fieldFlags="",
-        tooltip=name,
+        tooltip=tooltip or name,
     )
 
 
-def radio(
-    canv: Canvas, name: str, value: str, x: float, y: float, size: float, colour: Color
-) -> None:
+def radio(canv: Canvas, name: str, value: str, x: float, y: float, size: float, colour: Color,
+          tooltip: str = "") -> None:  # fmt: skip
+    """One button of the radio group `name`; the group's `tooltip` comes with its first."""
     canv.acroForm.radio(
         name=name,
         value=value,
@@ -83,16 +89,18 @@ def radio(
         fillColor=transparent,
         textColor=colour,
         fieldFlags="noToggleToOff radio",
-        tooltip=f"{name} = {value}",
+        tooltip=tooltip or name,
     )
 
 
 class FieldCell(Flowable):  # type: ignore[misc]
     """Fills a blank table cell; in the fillable edition it is a text field."""
 
-    def __init__(self, name: str | None, height: float, size: float, colour: Color) -> None:
+    def __init__(self, name: str | None, height: float, size: float, colour: Color,
+                 tag: Element | None = None, tooltip: str = "") -> None:  # fmt: skip
         super().__init__()
         self.name, self.min_height, self.size, self.colour = name, height, size, colour
+        self.tag, self.tooltip = tag, tooltip  # its table cell's element; its spoken name
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width, self.height = aw, self.min_height
@@ -101,23 +109,23 @@ class FieldCell(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         if self.name:
             multiline = self.height > self.size * 2.5
-            text_field(
-                self.canv,
-                self.name,
-                (0, 0, self.width, self.height),
-                self.size,
-                self.colour,
-                multiline,
-            )
+            box = (0, 0, self.width, self.height)
+            tags = tagger(self.canv)
+            with tags.owning(self.tag) if tags else nullcontext():
+                text_field(self.canv, self.name, box, self.size, self.colour, multiline,
+                           self.tooltip)  # fmt: skip
 
 
-def blank_callback(size: float, width: float, space: float, colour: Color) -> Any:
+def blank_callback(size: float, width: float, space: float, colour: Color,
+                   tooltips: dict[str, str]) -> Any:  # fmt: skip
     """The canvas callback behind `<onDraw name="wbBlank" label=NAME/>` in fill-in sentences;
-    the marker comes one space into the underline, which is `width` wide."""
+    the marker comes one space into the underline, which is `width` wide. `tooltips` has
+    each blank's spoken name (layout fills it in)."""
 
     def on_blank(canv: Canvas, kind: str, label: str) -> None:
         info = canv._curr_tx_info  # set by ReportLab while it draws the paragraph line
         x, y = info["cur_x"] - space, info["cur_y"]
-        text_field(canv, label, (x, y - size * 0.3, width, size * 1.45), size, colour)
+        box = (x, y - size * 0.3, width, size * 1.45)
+        text_field(canv, label, box, size, colour, tooltip=tooltips.get(label, ""))
 
     return on_blank

@@ -12,7 +12,6 @@ from reportlab.platypus import (
     HRFlowable,
     Image,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -23,7 +22,7 @@ from ..markup import escape_markup, plain, to_markup
 from ..personalise import PersonalWorksheet
 from ..project import Project
 from .blocks import LayoutContext, Origin, render_block
-from .flowables import Anchor, ContentsEntry, Paragraph, WritingLines
+from .flowables import Anchor, ContentsEntry, Paragraph, Table, Tagged, WritingLines
 from .keep import height, keep_rules
 from .styles import derive
 
@@ -38,14 +37,17 @@ def literal(value: str) -> str:
     return escape_markup(value)
 
 
-def _logo(project: Project) -> list[Flowable]:
+def _logo(project: Project, ctx: LayoutContext) -> list[Flowable]:
     """The logo scaled to fit a fixed box, keeping its proportions."""
     logo = project.logo
     if logo is None:
         return []
     scale = min(LOGO_BOX[0] / logo.width, LOGO_BOX[1] / logo.height)
     image = Image(str(logo.path), logo.width * scale, logo.height * scale, hAlign="LEFT")
-    return [image, Spacer(1, 12)]
+    prepared = project.manifest.prepared_by
+    who = prepared and (prepared.practice or prepared.name) or project.title
+    figure = ctx.element("Figure", Alt=project.text["alt_logo"].format(practice=who))
+    return [Tagged(image, figure), Spacer(1, 12)]
 
 
 def _qr(url: str, font: str, size: float = 72) -> Drawing:  # 1 inch: scans from paper
@@ -65,17 +67,10 @@ def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
     """Title block in the cover's upper frame; the practice's branding in its foot frame."""
     s, text, man, theme = ctx.styles, project.text, project.manifest, ctx.theme
     story: list[Flowable] = [Spacer(1, ctx.frame_height * 0.2)]
-    story.append(ctx.para(literal(project.title), s.cover_title))
-    story.append(
-        HRFlowable(
-            width="22%",
-            thickness=3,
-            color=theme.colours["accent"],
-            hAlign="LEFT",
-            spaceBefore=0,
-            spaceAfter=theme.spacing * 2,
-        )
-    )
+    story.append(ctx.para(literal(project.title), s.cover_title, "H1"))
+    rule = HRFlowable(width="22%", thickness=3, color=theme.colours["accent"], hAlign="LEFT",
+                      spaceBefore=0, spaceAfter=theme.spacing * 2)  # fmt: skip
+    story.append(Tagged(rule, None))
     if project.recipient:
         line = text["prepared_for"].format(name=project.recipient)
         story.append(ctx.para(literal(line), s.cover_line))
@@ -91,7 +86,7 @@ def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowabl
     prepared, s = project.manifest.prepared_by, ctx.styles
     if not prepared:
         return []
-    lines: list[Flowable] = _logo(project)
+    lines: list[Flowable] = _logo(project, ctx)
     if prepared.name:
         name = project.text["prepared_by"].format(name=prepared.name)
         lines.append(ctx.para(literal(name), derive(s.body, "by", spaceAfter=2)))
@@ -100,7 +95,10 @@ def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowabl
         for x in (prepared.practice, prepared.contact, prepared.url)
         if x
     ]
-    qr = _qr(prepared.url, ctx.fonts.main.regular) if prepared.url else ""
+    qr: Flowable | str = ""
+    if prepared.url:
+        figure = ctx.element("Figure", Alt=prepared.url)
+        qr = Tagged(_qr(prepared.url, ctx.fonts.main.regular), figure)
     table = Table([[lines, qr]], colWidths=["*", QR_SIZE + 4], hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -127,7 +125,7 @@ def how_to(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     return [
         RLPageBreak(),
         Anchor("how-to", title, on_page),
-        ctx.para(title, ctx.styles.title),
+        ctx.para(title, ctx.styles.title, "H1"),
         Spacer(1, ctx.theme.spacing),
         *ctx.paragraphs(body, ctx.styles.body),
     ]
@@ -141,19 +139,22 @@ def contents(
     story: list[Flowable] = [
         RLPageBreak(),
         Anchor("contents", title, on_page),
-        ctx.para(title, ctx.styles.title),
+        ctx.para(title, ctx.styles.title, "H1"),
         Spacer(1, ctx.theme.spacing),
     ]
     number_width = ctx.theme.base_size * 4
+    toc = ctx.element("TOC")
     for key, name, summary in entries:
-        story.append(
-            ContentsEntry(
-                ctx.para(name, ctx.styles.toc_entry),
-                ctx.para(summary, ctx.styles.toc_summary),
-                key,
-                number_width,
-            )
+        item = toc.add("TOCI")
+        link = item.add("Link")  # the title, the page number and the link itself
+        entry = ContentsEntry(
+            ctx.para(name, ctx.styles.toc_entry, link),
+            ctx.para(summary, ctx.styles.toc_summary, item.add("P")),
+            key,
+            number_width,
         )
+        entry.link_tag, entry.alt = link, plain(name)
+        story.append(entry)
     return story
 
 
@@ -165,7 +166,7 @@ def worksheet(
     story: list[Flowable] = [
         RLPageBreak(),
         Anchor(sheet_key(sheet.sheet.id), plain(sheet.title), on_page),
-        ctx.para(sheet.title, ctx.styles.title),
+        ctx.para(sheet.title, ctx.styles.title, "H1"),
         ctx.para(minutes, ctx.styles.meta),
     ]
     if project.manifest.edition == "facilitator" and sheet.facilitator_notes:
@@ -213,7 +214,9 @@ def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list
                    spaceBefore=pad, spaceAfter=pad * 2.5)  # fmt: skip
     label = f"**{project.text['facilitator_notes']}.**"
     body = " ".join(notes.split())
-    return [Paragraph(f"{to_markup(label, ctx.fonts)} {to_markup(body, ctx.fonts)}", style)]
+    para = Paragraph(f"{to_markup(label, ctx.fonts)} {to_markup(body, ctx.fonts)}", style)
+    para.tag = ctx.element("Note")
+    return [para]
 
 
 def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
@@ -224,15 +227,13 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     story: list[Flowable] = [
         RLPageBreak(),
         anchor,
-        ctx.para(text["crisis_title"], s.title),
+        ctx.para(text["crisis_title"], s.title, "H1"),
         Spacer(1, ctx.theme.spacing),
     ]
     story += ctx.paragraphs(text["crisis_intro"], s.body)
-    story += [
-        ctx.para(step.format(emergency=emergency), s.item, bulletText="\u2022")
-        for step in text["crisis_steps"]
-    ]
-    story.append(ctx.para(text["crisis_lines_title"], s.heading))
+    steps = [step.format(emergency=emergency) for step in text["crisis_steps"]]
+    story += ctx.items(steps, s.item, ["\u2022"] * len(steps))
+    story.append(ctx.para(text["crisis_lines_title"], s.heading, "H2"))
     lines = [(x.name, x.contact, x.note) for x in man.crisis_lines or []]
     if man.crisis_lines is None and region:
         language = man.language
@@ -244,9 +245,11 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
             story.append(ctx.para(literal(note), s.notes))
     if not lines:
         story += [ctx.para(text["crisis_generic"], s.body), _lines(2, ctx)]
-    story.append(ctx.para(text["crisis_own"], s.heading))
+    story.append(ctx.para(text["crisis_own"], s.heading, "H2"))
     page = story[story.index(anchor) + 1 :]
+    tried = len(ctx.section.kids)
     for blank_rows in (3, 2, 1):  # as many rows to write in as the page has room for
+        del ctx.section.kids[tried:]  # the elements of a table that did not fit
         contacts = _own_contacts(project, ctx, blank_rows)
         if height([*page, *contacts], ctx.frame_width) <= ctx.frame_height:
             break

@@ -24,6 +24,7 @@ from ..theme import Theme
 from .blocks import LayoutContext
 from .flowables import SLOT, Paragraph, mark_slot
 from .styles import derive
+from .tags import END, FOOTER, HEADER, Element, artifact, quiet
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 COVER_BAND = 16 * mm
@@ -107,25 +108,34 @@ def running_form(page: int, geo: Geometry) -> str:
 
 
 def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
-                 anchor_pages: dict[str, int], care_pages: set[int]) -> None:  # fmt: skip
+                 anchor_pages: dict[str, int], care: dict[int, Element]) -> None:  # fmt: skip
     """Once the page count is known: define the running header and footer forms, and fill
-    each page's slots with its "Page X of Y" and care note, and the contents' numbers."""
+    each page's slots with its "Page X of Y" and care note (a paragraph of the worksheet
+    the page ends, in `care`), and the contents' numbers (the text of their links)."""
     total = canv.getPageNumber() - 1
     style = ctx.styles.running
-    for page in (1, 2) if geo.duplex else (1,):
-        canv.beginForm(running_form(page, geo))
-        draw_running(canv, project, ctx, geo, page)
-        canv.endForm()
+    tags = canv._wb_tags
+    with quiet(canv):  # a form's content is marked where the form is used
+        for page in (1, 2) if geo.duplex else (1,):
+            canv.beginForm(running_form(page, geo))
+            draw_running(canv, project, ctx, geo, page)
+            canv.endForm()
     note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
 
-    def foot(page: int) -> None:
+    def foot(page: int) -> str:
         x = geo.left(page)
-        if page in care_pages:
-            note.drawOn(canv, x, geo.bottom + style.leading * 0.9)
-        canv.setFillColor(style.textColor)
-        canv.setFont(ctx.fonts.main.regular, style.fontSize)
-        canv.drawRightString(x + geo.frame_width, geo.bottom - style.leading + style.fontSize * 0.25,
-                             project.text["page_of"].format(page=page, total=total))  # fmt: skip
+        marked = ""
+        if page in care:
+            marked = _marked(tags.open(care[page].add("P"), page), canv,
+                             partial(note.drawOn, canv, x, geo.bottom + style.leading * 0.9))  # fmt: skip
+
+        def page_of() -> None:
+            canv.setFillColor(style.textColor)
+            canv.setFont(ctx.fonts.main.regular, style.fontSize)
+            canv.drawRightString(x + geo.frame_width, geo.bottom - style.leading + style.fontSize * 0.25,
+                                 project.text["page_of"].format(page=page, total=total))  # fmt: skip
+
+        return marked + _marked(FOOTER, canv, page_of)
 
     def number(page: int) -> None:  # right-aligned on the contents entry's title baseline
         canv.setFont(ctx.fonts.main.bold, ctx.styles.toc_entry.fontSize)
@@ -134,14 +144,21 @@ def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
     numbers = {key: _operators(canv, partial(number, page)) for key, page in anchor_pages.items()}
     pages = canv._doc.Pages.pages  # finished pages keep their operators as text until saved
     for page in range(2, total + 1):
+
+        def fill(slot: str, page: int = page) -> str:
+            if slot == "foot":
+                return foot(page)
+            link = tags.slots.get(slot)
+            operators = numbers.get(slot, "")
+            return f"{tags.open(link, page)}\n{operators}\n{END}" if link else operators
+
         finished = pages[page - 1]
-        finished.setStream(
-            _fill(finished.stream, {**numbers, "foot": _operators(canv, partial(foot, page))})
-        )
+        finished.setStream(SLOT.sub(lambda m: fill(m.group(1)), finished.stream))
 
 
-def _fill(stream: str, slots: dict[str, str]) -> str:
-    return SLOT.sub(lambda m: slots.get(m.group(1), ""), stream)
+def _marked(opener: str, canv: Canvas, draw: Callable[[], None]) -> str:
+    """Operators for a slot, in a marked-content sequence."""
+    return f"{opener}\n{_operators(canv, draw)}\n{END}\n"
 
 
 def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
@@ -149,9 +166,10 @@ def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
     images would be attached to the page being drawn, not to the slot's)."""
     drawn, canv._code = canv._code, []
     try:
-        canv.saveState()
-        draw()
-        canv.restoreState()
+        with quiet(canv):  # the slot's operators are marked where they are put
+            canv.saveState()
+            draw()
+            canv.restoreState()
         return "\n".join(canv._code)
     finally:
         canv._code = drawn
@@ -160,7 +178,8 @@ def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
 def on_page(canv: Canvas, doc: Any) -> None:
     """Every page but the cover: the running header and footer, and a slot for the page
     number and care note."""
-    canv.doForm(running_form(canv.getPageNumber(), doc.geometry))
+    with artifact(canv, HEADER):
+        canv.doForm(running_form(canv.getPageNumber(), doc.geometry))
     mark_slot(canv, "foot")
 
 
@@ -168,6 +187,10 @@ def cover_band(theme: Theme, geo: Geometry) -> Any:
     """A band of the theme's heading colour across the top of the cover (a rule in ink-saver)."""
 
     def draw(canv: Canvas, doc: Any) -> None:
+        with artifact(canv):
+            _band(canv)
+
+    def _band(canv: Canvas) -> None:
         canv.saveState()
         if theme.filled_backgrounds:
             canv.setFillColor(theme.colours["heading"])
