@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_p
 from .layout.styles import make_styles
 from .layout.tags import Element, Tagger
 from .markup import plain
+from .pdf_file import write_packed
 from .pdf_tags import write_metadata, write_structure
 from .project import Project
 from .theme import Theme
@@ -195,6 +197,7 @@ def render(project: Project) -> Rendered:
         canv.showOutline()
         write_structure(canv, root, doc.tags)
         write_metadata(canv, project.manifest.language)
+        canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
 

@@ -1,8 +1,9 @@
 """Stage 6, the PDF: what makes it a tagged PDF/UA-1 file — the structure tree and its parent
 tree, each page's and annotation's key into it, the catalog's flags and the XMP metadata.
 
-The elements come from layout/tags.py. Each is written as one pre-formatted object: a
-workbook has hundreds, and ReportLab's general dictionaries would cost a tenth of a build.
+The elements come from layout/tags.py. Each is written beforehand as a small packed object
+(pdf_file.py): a workbook has hundreds, and ReportLab's general dictionaries would cost a
+tenth of a build.
 """
 
 from __future__ import annotations
@@ -15,27 +16,15 @@ from reportlab.pdfbase.pdfdoc import (
     Annotation,
     PDFDictionary,
     PDFName,
-    PDFObject,
     PDFPage,
     PDFString,
 )
 
 from .layout.tags import Element, Mark, Tagger, Widget
+from .pdf_file import Packed
 
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 _TEXT_ATTRIBUTES = ("T", "Lang", "Alt", "ActualText", "E")
-
-
-class _Raw(PDFObject):  # type: ignore[misc]
-    """A PDF object whose text is written beforehand."""
-
-    __RefOnly__ = 1
-
-    def __init__(self) -> None:
-        self.data = b""
-
-    def format(self, document: Any) -> bytes:
-        return self.data
 
 
 def _number(doc: Any, obj: Any) -> int:
@@ -43,35 +32,44 @@ def _number(doc: Any, obj: Any) -> int:
     return int(doc.idToObjectNumberAndVersion[doc.Reference(obj).name][0])
 
 
+def _register(doc: Any, obj: Packed) -> str:
+    """Register a new object, as `PDFDocument.Reference` does: a reference to it, as text."""
+    number = doc.objectcounter = doc.objectcounter + 1
+    name = obj.__InternalName__ = f"R{number}"
+    doc.idToObjectNumberAndVersion[name] = (number, 0)
+    doc.numberToId[number] = name
+    doc.idToObject[name] = obj
+    return f"{number} 0 R"
+
+
 def write_structure(canv: Any, root: Element, tags: Tagger) -> None:
     """Add the structure tree under `root` to the document, with everything pointing at it."""
     doc = canv._doc
-    tree = _Raw()
-    elements = list(root.elements())
-    raw = [_Raw() for _ in elements]
-    numbers = {id(e): _number(doc, r) for e, r in zip(elements, raw, strict=True)}
-    numbers[id(None)] = _number(doc, tree)  # the root element's parent
+    tree = Packed()
+    elements = root.elements()
+    raw = [Packed() for _ in elements]
+    refs = {id(e): _register(doc, r) for e, r in zip(elements, raw, strict=True)}
+    refs[id(None)] = _register(doc, tree)  # the root element's parent
     pages = doc.Pages.pages
-    page_numbers = [_number(doc, page) for page in pages]
+    page_refs = [f"{_number(doc, page)} 0 R" for page in pages]
     for element, obj in zip(elements, raw, strict=True):
-        obj.data = _element(element, numbers, page_numbers, doc)
+        obj.data = _element(element, refs, page_refs, doc)
     nums = []
     for index, page in enumerate(pages):
         owners = tags.marks.get(index + 1)
         page.__NoDefault__ = _PAGE_KEYS
         if owners:
             page.StructParents = index
-            nums.append(f"{index} [{' '.join(f'{numbers[id(e)]} 0 R' for e in owners)}]")
+            nums.append(f"{index} [{' '.join([refs[id(e)] for e in owners])}]")
         if page.Annots:
             page.Tabs = PDFName("S")  # tab through fields in structure (reading) order
     for key, (annotation, owner) in enumerate(tags.widgets, start=len(pages)):
         _set_struct_parent(annotation, key)
-        nums.append(f"{key} {numbers[id(owner)]} 0 R")
-    parent_tree = _Raw()
+        nums.append(f"{key} {refs[id(owner)]}")
+    parent_tree = Packed()
     parent_tree.data = f"<< /Nums [{' '.join(nums)}] >>".encode()
     tree.data = (
-        f"<< /Type /StructTreeRoot /K {numbers[id(root)]} 0 R "
-        f"/ParentTree {_number(doc, parent_tree)} 0 R "
+        f"<< /Type /StructTreeRoot /K {refs[id(root)]} /ParentTree {_register(doc, parent_tree)} "
         f"/ParentTreeNextKey {len(pages) + len(tags.widgets)} >>"
     ).encode()
     catalog = doc.Catalog
@@ -80,33 +78,40 @@ def write_structure(canv: Any, root: Element, tags: Tagger) -> None:
     canv.setViewerPreference("DisplayDocTitle", "true")
 
 
-def _element(element: Element, numbers: dict[int, int], pages: list[int], doc: Any) -> bytes:
-    parent = numbers[id(element.parent)]
-    first = next((k.page for k in element.kids if not isinstance(k, Element)), None)
-    parts = [f"<< /Type /StructElem /S /{element.role} /P {parent} 0 R"]
-    if first is not None:
-        parts.append(f"/Pg {pages[first - 1]} 0 R")
-    kids = []
+def _element(element: Element, refs: dict[int, str], pages: list[str], doc: Any) -> bytes:
+    """A structure element's dictionary: its MCIDs on its first page are plain numbers."""
+    text = f"<< /S /{element.role} /P {refs[id(element.parent)]}"
+    kids, first = [], 0
     for kid in element.kids:
-        if isinstance(kid, Element):
-            kids.append(f"{numbers[id(kid)]} 0 R")
-        elif isinstance(kid, Mark):
+        kind = type(kid)
+        if kind is Mark:
+            page, mcid = kid  # type: ignore[misc]
+            if not first:
+                first = page
+                text += f" /Pg {pages[first - 1]}"
             kids.append(
-                str(kid.mcid)
-                if kid.page == first
-                else f"<< /Type /MCR /Pg {pages[kid.page - 1]} 0 R /MCID {kid.mcid} >>"
+                str(mcid) if page == first else f"<< /Type /MCR /Pg {pages[page - 1]} /MCID {mcid} >>"
             )
-        elif isinstance(kid, Widget):
+        elif kind is Widget:
             obj = _number(doc, kid.annotation)
-            kids.append(f"<< /Type /OBJR /Obj {obj} 0 R /Pg {pages[kid.page - 1]} 0 R >>")
+            kids.append(f"<< /Type /OBJR /Obj {obj} 0 R /Pg {pages[kid.page - 1]} >>")
+        else:
+            kids.append(refs[id(kid)])
     if kids:
-        parts.append(f"/K [{' '.join(kids)}]")
+        text += f" /K [{' '.join(kids)}]" if len(kids) > 1 else f" /K {kids[0]}"
+    if element.attrs:
+        text += _attributes(element.attrs, doc)
+    return (text + " >>").encode("latin-1")
+
+
+def _attributes(attrs: dict[str, str], doc: Any) -> str:
+    text = ""
     for name in _TEXT_ATTRIBUTES:
-        if name in element.attrs:
-            parts.append(f"/{name} {PDFString(element.attrs[name]).format(doc).decode('latin-1')}")
-    if "Scope" in element.attrs:
-        parts.append(f"/A << /O /Table /Scope /{element.attrs['Scope']} >>")
-    return (" ".join(parts) + " >>").encode("latin-1")
+        if name in attrs:
+            text += f" /{name} {PDFString(attrs[name]).format(doc).decode('latin-1')}"
+    if "Scope" in attrs:
+        text += f" /A << /O /Table /Scope /{attrs['Scope']} >>"
+    return text
 
 
 def _set_struct_parent(annotation: Any, key: int) -> None:

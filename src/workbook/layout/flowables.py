@@ -147,9 +147,9 @@ class Paragraph(RLParagraph):  # type: ignore[misc]
 
 
 class Table(RLTable):  # type: ignore[misc]
-    """A ReportLab table that does not measure itself again for the same question, and
-    marks its backgrounds, rules and empty cells as artifacts (its cells' text is tagged
-    by the cells' own paragraphs).
+    """A ReportLab table that does not measure itself again for the same question, marks
+    its backgrounds, rules and empty cells as artifacts (its cells' text is tagged by the
+    cells' own paragraphs), and replays its drawing (see replay.py) when its cells are text.
 
     Keep rules measure a table up to three times before a frame places it, and ReportLab
     works out every row each time. The answer only changes with the width, or with the
@@ -157,11 +157,53 @@ class Table(RLTable):  # type: ignore[misc]
     """
 
     _measured: tuple[float, float] | None = None  # (width, height) offered at the last measure
+    _styled: tuple[str, ...] = ()  # the style commands given, which set every cell's style
     _repeated_header = False  # a later part of a split table: its first row repeats the header
+
+    def setStyle(self, tblstyle: Any) -> None:
+        super().setStyle(tblstyle)
+        commands = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
+        self._styled = (*self._styled, repr(commands))
 
     def draw(self) -> None:
         self._renderCB = _mark_table  # ReportLab calls it at each stage of drawing
-        super().draw()
+        draw_recorded(self.canv, self._draw_key(), super().draw, self._runs, self._elements)
+
+    def _draw_key(self) -> tuple[Any, ...] | None:
+        if not self._styled or self._spanCmds:
+            return None
+        cells: list[Any] = []
+        for cell in self._cells():
+            key = cell.draw_key() if isinstance(cell, Paragraph) else "" if cell == "" else None
+            if key is None:
+                return None  # a form field, a picture, or a part of a split paragraph
+            cells.append(key)
+        geometry = (self._colWidths, self._rowHeights, self._colpositions, self._rowpositions)
+        return (Table, self._styled, tuple(cells), repr(geometry), self._repeated_header,
+                repr(self._bkgrndcmds), repr(self._linecmds))  # fmt: skip
+
+    def _cells(self) -> list[Any]:
+        """Every cell's content, row by row (ReportLab keeps a flowable as a list of one)."""
+        cells: list[Any] = []
+        for row in self._cellvalues:
+            for cell in row:
+                cells += cell if isinstance(cell, (list, tuple)) else [cell]
+        return cells
+
+    def _elements(self) -> list[Element | None]:
+        """The structure elements of the cells' text and bullets, in cell order."""
+        cells = [c for c in self._cells() if isinstance(c, Paragraph)]
+        return [e for c in cells for e in (c.tag, c.label_tag)]
+
+    def _runs(self) -> list[tuple[str, str]] | None:
+        runs = [(style.fontname, "") for row in self._cellStyles for style in row]
+        for cell in self._cells():
+            if isinstance(cell, Paragraph):
+                cell_runs = cell._runs()
+                if cell_runs is None:
+                    return None
+                runs += cell_runs
+        return runs
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width, height = self._measured or (None, 0.0)
@@ -176,6 +218,8 @@ class Table(RLTable):  # type: ignore[misc]
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._measured = None  # splitting measures again, at another height
         parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts:  # the parts share this table's cell styles
+            part._styled = self._styled
         for part in parts[1:]:
             part._repeated_header = self._repeated_header or bool(self.repeatRows)
         return parts

@@ -7,7 +7,9 @@ code each non-ASCII character got in the font's subset. So a drawing is recorded
 the names and codes it relied on, and later drawings append the recorded operators when the
 document agrees on all of them. Anything else a drawing might do to the document (links,
 form fields, forms, transparency) makes it unrecordable, and it is drawn normally each time.
-The PDF is byte-identical either way.
+A drawing that marks content for the structure tree (a table's cells, see tags.py) records
+which of its flowable's elements each mark was for, and a replay makes new marks for the
+replaying flowable's elements in their place. The PDF is byte-identical either way.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from .recent import RecentCache
 
 _FONT_IN_CODE = re.compile(r"(/[^\s/()<>\[\]{}%]+?)(?:\+\d+)? \S+ Tf")
+_MARK = re.compile(r"/\w+ <</MCID (\d+)>> BDC")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class _Drawing:
     code: tuple[str, ...]  # the operators the drawing appended, relative to its origin
     fonts: tuple[tuple[str, str], ...]  # (ReportLab font name, its name in the PDF)
     codes: tuple[tuple[Any, int, int], ...]  # (TrueType font, non-ASCII code point, its code)
+    marks: tuple[tuple[int, int], ...]  # (line of `code` that opens a mark, element index)
 
     def fits(self, doc: Any) -> bool:
         mapping = doc.fontMapping
@@ -47,16 +51,21 @@ def _effects(canv: Any) -> tuple[int, ...]:
 
 
 Texts = Iterable[tuple[str, str]] | None
+Elements = Callable[[], list[Any]]
 
 
-def draw_recorded(
-    canv: Any, key: Any, draw: Callable[[], None], texts: Callable[[], Texts]
-) -> None:
+def _no_elements() -> list[Any]:
+    return []
+
+
+def draw_recorded(canv: Any, key: Any, draw: Callable[[], None], texts: Callable[[], Texts],
+                  elements: Elements = _no_elements) -> None:  # fmt: skip
     """Call `draw`, or append what it drew last time under `key` if this document allows.
 
     `key` is None for a drawing that is never recorded. `texts` lists the (font name, text)
     pairs the drawing writes, to learn the character codes it relies on; None if the drawing
-    must not be recorded.
+    must not be recorded. `elements` lists, in a fixed order, the structure elements the
+    drawing may mark content for.
     """
     doc = canv._doc
     drawing = None if key is None else _DRAWINGS.get(key, ...)
@@ -64,17 +73,36 @@ def draw_recorded(
         draw()
         return
     if drawing is not ... and drawing.fits(doc):
-        canv._code.extend(drawing.code)
+        if not drawing.marks:
+            canv._code.extend(drawing.code)
+            return
+        code, mine, tags = list(drawing.code), elements(), canv._wb_tags
+        for line, index in drawing.marks:
+            code[line] = tags.open(mine[index])
+        canv._code.extend(code)
         return
     start, before = len(canv._code), _effects(canv)
     draw()
-    _DRAWINGS[key] = _record(canv, start, before, texts())
+    _DRAWINGS[key] = _record(canv, start, before, texts(), elements)
 
 
-def _record(canv: Any, start: int, before: tuple[int, ...], texts: Texts) -> _Drawing | None:
+def _marks(canv: Any, code: tuple[str, ...], elements: Elements) -> tuple[tuple[int, int], ...] | None:
+    """Where the drawing opened marks, and for which of `elements`; None if for others."""
+    lines = [(i, int(m.group(1))) for i, x in enumerate(code) if (m := _MARK.fullmatch(x))]
+    if not lines:
+        return ()
+    owners = canv._wb_tags.marks[canv.getPageNumber()]
+    index = {id(e): i for i, e in enumerate(elements())}
+    found = [(line, index.get(id(owners[mcid]))) for line, mcid in lines]
+    return None if any(i is None for _, i in found) else tuple(found)  # type: ignore[misc]
+
+
+def _record(canv: Any, start: int, before: tuple[int, ...], texts: Texts,
+            elements: Elements) -> _Drawing | None:  # fmt: skip
     doc = canv._doc
     code = tuple(canv._code[start:])
-    if texts is None or _effects(canv) != before:
+    marks = _marks(canv, code, elements)
+    if texts is None or marks is None or _effects(canv) != before:
         return None
     by_pdf_name = {pdf_name: name for name, pdf_name in doc.fontMapping.items()}
     used = {by_pdf_name.get(m) for m in _FONT_IN_CODE.findall("\n".join(code))}
@@ -89,4 +117,4 @@ def _record(canv: Any, start: int, before: tuple[int, ...], texts: Texts) -> _Dr
             fixed = 127 if font._asciiReadable else 0  # ASCII has fixed codes when readable
             codes |= {(font, ord(c), assignments.get(ord(c))) for c in set(text) if ord(c) >= fixed}
     fonts = tuple((name, doc.fontMapping[name]) for name in sorted(n for n in used if n))
-    return _Drawing(code, fonts, tuple(codes))
+    return _Drawing(code, fonts, tuple(codes), marks)

@@ -41,22 +41,24 @@ class Element:
 
     __slots__ = ("attrs", "kids", "parent", "role")
 
-    def __init__(self, role: str, parent: Element | None = None, **attrs: Any) -> None:
+    def __init__(self, role: str, parent: Element | None = None, **attrs: str) -> None:
         self.role, self.parent, self.attrs = role, parent, attrs
         self.kids: list[Element | Mark | Widget] = []
 
-    def add(self, role: str, **attrs: Any) -> Element:
+    def add(self, role: str, **attrs: str) -> Element:
         """A new last child."""
         child = Element(role, self, **attrs)
         self.kids.append(child)
         return child
 
-    def elements(self) -> Iterator[Element]:
+    def elements(self) -> list[Element]:
         """This element and every element under it, depth first (reading order)."""
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, Element):
-                yield from kid.elements()
+        found, stack = [], [self]
+        while stack:
+            element = stack.pop()
+            found.append(element)
+            stack += reversed([k for k in element.kids if type(k) is Element])
+        return found
 
 
 class Tagger:
@@ -86,11 +88,14 @@ class Tagger:
 
     def open(self, element: Element, page: int | None = None) -> str:
         """A new MCID for `element` on this page (or `page`): the operator that opens it."""
-        page = page or self.canv.getPageNumber()
-        owners = self.marks.setdefault(page, [])
-        element.kids.append(Mark(page, len(owners)))
+        page = page or self.canv._pageNumber
+        owners = self.marks.get(page)
+        if owners is None:
+            owners = self.marks[page] = []
+        mcid = len(owners)
+        element.kids.append(Mark(page, mcid))
         owners.append(element)
-        return f"/{element.role} <</MCID {len(owners) - 1}>> BDC"
+        return f"/{element.role} <</MCID {mcid}>> BDC"
 
     def _own(self, annotation: Any) -> None:
         owner = self.owner
@@ -191,8 +196,19 @@ def mark_drawn(canv: Any, draw: Callable[[], None], body: Element | None,
     code = canv._code
     start = len(code)
     opener = tags.open(body)  # before drawing: the fields it makes come after its text
-    with tags.owning(body):
+    saved, tags.owner, tags.as_form = (tags.owner, tags.as_form), body, True
+    try:
         draw()
+    finally:
+        tags.owner, tags.as_form = saved
+    if not backdrop and label is None:  # the usual case, without copying the lines
+        if len(code) - start >= 2 and code[start] == "q" and code[-1] == "Q":
+            code.insert(start + 1, opener)
+            code.insert(len(code) - 1, END)
+        else:
+            code.insert(start, opener)
+            code.append(END)
+        return
     lines = code[start:]
     marked_lines: list[str] = []
     if backdrop and "Q" in lines:
