@@ -176,7 +176,7 @@ def test_a_warm_process_builds_the_same_bytes_as_a_fresh_one(tmp_path: Path) -> 
         out = tmp_path / f"{name}-fresh.pdf"
         code = (
             "import sys; from workbook.layout import flowables\n"
-            "flowables.draw_recorded = lambda canv, key, draw, texts: draw()\n"
+            "flowables.draw_recorded = lambda canv, key, draw, texts, *elements: draw()\n"
             "from workbook.cli import app; app(sys.argv[1:])"
         )
         command = ["-c", code, "build", str(tmp_path / f"{name}.yaml"), "-o", str(out)]

@@ -66,7 +66,6 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.blank_callback: Any = None
         self.geometry: Any = None
         self.sections: dict[str, Element] = {}  # worksheet id -> its Sect
-        self.tags: Tagger | None = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
@@ -83,7 +82,7 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
-        self.tags = Tagger(self.canv)
+        Tagger(self.canv)  # marks what is drawn from now on (layout/tags.py)
 
     def record_page(self, key: str, page: int) -> None:
         self.anchor_pages.setdefault(key, page)
@@ -195,7 +194,7 @@ def render(project: Project) -> Rendered:
         care = {page: doc.sections[sheet] for sheet, page in doc.last_pages.items()}
         finish_pages(canv, project, ctx, geo, doc.anchor_pages, care)
         canv.showOutline()
-        write_structure(canv, root, doc.tags)
+        write_structure(canv, root, canv._wb_tags)
         write_metadata(canv, project.manifest.language)
         canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()

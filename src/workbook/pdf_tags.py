@@ -83,16 +83,17 @@ def _element(element: Element, refs: dict[int, str], pages: list[str], doc: Any)
     text = f"<< /S /{element.role} /P {refs[id(element.parent)]}"
     kids, first = [], 0
     for kid in element.kids:
-        kind = type(kid)
-        if kind is Mark:
-            page, mcid = kid  # type: ignore[misc]
+        if isinstance(kid, Mark):
+            page, mcid = kid
             if not first:
                 first = page
                 text += f" /Pg {pages[first - 1]}"
             kids.append(
-                str(mcid) if page == first else f"<< /Type /MCR /Pg {pages[page - 1]} /MCID {mcid} >>"
+                str(mcid)
+                if page == first
+                else f"<< /Type /MCR /Pg {pages[page - 1]} /MCID {mcid} >>"
             )
-        elif kind is Widget:
+        elif isinstance(kid, Widget):
             obj = _number(doc, kid.annotation)
             kids.append(f"<< /Type /OBJR /Obj {obj} 0 R /Pg {pages[kid.page - 1]} >>")
         else:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -63,8 +63,12 @@ class LayoutContext:
     frame_width: float
     fillable: bool = False
     field_base: str | None = None  # set per block: "<worksheet>.<type>.<n>"
-    section: Element = dataclasses.field(default_factory=lambda: Element("Document"))  # where elements go
-    tooltips: dict[str, str] = dataclasses.field(default_factory=dict)  # fill-in blank -> spoken name
+    section: Element = dataclasses.field(
+        default_factory=lambda: Element("Document")
+    )  # where elements go
+    tooltips: dict[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # fill-in blank -> spoken name
 
     def element(self, role: str, **attrs: Any) -> Element:
         """A new structure element at the end of the current section."""
@@ -135,7 +139,9 @@ def render_tip(block: m.Tip, ctx: LayoutContext) -> list[Flowable]:
 @renderer(m.Script)
 def render_script(block: m.Script, ctx: LayoutContext) -> list[Flowable]:
     quoted = f"\u201c{block.text.strip()}\u201d"
-    return [QuoteBar(ctx.para(quoted, ctx.styles.script, "BlockQuote"), ctx.theme.colours["accent"])]
+    return [
+        QuoteBar(ctx.para(quoted, ctx.styles.script, "BlockQuote"), ctx.theme.colours["accent"])
+    ]
 
 
 @renderer(m.ListBlock)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -19,7 +18,16 @@ from reportlab.platypus import Table as RLTable
 from .forms import check_box, radio, text_field
 from .recent import RecentCache
 from .replay import draw_recorded
-from .tags import Element, artifact, begin_artifact, end_artifact, mark_drawn, marked, tagger
+from .tags import (
+    Element,
+    artifact,
+    begin_artifact,
+    end_artifact,
+    mark_drawn,
+    marked,
+    owned_by,
+    tagger,
+)
 
 _LINE_BREAKS: RecentCache[Any] = RecentCache()  # (text, style, widths) -> ReportLab's lines
 _PARSED: RecentCache[Any] = RecentCache()  # (markup, style) -> parsed fragments
@@ -218,10 +226,9 @@ class Table(RLTable):  # type: ignore[misc]
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._measured = None  # splitting measures again, at another height
         parts: list[Flowable] = super().split(availWidth, availHeight)
-        for part in parts:  # the parts share this table's cell styles
+        for i, part in enumerate(parts):  # the parts share this table's cell styles
             part._styled = self._styled
-        for part in parts[1:]:
-            part._repeated_header = self._repeated_header or bool(self.repeatRows)
+            part._repeated_header = self._repeated_header or (i > 0 and bool(self.repeatRows))
         return parts
 
 
@@ -280,15 +287,14 @@ class CheckItem(Flowable):  # type: ignore[misc]
         if self.show_box:
             canv = self.canv
             y = self.height - leading + (leading - self.box) / 2 + self.para.style.fontSize * 0.04
-            with artifact(canv):
+            with artifact(canv):  # the box, drawn here or (fillable) by the check box field
                 canv.setStrokeColor(self.colour)
                 canv.setLineWidth(0.9)
                 if not self.field:
                     canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
-            if self.field:
-                tags = tagger(canv)
-                with tags.owning(self.para.tag) if tags else nullcontext():
-                    check_box(canv, self.field, 1, y, self.box, self.colour, self.tooltip)
+                with owned_by(canv, self.para.tag):
+                    if self.field:
+                        check_box(canv, self.field, 1, y, self.box, self.colour, self.tooltip)
         self.para.drawOn(self.canv, self.indent, self.height - self.para.height)
 
     def getSpaceAfter(self) -> float:
@@ -342,8 +348,7 @@ class WritingLines(Flowable):  # type: ignore[misc]
         if not self.field:
             return
         size = min(self.spacing * 0.5, 13)
-        tags = tagger(canv)
-        with tags.owning(self.tag) if tags else nullcontext():
+        with owned_by(canv, self.tag):
             # top line first, so the tab order runs down the page
             for n, i in enumerate(reversed(range(self.shown)), start=self.first):
                 box = (0, i * self.spacing + 1, self.width, self.spacing * 0.8)
@@ -408,8 +413,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
     def _radios(self, field: str) -> None:
         """A radio button over each circle, owned by the scale's element (a Form each)."""
         canv, base = self.canv, self.height - self.size
-        tags = tagger(canv)
-        with tags.owning(self.tag) if tags else nullcontext():
+        with owned_by(canv, self.tag):
             for value in range(self.low, self.high + 1):
                 x = self._centre(value) - self.size / 2
                 radio(canv, field, str(value), x, base, self.size, self.colour, self.tooltip)
@@ -518,7 +522,7 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         tags = tagger(canv)
         if tags is not None and self.link_tag is not None:
             tags.slots[self.key] = self.link_tag  # the page number, once known, is its text
-        with tags.owning(self.link_tag, as_form=False) if tags else nullcontext():
+        with owned_by(canv, self.link_tag, as_form=False):
             canv.linkRect(
                 self.alt,
                 self.key,

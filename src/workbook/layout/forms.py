@@ -9,14 +9,13 @@ of that type in the worksheet's source (so `when:` never renumbers them), plus a
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 
 from reportlab.lib.colors import Color, transparent
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from .tags import Element, tagger
+from .tags import Element, owned_by
 
 FIELD_FONT = "Helvetica"  # AcroForm appearance streams use a standard PDF font
 
@@ -110,8 +109,7 @@ class FieldCell(Flowable):  # type: ignore[misc]
         if self.name:
             multiline = self.height > self.size * 2.5
             box = (0, 0, self.width, self.height)
-            tags = tagger(self.canv)
-            with tags.owning(self.tag) if tags else nullcontext():
+            with owned_by(self.canv, self.tag):
                 text_field(self.canv, self.name, box, self.size, self.colour, multiline,
                            self.tooltip)  # fmt: skip
 

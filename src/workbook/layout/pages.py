@@ -45,7 +45,7 @@ def _logo(project: Project, ctx: LayoutContext) -> list[Flowable]:
     scale = min(LOGO_BOX[0] / logo.width, LOGO_BOX[1] / logo.height)
     image = Image(str(logo.path), logo.width * scale, logo.height * scale, hAlign="LEFT")
     prepared = project.manifest.prepared_by
-    who = prepared and (prepared.practice or prepared.name) or project.title
+    who = (prepared and (prepared.practice or prepared.name)) or project.title
     figure = ctx.element("Figure", Alt=project.text["alt_logo"].format(practice=who))
     return [Tagged(image, figure), Spacer(1, 12)]
 

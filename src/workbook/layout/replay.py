@@ -86,15 +86,21 @@ def draw_recorded(canv: Any, key: Any, draw: Callable[[], None], texts: Callable
     _DRAWINGS[key] = _record(canv, start, before, texts(), elements)
 
 
-def _marks(canv: Any, code: tuple[str, ...], elements: Elements) -> tuple[tuple[int, int], ...] | None:
+def _marks(
+    canv: Any, code: tuple[str, ...], elements: Elements
+) -> tuple[tuple[int, int], ...] | None:
     """Where the drawing opened marks, and for which of `elements`; None if for others."""
     lines = [(i, int(m.group(1))) for i, x in enumerate(code) if (m := _MARK.fullmatch(x))]
     if not lines:
         return ()
     owners = canv._wb_tags.marks[canv.getPageNumber()]
     index = {id(e): i for i, e in enumerate(elements())}
-    found = [(line, index.get(id(owners[mcid]))) for line, mcid in lines]
-    return None if any(i is None for _, i in found) else tuple(found)  # type: ignore[misc]
+    found = []
+    for line, mcid in lines:
+        if id(owners[mcid]) not in index:
+            return None
+        found.append((line, index[id(owners[mcid])]))
+    return tuple(found)
 
 
 def _record(canv: Any, start: int, before: tuple[int, ...], texts: Texts,

@@ -117,6 +117,18 @@ class Tagger:
             self.owner, self.as_form = saved
 
 
+@contextmanager
+def owned_by(canv: Any, element: Element | None, as_form: bool = True) -> Iterator[None]:
+    """Annotations made inside belong to `element` (inside an artifact too: a check box
+    that draws its own border is still a form field)."""
+    tags: Tagger | None = getattr(canv, "_wb_tags", None)
+    if tags is None:
+        yield
+        return
+    with tags.owning(element, as_form):
+        yield
+
+
 def tagger(canv: Any) -> Tagger | None:
     """The canvas's tagger while it marks content, else None (inside artifacts and forms)."""
     tags: Tagger | None = getattr(canv, "_wb_tags", None)
