@@ -81,6 +81,9 @@ def write_structure(canv: Any, root: Element, tags: Tagger) -> None:
 def _element(element: Element, refs: dict[int, str], pages: list[str], doc: Any) -> bytes:
     """A structure element's dictionary: its MCIDs on its first page are plain numbers."""
     text = f"<< /S /{element.role} /P {refs[id(element.parent)]}"
+    only = element.kids[0] if len(element.kids) == 1 else None
+    if isinstance(only, Mark) and not element.attrs:  # most elements: one mark, no attributes
+        return f"{text} /Pg {pages[only.page - 1]} /K {only.mcid} >>".encode()
     kids, first = [], 0
     for kid in element.kids:
         if isinstance(kid, Mark):

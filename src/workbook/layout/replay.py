@@ -93,11 +93,11 @@ def _marks(
     lines = [(i, int(m.group(1))) for i, x in enumerate(code) if (m := _MARK.fullmatch(x))]
     if not lines:
         return ()
-    owners = canv._wb_tags.marks[canv.getPageNumber()]
+    owners = canv._wb_tags.marks.get(canv.getPageNumber(), [])
     index = {id(e): i for i, e in enumerate(elements())}
     found = []
     for line, mcid in lines:
-        if id(owners[mcid]) not in index:
+        if mcid >= len(owners) or id(owners[mcid]) not in index:
             return None
         found.append((line, index[id(owners[mcid])]))
     return tuple(found)

@@ -51,13 +51,13 @@ class Element:
         self.kids.append(child)
         return child
 
-    def elements(self) -> list[Element]:
+    def elements(self, found: list[Element] | None = None) -> list[Element]:
         """This element and every element under it, depth first (reading order)."""
-        found, stack = [], [self]
-        while stack:
-            element = stack.pop()
-            found.append(element)
-            stack += reversed([k for k in element.kids if type(k) is Element])
+        found = [] if found is None else found
+        found.append(self)
+        for kid in self.kids:
+            if type(kid) is Element:
+                kid.elements(found)
         return found
 
 
