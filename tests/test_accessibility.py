@@ -257,3 +257,15 @@ def test_qpdf_finds_no_damage(tmp_path: Path) -> None:
     checked = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "No syntax or stream encoding errors" in checked.stdout
+
+
+def test_a_label_with_braces_is_spoken_as_written(tmp_path: Path) -> None:
+    blocks = [{"type": "lines", "label": "My {odd} label:", "count": 2}]
+    write_yaml(tmp_path / "sheets" / "mine.yaml", worksheet("mine", blocks))
+    path = built(tmp_path, worksheets_dirs=["sheets"], worksheets=["mine"], fillable=True)
+    facts = check_tagged(path, "en")
+    spoken = {str(f.T): str(f.TU) for f in facts["fields"] if str(f.T).startswith("mine.")}
+    assert spoken == {
+        "mine.lines.1.1": "My {odd} label, line 1",
+        "mine.lines.1.2": "My {odd} label, line 2",
+    }

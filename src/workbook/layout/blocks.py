@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -63,12 +64,9 @@ class LayoutContext:
     frame_width: float
     fillable: bool = False
     field_base: str | None = None  # set per block: "<worksheet>.<type>.<n>"
-    section: Element = dataclasses.field(
-        default_factory=lambda: Element("Document")
-    )  # where elements go
-    tooltips: dict[str, str] = dataclasses.field(
-        default_factory=dict
-    )  # fill-in blank -> spoken name
+    # where new structure elements go: the Document, then a page's or worksheet's Sect
+    section: Element = dataclasses.field(default_factory=lambda: Element("Document"))
+    tooltips: dict[str, str] = dataclasses.field(default_factory=dict)  # blank -> spoken name
 
     def element(self, role: str, **attrs: Any) -> Element:
         """A new structure element at the end of the current section."""
@@ -183,7 +181,7 @@ def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
     if ctx.fillable:  # the fields, one per line, in a group after the label
         lines.tag = ctx.element("Div")
         spoken = plain(block.label or ctx.text["spoken_lines_default"]).rstrip(":")
-        lines.tooltip = ctx.text["spoken_line"].format(label=spoken, n="{n}")
+        lines.tooltip = partial(ctx.text["spoken_line"].format, label=spoken)
     if not block.fill:  # (one that fills the page has nothing after it on the page)
         lines.spaceAfter = ctx.theme.spacing * 1.5  # space, unlike a Spacer, vanishes at a page end
     return [*label, lines]

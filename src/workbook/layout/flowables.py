@@ -317,7 +317,7 @@ class WritingLines(Flowable):  # type: ignore[misc]
         self.fill, self.first = fill, first
         self.shown = count  # the lines drawn: `count`, or more when filling the page
         self.tag: Element | None = None  # the element its fields belong to
-        self.tooltip = "{n}"  # a field's spoken name, with {n} for its line number
+        self.tooltip: Callable[..., str] = "{n}".format  # a line's spoken name, from n=number
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.shown = self.count
@@ -352,7 +352,7 @@ class WritingLines(Flowable):  # type: ignore[misc]
             # top line first, so the tab order runs down the page
             for n, i in enumerate(reversed(range(self.shown)), start=self.first):
                 box = (0, i * self.spacing + 1, self.width, self.spacing * 0.8)
-                tooltip = self.tooltip.format(n=n)
+                tooltip = self.tooltip(n=n)
                 text_field(canv, f"{self.field}.{n}", box, size, self.text, tooltip=tooltip)
 
 
