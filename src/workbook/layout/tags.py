@@ -106,27 +106,23 @@ class Tagger:
         owner.kids.append(Widget(annotation, self.canv.getPageNumber()))
         self.widgets.append((annotation, owner))
 
-    @contextmanager
-    def owning(self, element: Element | None, as_form: bool = True) -> Iterator[None]:
-        """Annotations made inside belong to `element` (each in a Form of its own)."""
-        saved = self.owner, self.as_form
-        self.owner, self.as_form = element, as_form
-        try:
-            yield
-        finally:
-            self.owner, self.as_form = saved
 
-
-@contextmanager
-def owned_by(canv: Any, element: Element | None, as_form: bool = True) -> Iterator[None]:
+class owned_by:  # a context manager as a class: cheaper than @contextmanager
     """Annotations made inside belong to `element` (inside an artifact too: a check box
     that draws its own border is still a form field)."""
-    tags: Tagger | None = getattr(canv, "_wb_tags", None)
-    if tags is None:
-        yield
-        return
-    with tags.owning(element, as_form):
-        yield
+
+    def __init__(self, canv: Any, element: Element | None, as_form: bool = True) -> None:
+        self.tags: Tagger | None = getattr(canv, "_wb_tags", None)
+        self.owner = element, as_form
+
+    def __enter__(self) -> None:
+        if self.tags is not None:
+            self.saved = self.tags.owner, self.tags.as_form
+            self.tags.owner, self.tags.as_form = self.owner
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tags is not None:
+            self.tags.owner, self.tags.as_form = self.saved
 
 
 def tagger(canv: Any) -> Tagger | None:
@@ -152,14 +148,17 @@ def end_artifact(canv: Any) -> None:
             canv._code.append(END)
 
 
-@contextmanager
-def artifact(canv: Any, opener: str = ARTIFACT) -> Iterator[None]:
+class artifact:  # a context manager as a class: cheaper than @contextmanager
     """Decoration: drawn inside an artifact sequence, nothing in it is marked as content."""
-    begin_artifact(canv, opener)
-    try:
-        yield
-    finally:
-        end_artifact(canv)
+
+    def __init__(self, canv: Any, opener: str = ARTIFACT) -> None:
+        self.canv, self.opener = canv, opener
+
+    def __enter__(self) -> None:
+        begin_artifact(self.canv, self.opener)
+
+    def __exit__(self, *exc: object) -> None:
+        end_artifact(self.canv)
 
 
 @contextmanager
@@ -208,11 +207,8 @@ def mark_drawn(canv: Any, draw: Callable[[], None], body: Element | None,
     code = canv._code
     start = len(code)
     opener = tags.open(body)  # before drawing: the fields it makes come after its text
-    saved, tags.owner, tags.as_form = (tags.owner, tags.as_form), body, True
-    try:
+    with owned_by(canv, body):
         draw()
-    finally:
-        tags.owner, tags.as_form = saved
     if not backdrop and label is None:  # the usual case, without copying the lines
         if len(code) - start >= 2 and code[start] == "q" and code[-1] == "Q":
             code.insert(start + 1, opener)
