@@ -1,9 +1,9 @@
 """Stage 6, the PDF: what makes it a tagged PDF/UA-1 file — the structure tree and its parent
 tree, each page's and annotation's key into it, the catalog's flags and the XMP metadata.
 
-The elements come from layout/tags.py. Each is written beforehand as a small packed object
-(pdf_file.py): a workbook has hundreds, and ReportLab's general dictionaries would cost a
-tenth of a build.
+The elements come from layout/tags.py. A workbook has hundreds, so each is formatted here
+as text and goes into the file's object stream (pdf_file.py) rather than through
+ReportLab's general dictionaries and one object per element.
 """
 
 from __future__ import annotations
