@@ -130,8 +130,8 @@ def check_tagged(path: Path, language: str) -> dict[str, Any]:
         role = str(element.S)
         if role == "/Figure":
             assert str(element.get("/Alt", "")).strip()
-        if re.fullmatch(r"/H\d", role):
-            assert contents(element), "an empty heading"
+        if re.fullmatch(r"/H\d|/P", role):
+            assert contents(element), f"an empty {role}"
         if role == "/TH":  # a header row repeated on the next page is an artifact there
             assert len({page for page, _ in contents(element)}) == 1
     fields = list(pdf.Root.AcroForm.Fields) if "/AcroForm" in pdf.Root else []

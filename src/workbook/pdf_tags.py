@@ -24,7 +24,7 @@ from .layout.tags import Element, Mark, Tagger, Widget
 from .pdf_file import Packed
 
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
-_TEXT_ATTRIBUTES = ("T", "Lang", "Alt", "ActualText", "E")
+_TEXT_ATTRIBUTES = ("Lang", "Alt")
 
 
 def _number(doc: Any, obj: Any) -> int:

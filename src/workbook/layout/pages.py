@@ -149,7 +149,9 @@ def contents(
         link = item.add("Link")  # the title, the page number and the link itself
         entry = ContentsEntry(
             ctx.para(name, ctx.styles.toc_entry, link),
-            ctx.para(summary, ctx.styles.toc_summary, item.add("P")),
+            ctx.para(summary, ctx.styles.toc_summary, item.add("P"))
+            if summary
+            else Paragraph("", ctx.styles.toc_summary),  # the crisis page has none
             key,
             number_width,
         )
