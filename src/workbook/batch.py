@@ -7,14 +7,18 @@ roster (CSV / YAML / JSON) --read_roster--> RosterRow (dotted overrides + where 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import gc
+import os
 import re
 import signal
+import sys
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,9 @@ from .build import build, slug
 from .errors import Diagnostic, Location, WorkbookError
 from .models import Manifest
 from .project import BuildOptions, read_manifest, set_dotted
+from .report import Journal
 from .sources import SourceDoc, read_yaml
+from .theme import BUILTIN_THEMES
 from .validate import friendly_message
 
 OUTPUT_COLUMN = "output"
@@ -38,6 +44,7 @@ class RosterRow:
     values: dict[str, Any]  # dotted manifest path -> value
     locations: dict[str, Location]  # dotted path -> where it is in the roster
     output: str | None = None
+    problem: Diagnostic | None = None  # a row the roster cannot give: reported, not built
 
 
 @dataclass(frozen=True)
@@ -92,11 +99,14 @@ def _csv_rows_unchecked(path: Path) -> Iterator[RosterRow]:
                 Location(path, 1, 1), "the roster is empty; the first line names the columns"
             )
         columns = [h.strip() for h in header]
+        _check_header(path, columns)
         for number, cells in enumerate(reader, start=1):
             line = reader.line_num
             if len(cells) > len(columns):
-                raise WorkbookError.at(Location(path, line, len(columns) + 1),
-                                       f"row {number} has more cells than the header has columns")  # fmt: skip
+                problem = Diagnostic(f"row {number} has more cells than the header has columns",
+                                     Location(path, line, len(columns) + 1))  # fmt: skip
+                yield RosterRow(number, {}, {}, problem=problem)
+                continue
             values: dict[str, Any] = {}
             locations: dict[str, Location] = {}
             for index, (column, cell) in enumerate(zip(columns, cells, strict=False)):
@@ -111,6 +121,15 @@ def _csv_rows_unchecked(path: Path) -> Iterator[RosterRow]:
             yield RosterRow(number, values, locations, output)
 
 
+def _check_header(path: Path, columns: list[str]) -> None:
+    first: dict[str, int] = {}
+    for index, column in enumerate(columns, start=1):
+        if column in first:
+            raise WorkbookError.at(Location(path, 1, index), f"column '{column}' appears twice "
+                                   f"(columns {first[column]} and {index}); keep one")  # fmt: skip
+        first[column] = index
+
+
 def _document_rows(path: Path) -> Iterator[RosterRow]:
     doc = read_yaml(path)  # JSON is read by the same safe YAML loader, with positions
     if not isinstance(doc.data, list):
@@ -119,9 +138,9 @@ def _document_rows(path: Path) -> Iterator[RosterRow]:
         )
     for index, item in enumerate(doc.data):
         if not isinstance(item, dict):
-            raise WorkbookError.at(
-                doc.locate((index,)), f"row {index + 1} is not an object of fields"
-            )
+            problem = Diagnostic(f"row {index + 1} is not an object of fields", doc.locate((index,)))
+            yield RosterRow(index + 1, {}, {}, problem=problem)
+            continue
         values = _flatten(item)
         locations = {k: doc.locate((index, *k.split("."))) for k in values}
         output = values.pop(OUTPUT_COLUMN, None)
@@ -154,9 +173,13 @@ def in_shard(row: RosterRow, shard: tuple[int, int] | None) -> bool:
     return shard is None or (row.number - 1) % shard[1] == shard[0] - 1
 
 
+# Manifest fields that name files: from a roster they must stay inside the manifest's folder.
+ROSTER_PATHS = ("prepared_by.logo", "theme", "worksheets_dirs")
+
+
 @dataclass(frozen=True)
 class Batch:
-    """Everything shared by the rows: the base manifest and how to name outputs."""
+    """Everything shared by the rows: the base manifest, how to name outputs, the journal."""
 
     manifest: Path
     base: SourceDoc
@@ -164,6 +187,8 @@ class Batch:
     name_template: str | None = None
     worksheet_dirs: tuple[Path, ...] = ()
     force: bool = False
+    password: str | None = field(default=None, repr=False)
+    journal: Journal | None = None
 
     @classmethod
     def load(cls, manifest: Path, out_dir: Path, **kw: Any) -> Batch:
@@ -171,9 +196,12 @@ class Batch:
 
     def row_manifest(self, row: RosterRow, validate: bool = True) -> dict[str, Any]:
         """The base manifest with the row applied, validated; errors point into the roster."""
+        if row.problem is not None:
+            raise WorkbookError(row.problem)
         data: dict[str, Any] = copy.deepcopy(self.base.data)
         for dotted, value in row.values.items():
             try:
+                self._confine(dotted, value)
                 set_dotted(data, dotted, value)
             except WorkbookError as exc:
                 raise WorkbookError.at(
@@ -186,6 +214,18 @@ class Batch:
         except ValidationError as exc:
             raise WorkbookError([self._diagnostic(row, e) for e in exc.errors()]) from None
         return data
+
+    def _confine(self, dotted: str, value: Any) -> None:
+        """A roster names files only inside the base manifest's folder (not another client's)."""
+        if dotted not in ROSTER_PATHS:
+            return
+        folder = self.manifest.parent.resolve()
+        for name in value if isinstance(value, list) else [value]:
+            if not isinstance(name, str) or (dotted == "theme" and name in BUILTIN_THEMES):
+                continue
+            if not (folder / name).resolve().is_relative_to(folder):
+                raise WorkbookError(f"'{dotted}' names '{name}', outside the manifest's folder "
+                                    f"{folder}; a roster may only name files inside it")  # fmt: skip
 
     def _diagnostic(self, row: RosterRow, error: Any) -> Diagnostic:
         loc = [str(part) for part in error["loc"]]
@@ -224,11 +264,30 @@ _worker_batch: Batch | None = None  # in a worker process: the batch it builds r
 
 
 def _start_worker(batch: Batch) -> None:
-    """A worker process receives the batch once, and leaves Ctrl-C to the parent (which
-    keeps finished files)."""
+    """A worker process receives the batch once, leaves Ctrl-C to the parent (which keeps
+    finished files), ends cleanly on SIGTERM (no temporary left), and gets SIGTERM when the
+    parent dies, however it dies."""
     global _worker_batch
     _worker_batch = batch
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _die_with_parent()
+
+
+def _exit_on_signal(number: int, frame: Any) -> None:
+    raise SystemExit(128 + number)
+
+
+def _die_with_parent() -> None:
+    """Linux's PR_SET_PDEATHSIG: this process gets SIGTERM when its parent ends."""
+    if sys.platform != "linux":  # pragma: no cover
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            raise SystemExit(1)
 
 
 def _build_in_worker(plan: RowPlan) -> RowResult:
@@ -237,11 +296,18 @@ def _build_in_worker(plan: RowPlan) -> RowResult:
 
 
 def build_row(batch: Batch, plan: RowPlan) -> RowResult:
-    """Build one row's workbook (in a worker process); never raises for bad input."""
+    """Build one row's workbook (in a worker process) and journal it; never raises for bad
+    input."""
+    result = _build_row(batch, plan)
+    if batch.journal is not None:
+        batch.journal.add(result.as_json())
+    return result
+
+
+def _build_row(batch: Batch, plan: RowPlan) -> RowResult:
     start = time.perf_counter()
-    options = BuildOptions(
-        batch.manifest, plan.output, plan.row.values, batch.worksheet_dirs, batch.force
-    )
+    options = BuildOptions(batch.manifest, plan.output, plan.row.values, batch.worksheet_dirs,
+                           batch.force, batch.password, plan.row.locations)  # fmt: skip
     try:
         result = build(options)
     except WorkbookError as exc:
@@ -264,7 +330,7 @@ def _planned(
 ) -> Iterator[RowPlan | RowResult]:
     """Validate each row; a bad row becomes an error result and is skipped. With `bad` (the
     rows found bad before), those are left out and the others are not validated again."""
-    seen: dict[Path, int] = {}
+    seen: dict[str, int] = {}
     validate = bad is None
     for row in rows:
         if bad is not None and row.number in bad:
@@ -274,12 +340,18 @@ def _planned(
         except WorkbookError as exc:
             yield RowResult(row.number, "error", error="\n".join(str(d) for d in exc.diagnostics))
             continue
-        if plan.output in seen:
-            message = f"row {row.number}: output {plan.output} is also row {seen[plan.output]}'s"
+        if str(plan.output) in seen:
+            message = f"row {row.number}: output {plan.output} is also row {seen[str(plan.output)]}'s"
             yield RowResult(row.number, "error", str(plan.output), error=message)
             continue
-        seen[plan.output] = row.number
+        seen[str(plan.output)] = row.number
         yield plan
+
+
+def _journaled(batch: Batch, result: RowResult) -> RowResult:
+    if batch.journal is not None:
+        batch.journal.add(result.as_json())
+    return result
 
 
 def run_batch(
@@ -287,39 +359,77 @@ def run_batch(
 ) -> Generator[RowResult, None, None]:
     """Validate every row first (reporting bad ones), then build the good ones, `jobs` at a
     time, yielding results as they finish. `rows` is called once per pass, so the roster is
-    streamed, never held in memory; at most two rows per worker are in flight."""
+    streamed, never held in memory; at most two rows per worker are in flight. Every result
+    is in the journal by the time it is yielded."""
     bad: set[int] = set()
     for item in _planned(batch, rows()):
         if isinstance(item, RowResult):
             bad.add(item.row)
-            yield item
+            yield _journaled(batch, item)
     plans = (p for p in _planned(batch, rows(), bad) if isinstance(p, RowPlan))
     # what is loaded by now (modules, the library) lives as long as the batch: keep it out of
     # the garbage collector's full passes, here and in the workers forked from here
     gc.collect()
     gc.freeze()
     try:
-        yield from _build_all(batch, plans, jobs)
+        if jobs <= 1:
+            yield from (build_row(batch, plan) for plan in plans)
+        else:
+            yield from _Pool(batch, jobs).run(plans)
     finally:
         gc.unfreeze()
 
 
-def _build_all(batch: Batch, plans: Iterable[RowPlan], jobs: int) -> Iterator[RowResult]:
-    if jobs <= 1:
-        for plan in plans:
-            yield build_row(batch, plan)
-        return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(batch,))
-    with pool:
-        pending: set[Future[RowResult]] = set()
+class _Pool:
+    """Worker processes that build rows; a worker that dies (as under the OOM killer) costs
+    only the row that killed it: the rows it took down with it are built again, one at a
+    time, and a row that kills its worker twice is reported as failed."""
+
+    def __init__(self, batch: Batch, jobs: int) -> None:
+        self.batch, self.jobs = batch, jobs
+
+    def _executor(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.batch,))
+
+    def run(self, plans: Iterable[RowPlan]) -> Iterator[RowResult]:
+        pool = self._executor(self.jobs)
+        pending: dict[Future[RowResult], RowPlan] = {}
         try:
             for plan in plans:
-                pending.add(pool.submit(_build_in_worker, plan))
-                if len(pending) >= jobs * 2:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    yield from (f.result() for f in done)
-            for future in pending:
-                yield future.result()
-        except BaseException:
+                pending[pool.submit(_build_in_worker, plan)] = plan
+                if len(pending) >= self.jobs * 2:
+                    pool = yield from self._collect(pool, pending, FIRST_COMPLETED)
+            while pending:
+                pool = yield from self._collect(pool, pending, ALL_COMPLETED)
+        finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            raise
+
+    def _collect(self, pool: ProcessPoolExecutor, pending: dict[Future[RowResult], RowPlan],
+                 when: str) -> Generator[RowResult, None, ProcessPoolExecutor]:  # fmt: skip
+        done, _ = wait(pending, return_when=when)
+        lost = []
+        for future in done:
+            plan = pending.pop(future)
+            if isinstance(future.exception(), BrokenProcessPool):
+                lost.append(plan)
+            else:
+                yield future.result()
+        if not lost:
+            return pool
+        lost += pending.values()  # a broken pool fails every row it holds
+        pending.clear()
+        pool.shutdown(wait=True)
+        for plan in sorted(lost, key=lambda p: p.row.number):
+            yield self._alone(plan)
+        return self._executor(self.jobs)
+
+    def _alone(self, plan: RowPlan) -> RowResult:
+        """Build a row in a worker of its own: if that worker dies too, the row is the cause."""
+        with self._executor(1) as single:
+            try:
+                return single.submit(_build_in_worker, plan).result()
+            except BrokenProcessPool:
+                message = (f"row {plan.row.number}: the process building this row stopped "
+                           "without finishing (killed, perhaps for lack of memory)")  # fmt: skip
+                result = RowResult(plan.row.number, "error", str(plan.output), error=message)
+                return _journaled(self.batch, result)

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import Diagnostic, WorkbookError
-from .output import check_overwrite, encrypt, write_atomic
+from .output import encrypt, guard, write_guarded
 from .pdf import BuildResult, render
 from .project import BuildOptions, Project, load_project
 
@@ -42,13 +42,14 @@ def missing_glyph_warnings(chars: set[str]) -> list[Diagnostic]:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build one workbook and write it atomically; raise WorkbookError on bad input."""
+    if options.password == "":
+        raise WorkbookError("the password is empty; give one, or leave --password out")
     project = load_project(options)
     output = options.output or default_output(project)
-    if output.exists() and output.is_dir():
-        raise WorkbookError(f"{output}: is a folder; give a file name ending in .pdf")
-    check_overwrite(output, options.force)
+    inputs = [options.manifest, project.logo.path if project.logo else None]
+    target = guard(output, "pdf", force=options.force, inputs=inputs)
     rendered = render(project)
     data = encrypt(rendered.pdf, options.password) if options.password else rendered.pdf
-    write_atomic(data, output)
+    write_guarded(data, target, options.force)
     warnings = [*project.warnings, *missing_glyph_warnings(rendered.missing)]
     return BuildResult(output, rendered.pages, warnings, data)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 import json
+import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -70,6 +72,13 @@ def main(
     ] = False,
 ) -> None:
     STATE["debug"] = debug
+    with suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(number: int, frame: Any) -> None:
+    """SIGTERM stops a command the way Ctrl-C does: temporaries removed, finished work kept."""
+    raise KeyboardInterrupt
 
 
 Lang = Annotated[str, typer.Option("--lang", help="Language code, e.g. en or es.")]
@@ -283,7 +292,7 @@ def _build(manifest: Path | None, output: Path | None, dirs: list[Path] | None, 
     if manifest is None and "worksheets" not in overrides:
         typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
         raise typer.Exit(2)
-    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password or None)
+    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password)
     with reporting():
         result = build_workbook(options)
     _emit(result.warnings)
@@ -313,39 +322,61 @@ def batch(
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Only the summary and errors.")] = False,
     dirs: Dirs = None,
     force: Annotated[bool, Opt("--force", help="Overwrite PDFs that hold answers.")] = False,
+    password: Annotated[
+        str | None,
+        Opt(envvar="WORKBOOK_PASSWORD", show_envvar=True,
+            help="Protect every PDF with this password (AES-256)."),
+    ] = None,
 ) -> None:
     """Build one workbook per roster row, in parallel; exit 1 if any row failed."""
     import os
 
     from .batch import Batch, in_shard, parse_shard, read_roster, run_batch
-    from .progress import BatchProgress
+    from .report import finish_report, start_report
 
     with reporting():
         selected = parse_shard(shard) if shard else None
-        plan = Batch.load(manifest, out_dir, name_template=name_template,
-                          worksheet_dirs=tuple(dirs or ()), force=force)  # fmt: skip
+        if password == "":
+            raise WorkbookError("the password is empty; give one, or leave --password out")
+        plan = Batch.load(manifest, out_dir, name_template=name_template, force=force,
+                          worksheet_dirs=tuple(dirs or ()), password=password)  # fmt: skip
+        journal, target = start_report(report, out_dir, [roster, manifest], force)
 
         def rows() -> Iterator[Any]:
             return (row for row in read_roster(roster) if in_shard(row, selected))
 
-        results = run_batch(plan, rows, jobs or os.cpu_count() or 1)
-        with BatchProgress(quiet=quiet) as progress:
-            try:
-                for result in results:
-                    progress.add(result)
-                    if fail_fast and result.status == "error":
-                        break
-            except KeyboardInterrupt:
-                progress.interrupted = True
-            finally:
-                results.close()
-        if report:
-            progress.write_report(report)
-    progress.summary()
-    if progress.interrupted:
+        status: dict[str, Any] = {"complete": False, "interrupted": False, "error": None}
+        try:
+            progress = _run_rows(run_batch(replace(plan, journal=journal), rows, jobs or os.cpu_count() or 1),
+                                 quiet, fail_fast, status)  # fmt: skip
+        except WorkbookError as exc:
+            status["error"] = "\n".join(str(d) for d in exc.diagnostics)
+            raise
+        finally:
+            ok, failed = finish_report(journal, target, force, **status)
+    progress.summary(ok, failed)
+    if status["interrupted"]:
         raise typer.Exit(130)
-    if progress.failed:
+    if failed:
         raise typer.Exit(1)
+
+
+def _run_rows(results: Any, quiet: bool, fail_fast: bool, status: dict[str, Any]) -> Any:
+    """Show each result as it comes; Ctrl-C (or SIGTERM) stops the batch, keeping what is done."""
+    from .progress import BatchProgress
+
+    with BatchProgress(quiet=quiet) as progress:
+        try:
+            for result in results:
+                progress.add(result)
+                if fail_fast and result.status == "error":
+                    return progress
+            status["complete"] = True
+        except KeyboardInterrupt:
+            progress.interrupted = status["interrupted"] = True
+        finally:
+            results.close()
+    return progress
 
 
 @app.command()

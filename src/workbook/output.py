@@ -1,53 +1,162 @@
-"""Stage 6, the output file: never lose work, encrypt on request, write atomically."""
+"""Stage 6, the output file: never lose work, encrypt on request, write atomically.
+
+Every file workbook writes (PDFs, batch reports, manifests from `init`, preview images) goes
+through the same two steps:
+
+    guard(path, kind)      inspects the path without opening it: only nothing, or a regular file
+                           workbook wrote of that kind (a PDF without answers, a batch report, …)
+                           may be replaced; never a device, FIFO, socket or folder, never one of
+                           the command's own inputs, `--force` or not
+    write_guarded(data, t) writes a locked temporary file beside it, looks again just before the
+                           rename (answers saved meanwhile are not overwritten), then renames;
+                           a temporary left by a killed run is removed by the next write
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
+import re
 import secrets
+import stat
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal
 
 from .errors import Location, WorkbookError
 
-if TYPE_CHECKING:  # pypdf is imported only when a file needs reading or encrypting
-    from pypdf import PdfReader
+Kind = Literal["pdf", "report", "manifest", "image"]
+MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
+TEMP_NAME_BYTES = 200  # the output's name as kept in its temporary's name (which adds 14)
+HINT = "; use --force to replace it, or -o to write somewhere else"
+# What each kind of file workbook writes starts with, so that it can be recognised again.
+REPORT_START = re.compile(rb'\A\{\s*"(generator": "workbook|rows": \[)')
+MANIFEST_START = b"# Your workbook. Edit this file and run `workbook build"
+PNG_SOFTWARE = b"tEXtSoftware\x00workbook"
 
 
-def _answered_fields(reader: PdfReader) -> list[str]:
-    fields = reader.get_fields() or {}
-    return [name for name, field in fields.items() if field.get("/V") not in (None, "", "/Off")]
+@dataclass(frozen=True)
+class Target:
+    """An output path, inspected: where the bytes go and what was there when it was checked."""
+
+    path: Path  # the file to replace, with symbolic links followed
+    shown: Path  # as the user wrote it, for messages
+    kind: Kind
+    seen: tuple[int, int, int, int] | None  # device, inode, size, mtime of the file there
+
+    @property
+    def where(self) -> Location:
+        return Location(self.shown)
 
 
-def check_overwrite(path: Path, force: bool) -> None:
-    """Refuse to replace a PDF that holds someone's answers, or that workbook did not write."""
-    if force or not path.exists():
-        return
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _fail(path: Path, message: str) -> WorkbookError:
+    return WorkbookError.at(Location(path), message)
 
-    where = Location(path)
-    hint = "; use --force to replace it, or -o to write somewhere else"
+
+def _inspect(path: Path) -> os.stat_result | None:
+    """The file at `path` (links followed), or None; refuse anything but a regular file."""
+    if len(os.fsencode(path.name)) > MAX_NAME_BYTES:
+        raise _fail(path, f"the file name is too long ({len(os.fsencode(path.name))} bytes; "
+                          f"at most {MAX_NAME_BYTES})")  # fmt: skip
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise WorkbookError.at(
-                where, f"this PDF is password-protected, so its answers cannot be checked{hint}"
-            )
-        creator = str(reader.metadata.get("/Creator", "")) if reader.metadata else ""
-        answered = _answered_fields(reader)
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _fail(path, f"cannot write here: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _fail(path, "is a folder; give a file name")
+    if not stat.S_ISREG(info.st_mode):
+        what = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(
+            info.st_mode) else "a device"  # fmt: skip
+        raise _fail(path, f"is {what}, not a regular file; workbook writes only regular files")
+    return info
+
+
+def _snapshot(info: os.stat_result | None) -> tuple[int, int, int, int] | None:
+    return None if info is None else (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def guard(
+    path: Path, kind: Kind, *, force: bool = False, inputs: Iterable[Path | None] = ()
+) -> Target:
+    """Check that `path` may be written as a `kind` of file; raise a located error if not."""
+    info = _inspect(path)
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if info is not None:
+        for source in (p for p in inputs if p is not None):
+            with contextlib.suppress(OSError):
+                if os.path.samefile(source, real):
+                    raise _fail(path, "is one of this command's own input files; "
+                                      "write somewhere else")  # fmt: skip
+        if not force:
+            RECOGNISERS[kind](real, path)
+    return Target(real, path, kind, _snapshot(info))
+
+
+def _head(path: Path, size: int = 4096) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it finds odd in a file, quoting its bytes: none of that for the user."""
+    logger = logging.getLogger("pypdf")
+    level, logger.level = logger.level, logging.CRITICAL + 1
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _check_pdf(path: Path, shown: Path) -> None:
+    """Refuse to replace a PDF that holds someone's answers, or that workbook did not write."""
+    if not _head(path, 1024).lstrip().startswith(b"%PDF-"):
+        raise _fail(shown, f"this file is not a PDF that workbook wrote{HINT}")
+    from pypdf import PdfReader
+
+    try:
+        with _quiet_pypdf():
+            reader = PdfReader(path)
+            if reader.is_encrypted:
+                raise _fail(shown, f"this PDF is password-protected, so its answers cannot be "
+                                   f"checked{HINT}")  # fmt: skip
+            creator = str(reader.metadata.get("/Creator", "")) if reader.metadata else ""
+            fields = reader.get_fields() or {}
     except WorkbookError:
         raise
-    except (PdfReadError, Exception):  # pypdf raises many kinds for a file that is not a PDF
-        raise WorkbookError.at(where, f"this file is not a PDF that workbook wrote{hint}") from None
+    except Exception:  # pypdf raises many kinds for a damaged file
+        raise _fail(shown, f"this file is not a PDF that workbook wrote{HINT}") from None
     if not creator.startswith("workbook"):
-        raise WorkbookError.at(where, f"this PDF was not written by workbook{hint}")
+        raise _fail(shown, f"this PDF was not written by workbook{HINT}")
+    answered = [n for n, f in fields.items() if f.get("/V") not in (None, "", "/Off")]
     if answered:
         names = ", ".join(answered[:3]) + (", …" if len(answered) > 3 else "")
-        raise WorkbookError.at(
-            where, f"this PDF holds answers in {len(answered)} form field(s) ({names}){hint}"
-        )
+        raise _fail(shown, f"this PDF holds answers in {len(answered)} form field(s) ({names})"
+                           f"{HINT}")  # fmt: skip
+
+
+def _check_start(what: str, ours: re.Pattern[bytes] | bytes) -> Callable[[Path, Path], None]:
+    def check(path: Path, shown: Path) -> None:
+        head = _head(path)
+        found = ours.search(head) if isinstance(ours, re.Pattern) else ours in head
+        if not found:
+            raise _fail(shown, f"this file is not {what} that workbook wrote{HINT}")
+
+    return check
+
+
+RECOGNISERS: dict[Kind, Callable[[Path, Path], None]] = {
+    "pdf": _check_pdf,
+    "report": _check_start("a batch report", REPORT_START),
+    "manifest": _check_start("a manifest", MANIFEST_START),
+    "image": _check_start("a preview image", PNG_SOFTWARE),
+}
 
 
 def encrypt(data: bytes, password: str) -> bytes:
@@ -69,24 +178,79 @@ def encrypt(data: bytes, password: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomic(data: bytes, path: Path) -> None:
-    """Write to a temporary file in the same folder, then rename: never a partial PDF."""
+def _temp_prefix(path: Path) -> str:
+    """`.name.` cut to a length that leaves the temporary's own name within the limit."""
+    name = os.fsencode(path.name)[:TEMP_NAME_BYTES].decode(errors="ignore")
+    return f".{name}."
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove temporaries of `path` that no running writer holds (a killed run's)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    prefix = _temp_prefix(path)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                try:
+                    if stat.S_ISREG(os.fstat(fd).st_mode):
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if a writer has it
+                        os.unlink(entry.path)
+                finally:
+                    os.close(fd)
+
+
+def _lock(fd: int) -> None:
+    with contextlib.suppress(ImportError, OSError):
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _recheck(target: Target, force: bool) -> None:
+    """Just before the rename: if the file changed since it was checked, check it again."""
+    info = _inspect(target.path)
+    if _snapshot(info) != target.seen and info is not None and not force:
+        RECOGNISERS[target.kind](target.path, target.shown)
+
+
+def write_guarded(data: bytes | Iterable[bytes], target: Target, force: bool = False) -> None:
+    """Write the bytes (or chunks of them) to a locked temporary file in the same folder, then
+    rename: never a partial file, never a temporary left behind by this run (signals included)."""
+    path = target.path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise WorkbookError.at(Location(path), f"cannot write here: {exc.strerror}") from None
+        raise _fail(target.shown, f"cannot write here: {exc.strerror}") from None
     try:
+        _lock(fd)
         umask = os.umask(0)
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)  # like any new file, not mkstemp's owner-only mode
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            _recheck(target, force)
+            os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WorkbookError.at(Location(path), f"cannot write here: {exc.strerror}") from None
+            raise _fail(target.shown, f"cannot write here: {exc.strerror}") from None
         raise
+
+
+def write_file(
+    data: bytes, path: Path, kind: Kind, *, force: bool = False,
+    inputs: Iterable[Path | None] = (),
+) -> None:  # fmt: skip
+    """Guard and write in one step, for files that take no time to make."""
+    write_guarded(data, guard(path, kind, force=force, inputs=inputs), force)

@@ -37,6 +37,8 @@ class BuildOptions:
     worksheet_dirs: tuple[Path, ...] = ()
     force: bool = False
     password: str | None = field(default=None, repr=False)
+    # where each override came from (a roster's cell); the command line when not given
+    override_locations: dict[str, Location] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def manifest_source(options: BuildOptions) -> SourceDoc:
         key = tuple(dotted.split("."))
         for known in [k for k in locations if k[: len(key)] == key]:
             del locations[known]
-        locations[key] = COMMAND_LINE
+        locations[key] = options.override_locations.get(dotted, COMMAND_LINE)
     return SourceDoc(doc.path, data, locations)
 
 
