@@ -138,7 +138,9 @@ def _document_rows(path: Path) -> Iterator[RosterRow]:
         )
     for index, item in enumerate(doc.data):
         if not isinstance(item, dict):
-            problem = Diagnostic(f"row {index + 1} is not an object of fields", doc.locate((index,)))
+            problem = Diagnostic(
+                f"row {index + 1} is not an object of fields", doc.locate((index,))
+            )
             yield RosterRow(index + 1, {}, {}, problem=problem)
             continue
         values = _flatten(item)
@@ -341,7 +343,9 @@ def _planned(
             yield RowResult(row.number, "error", error="\n".join(str(d) for d in exc.diagnostics))
             continue
         if str(plan.output) in seen:
-            message = f"row {row.number}: output {plan.output} is also row {seen[str(plan.output)]}'s"
+            message = (
+                f"row {row.number}: output {plan.output} is also row {seen[str(plan.output)]}'s"
+            )
             yield RowResult(row.number, "error", str(plan.output), error=message)
             continue
         seen[str(plan.output)] = row.number

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -53,6 +55,34 @@ def reporting() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+@contextmanager
+def printing() -> Iterator[None]:
+    """For commands whose product is what they print: a full disk or a closed pipe on standard
+    output is a clean error (exit 1), not a traceback."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_stdout()
+        if exc.errno != errno.EPIPE:  # a reader that stopped early wants no message
+            typer.echo(f"error: cannot write to standard output: {exc.strerror}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _silence_stdout() -> None:
+    """Send what is still buffered for standard output nowhere, so exit stays quiet."""
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _status(text: str) -> None:
+    """A line saying what was done: if it cannot be printed, the work is still done."""
+    try:
+        typer.echo(text)
+    except OSError:
+        _silence_stdout()
+
+
 def _print_version(value: bool) -> None:
     if value:
         from . import __version__
@@ -100,6 +130,11 @@ def list_worksheets(
     with reporting():
         strings(lang)
         sheets = [load(p).sheet for p in available(lang, search_dirs(dirs or [])).values()]
+    with printing():
+        _print_library(sheets, as_json)
+
+
+def _print_library(sheets: list[Any], as_json: bool) -> None:
     if as_json:
         rows = [
             {
@@ -136,8 +171,13 @@ def show(
                 f"unknown worksheet '{worksheet_id}'{suggest(worksheet_id, list(found))}"
             )
         sheet = load(found[worksheet_id]).sheet
+    with printing():
+        _print_worksheet(sheet, found[worksheet_id])
+
+
+def _print_worksheet(sheet: Any, path: Path) -> None:
     typer.echo(
-        f"{sheet.title}\n{sheet.id} · {sheet.audience} · about {sheet.minutes} minutes · {found[worksheet_id]}\n"
+        f"{sheet.title}\n{sheet.id} · {sheet.audience} · about {sheet.minutes} minutes · {path}\n"
     )
     typer.echo(sheet.summary.strip() + "\n")
     for i, block in enumerate(sheet.blocks, start=1):
@@ -175,7 +215,8 @@ def validate(
     with reporting():
         diagnostics, count = check_paths(paths or default_paths())
     if as_json:
-        typer.echo(json.dumps([d.as_json() for d in diagnostics], indent=2))
+        with printing():
+            typer.echo(json.dumps([d.as_json() for d in diagnostics], indent=2))
     else:
         _emit(diagnostics)
         errors = sum(d.severity == "error" for d in diagnostics)
@@ -296,7 +337,7 @@ def _build(manifest: Path | None, output: Path | None, dirs: list[Path] | None, 
     with reporting():
         result = build_workbook(options)
     _emit(result.warnings)
-    typer.echo(f"wrote {result.path} ({result.pages} pages)")
+    _status(f"wrote {result.path} ({result.pages} pages)")
 
 
 @app.command()
@@ -324,8 +365,11 @@ def batch(
     force: Annotated[bool, Opt("--force", help="Overwrite PDFs that hold answers.")] = False,
     password: Annotated[
         str | None,
-        Opt(envvar="WORKBOOK_PASSWORD", show_envvar=True,
-            help="Protect every PDF with this password (AES-256)."),
+        Opt(
+            envvar="WORKBOOK_PASSWORD",
+            show_envvar=True,
+            help="Protect every PDF with this password (AES-256).",
+        ),
     ] = None,
 ) -> None:
     """Build one workbook per roster row, in parallel; exit 1 if any row failed."""
@@ -391,19 +435,23 @@ def preview(
     password: Annotated[
         str | None, Opt(envvar="WORKBOOK_PASSWORD", help="For a protected PDF.")
     ] = None,
+    force: Annotated[
+        bool, Opt("--force", help="Replace PNG files workbook did not write.")
+    ] = False,
 ) -> None:
     """Render pages of a PDF (or a manifest's workbook) to PNG images."""
     from .preview import preview_manifest, render_pages
 
     with reporting():
         if source.suffix.lower() in {".yaml", ".yml"}:
-            written = preview_manifest(source, out_dir, pages=pages, dpi=dpi, sheet=sheet)
+            written = preview_manifest(source, out_dir, pages=pages, dpi=dpi, sheet=sheet,
+                                       force=force)  # fmt: skip
         else:
             if not source.is_file():
                 raise WorkbookError(f"{source}: file not found")
-            written = render_pages(source, out_dir, pages, dpi, sheet, password)
+            written = render_pages(source, out_dir, pages, dpi, sheet, password, force)
     for path in written:
-        typer.echo(f"wrote {path}")
+        _status(f"wrote {path}")
 
 
 @app.command()
@@ -413,7 +461,7 @@ def schema(
     """Print the JSON Schema of a file format, for editors' YAML language servers."""
     from .authoring import json_schema
 
-    with reporting():
+    with reporting(), printing():
         typer.echo(json.dumps(json_schema(kind), indent=2))
 
 
@@ -428,8 +476,8 @@ def new(
 
     with reporting():
         path = new_worksheet(worksheet_id, folder, lang)
-    typer.echo(f"wrote {path}")
-    typer.echo(
+    _status(f"wrote {path}")
+    _status(
         f"preview it: workbook build --worksheets {folder} -w {worksheet_id} -o output/{worksheet_id}.pdf"
     )
 
@@ -468,8 +516,16 @@ def init(
     _emit(warnings)
 
 
-def run() -> None:  # pragma: no cover - console entry point
-    app()
+def run() -> None:
+    """The console entry point. A status line that cannot be printed after the work is done
+    (standard output full or closed) does not turn a success into a failure."""
+    try:
+        app()
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            _silence_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

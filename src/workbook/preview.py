@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import math
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Location, WorkbookError
+from .output import guard, write_guarded
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -34,7 +36,8 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
 
 
 def render_pages(pdf: Path, out_dir: Path, pages: str | None = None, dpi: int = 60,
-                 sheet: bool = False, password: str | None = None) -> list[Path]:  # fmt: skip
+                 sheet: bool = False, password: str | None = None,
+                 force: bool = False) -> list[Path]:  # fmt: skip
     """Write one PNG per chosen page, or one contact sheet of them; return the files."""
     import pypdfium2 as pdfium
 
@@ -52,17 +55,25 @@ def render_pages(pdf: Path, out_dir: Path, pages: str | None = None, dpi: int = 
         ]
     finally:
         document.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
     if sheet:
-        target = out_dir / f"{pdf.stem}-sheet.png"
-        contact_sheet(images).save(target)
-        return [target]
-    written = []
-    for number, image in zip(chosen, images, strict=True):
-        target = out_dir / f"{pdf.stem}-{number:03d}.png"
-        image.save(target)
-        written.append(target)
-    return written
+        images, names = [contact_sheet(images)], [f"{pdf.stem}-sheet.png"]
+    else:
+        names = [f"{pdf.stem}-{number:03d}.png" for number in chosen]
+    targets = [guard(out_dir / name, "image", force=force, inputs=[pdf]) for name in names]
+    for image, target in zip(images, targets, strict=True):
+        write_guarded(_png(image), target, force)
+    return [t.shown for t in targets]
+
+
+def _png(image: Image.Image) -> bytes:
+    """PNG bytes that say workbook made them (so a later preview may replace them)."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", "workbook")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
 
 
 def contact_sheet(images: list[Image.Image]) -> Image.Image:

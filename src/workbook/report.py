@@ -109,4 +109,3 @@ def finish_report(
 def _line_at(handle: Any, offset: int) -> bytes:
     handle.seek(offset)
     return bytes(handle.readline().rstrip(b"\n"))
-

@@ -14,6 +14,7 @@ from .errors import Diagnostic, WorkbookError
 from .library import available, load, search_dirs
 from .locale import SUPPORTED_LANGUAGES
 from .models import RELATIONSHIPS
+from .output import write_file
 
 SUPPORTER_TOPICS = ["understanding-resistance", "objection-handling", "i-statements",
                     "conversation-plan", "boundary-planning", "self-care-and-hope"]  # fmt: skip
@@ -57,13 +58,11 @@ def manifest_data(answers: Answers, today: dt.date) -> dict[str, object]:
     return data
 
 
-def write_manifest(data: dict[str, object], path: Path) -> None:
+def write_manifest(data: dict[str, object], path: Path, force: bool = False) -> None:
     header = ("# Your workbook. Edit this file and run `workbook build " + str(path) + "` again.\n"
               "# Every setting is described by `workbook schema manifest`.\n")  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
+    text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    write_file(text.encode(), path, "manifest", force=force)
 
 
 def _choose_topics(
@@ -166,7 +165,8 @@ def run_wizard(
     answers = ask_questions(answers, interactive)
     if manifest.exists() and not (interactive and typer.confirm(f"{manifest} exists. Replace it?")):
         raise WorkbookError(f"{manifest} already exists; choose another --manifest")
-    write_manifest(manifest_data(answers, dt.date.today()), manifest)  # the user's own date
+    replace = manifest.exists()  # the person said so
+    write_manifest(manifest_data(answers, dt.date.today()), manifest, force=replace)
     typer.echo(f"Saved your choices in {manifest}.")
     if not (build_now and (not interactive or typer.confirm("Make the PDF now?", default=True))):
         typer.echo(f"When you are ready: workbook build {manifest}")
