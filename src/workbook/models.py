@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -266,10 +269,108 @@ class PreparedBy(Model):
     url: Line | None = None
     """A web address, printed with a QR code on the cover."""
 
+    @field_validator("url")
+    @classmethod
+    def fits_a_qr_code(cls, value: str | None) -> str | None:
+        if value:
+            needed, room = qr_bytes(value)
+            if needed > room:
+                raise ValueError(
+                    f"this web address is too long for a QR code: it needs {needed:,} bytes and "
+                    f"a QR code holds at most {room:,} (letters with accents take 2 bytes, "
+                    "many other characters 3): use a shorter address"
+                )
+        return value
+
+
+def qr_bytes(text: str) -> tuple[int, int]:
+    """The bytes a QR code of `text` needs, and the most it can hold, as ReportLab's encoder
+    (the one layout uses, at its level L) counts them: it tries versions up to 39."""
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.L)
+    code.addData(text)
+    version = code.calculate_version()
+    blocks = qrencoder.QRRSBlock.getRSBlocks(version, code.errorCorrectLevel)
+    bits = sum(4 + data.getLengthBits(version) + data.bitlength for data in code.dataList)
+    return math.ceil(bits / 8), sum(block.dataCount for block in blocks)
+
 
 class WorksheetRef(Model):
     id: WorksheetId
     """The worksheet's id."""
+
+
+def describe(value: object) -> str:
+    """A YAML value in a user's words, for messages: 'the number 5', 'a list', 'nothing'."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys and values"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value}"
+    return repr(str(value)[:80])
+
+
+def _worksheet_entry(value: object) -> object:
+    """One entry of a manifest's `worksheets:` list, checked with a message in plain words
+    (pydantic would report both sides of the id-or-{id: ...} choice, in its own terms)."""
+    example = "e.g. i-statements or {id: i-statements}"
+    ident = value
+    if isinstance(value, dict):
+        extra = [str(k) for k in value if k != "id"]
+        if extra:
+            raise ValueError(f"unknown key '{extra[0]}' in a worksheet entry: write {example}")
+        if "id" not in value:
+            raise ValueError(f"a worksheet entry needs an id: write {example}")
+        ident = value["id"]
+    if not isinstance(ident, str):
+        raise ValueError(f"{describe(ident)} is not a worksheet id: write {example}")
+    if len(ident) > 80:
+        raise ValueError(
+            f"'{ident[:40]}...' is too long for a worksheet id: use 80 characters at most"
+        )
+    if not re.fullmatch(ID_PATTERN, ident):
+        raise ValueError(
+            f"{ident!r} is not a valid id: use lower-case letters, digits and hyphens, "
+            "e.g. i-statements"
+        )
+    return value
+
+
+WorksheetEntry = Annotated[WorksheetId | WorksheetRef, BeforeValidator(_worksheet_entry)]
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ].*)?")
+
+
+def cover_date(value: object) -> object:
+    """A date given as YAML (2026-11-22) or as text from --set or a roster, checked to be a
+    real date; a time after it is ignored."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    match = DATE_TEXT.fullmatch(text)
+    if match is None:
+        raise ValueError(
+            f"{describe(value)} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22"
+        )
+    year, month, day = (int(part) for part in match.groups())
+    problem = f"there is no month {month}"
+    if 1 <= month <= 12 and year >= 1:
+        days = calendar.monthrange(year, month)[1]
+        if 1 <= day <= days:
+            return dt.date(year, month, day)
+        problem = f"{calendar.month_name[month]} {year} has {days} days"
+    elif year < 1:
+        problem = "there is no year 0"
+    raise ValueError(f"date '{text}' is not a real date ({problem}): write it as YYYY-MM-DD")
 
 
 class CrisisLine(Model):
@@ -314,12 +415,17 @@ class Manifest(Model):
     """Add the crisis-and-safety page at the end."""
     crisis_lines: list[CrisisLine] | None = None
     """Your own crisis contacts, instead of the region's."""
-    worksheets: list[WorksheetId | WorksheetRef] = Field(min_length=1)
+    worksheets: list[WorksheetEntry] = Field(min_length=1)
     """The worksheets, in order, by id."""
     variables: dict[str, Any] = Field(default_factory=dict)
     """Extra names for templates: {{ variables.clinic }} or {{ clinic }}."""
     worksheets_dirs: list[Line] = Field(default_factory=list)
     """Folders of your own worksheets, relative to the manifest; searched before the built-in ones."""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def real_date(cls, value: object) -> object:
+        return cover_date(value)
 
     @field_validator("language")
     @classmethod

@@ -81,7 +81,18 @@ class _Builder:
             return self.build_mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return self.build_scalar(node)
+
+    def build_scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            if node.tag != "tag:yaml.org,2002:timestamp":
+                raise
+            self.loader.recursive_objects.pop(node, None)  # an alias may name it again
+            # a date-shaped value that is no date (2026-02-30) stays text, so the field that
+            # expects a date can say so at its own line
+            return str(node.value)
 
     def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

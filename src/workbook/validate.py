@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, WorkbookError
-from .models import BLOCK_BY_TYPE, Manifest, Worksheet
+from .models import BLOCK_BY_TYPE, Manifest, Worksheet, describe
 from .sources import Key, SourceDoc, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -57,6 +58,17 @@ def _context(loc: tuple[Any, ...], data: Any) -> str:
     return ""
 
 
+# pydantic's type errors name Python types and our classes ("instance of PreparedBy")
+_TYPE_WORDS = {
+    "model_type": "a mapping of keys and values (each on its own line under it)",
+    "dict_type": "a mapping of keys and values",
+    "list_type": "a list, e.g. [first, second]",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
 def friendly_message(error: Any, model: type[BaseModel]) -> str:
     """A pydantic error as a sentence a non-programmer can act on."""
     kind, loc = error["type"], error["loc"]
@@ -79,6 +91,17 @@ def friendly_message(error: Any, model: type[BaseModel]) -> str:
         return f"'{name}' must be {error['ctx']['expected']}, not {error['input']!r}"
     if kind == "string_pattern_mismatch" and (name in {"id", "worksheets"} or name.isdigit()):
         return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
+    if kind == "string_pattern_mismatch" and name == "region":
+        return (
+            f"'region' must be a two-letter country code such as US or GB, not {error['input']!r}"
+        )
+    if kind == "too_short" and name == "worksheets":
+        return "'worksheets' is empty: list at least one worksheet id, e.g. [i-statements]"
+    if kind in _TYPE_WORDS and name and not name.isdigit():
+        value = error["input"]
+        quote = kind == "string_type" and isinstance(value, (int, float, dt.date))
+        hint = " (put it in quotes to keep it as text)" if quote else ""
+        return f"'{name}' must be {_TYPE_WORDS[kind]}, not {describe(value)}{hint}"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind == "value_error":
         return message  # our own validators write whole sentences

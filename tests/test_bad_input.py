@@ -1,0 +1,167 @@
+"""Bad input from a red-team report: each ends in `path:line:col: error: <what to do>`, exit 1,
+no traceback and no PDF at the output path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import manifest, write_yaml
+
+
+def failure(cli: Any, path: Path, *extra: str) -> str:
+    """Build `path` through the CLI, expecting a clean failure; return stderr."""
+    out = path.parent / "out.pdf"
+    result = cli("build", path, "-o", out, *extra)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not out.exists()
+    return str(result.stderr)
+
+
+def line_of(path: Path, start: str) -> int:
+    """The 1-based number of the first line of `path` that starts with `start` (indent aside)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(start))
+
+
+# 4. dates
+
+
+def test_an_impossible_date_in_the_manifest_is_named_at_its_line(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(
+        tmp_path / "m.yaml", "title: T\ndate: 2026-02-30\nworksheets: [i-statements]\n"
+    )
+    assert failure(cli, path).splitlines() == [
+        f"{path}:2:1: error: date '2026-02-30' is not a real date (February 2026 has 28 days): "
+        "write it as YYYY-MM-DD"
+    ]
+
+
+def test_an_impossible_date_on_the_command_line_is_named(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    assert failure(cli, path, "--set", "date=2026-13-01").splitlines() == [
+        "<command line>: error: date '2026-13-01' is not a real date (there is no month 13): "
+        "write it as YYYY-MM-DD"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("20261122", "the number 20261122 is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22"),
+        ("next week", "'next week' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22"),
+        ("0000-01-01", "date '0000-01-01' is not a real date (there is no year 0)"),
+        ("2028-02-30", "date '2028-02-30' is not a real date (February 2028 has 29 days)"),
+    ],
+)
+def test_other_dates_that_are_not_dates(cli: Any, tmp_path: Path, value: str, message: str) -> None:
+    path = write_yaml(tmp_path / "m.yaml", f"date: {value}\nworksheets: [i-statements]\n")
+    assert f"{path}:1:1: error: {message}" in failure(cli, path)
+
+
+def test_a_date_with_a_time_and_a_repeated_bad_date_alias(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(
+        tmp_path / "m.yaml", "date: 2026-11-22T10:30:00\nworksheets: [i-statements]\n"
+    )
+    assert cli("build", path, "-o", tmp_path / "ok.pdf").exit_code == 0
+    aliased = "date: &d 2026-02-30\nvariables: {when: *d}\nworksheets: [i-statements]\n"
+    path = write_yaml(tmp_path / "m.yaml", aliased)
+    assert f"{path}:1:1: error: date '2026-02-30' is not a real date" in failure(cli, path)
+
+
+# 5. worksheet entries
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "Not An Id!",
+            "'Not An Id!' is not a valid id: use lower-case letters, digits and "
+            "hyphens, e.g. i-statements",
+        ),
+        (5, "the number 5 is not a worksheet id: write e.g. i-statements or {id: i-statements}"),
+        (
+            {"idd": "i-statements"},
+            "unknown key 'idd' in a worksheet entry: write e.g. i-statements or {id: i-statements}",
+        ),
+        ({}, "a worksheet entry needs an id: write e.g. i-statements or {id: i-statements}"),
+        (
+            None,
+            "an empty value is not a worksheet id: write e.g. i-statements or {id: i-statements}",
+        ),
+        (["a"], "a list is not a worksheet id: write e.g. i-statements or {id: i-statements}"),
+        ({"id": "Bad"}, "'Bad' is not a valid id: use lower-case letters, digits and hyphens"),
+        ("a" * 90, "'" + "a" * 40 + "...' is too long for a worksheet id: use 80 characters"),
+    ],
+)
+def test_a_bad_worksheet_entry_is_named_in_plain_words(
+    cli: Any, tmp_path: Path, entry: Any, message: str
+) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements", entry]))
+    [error] = failure(cli, path).splitlines()
+    line = line_of(path, "worksheets:") + 2
+    assert error.startswith(f"{path}:{line}:3: error: {message}")
+    assert "constrained-str" not in error and "WorksheetRef" not in error
+
+
+@pytest.mark.parametrize(
+    ("yaml_line", "message"),
+    [
+        (
+            "recipient: Sam",
+            "'recipient' must be a mapping of keys and values (each on its own "
+            "line under it), not 'Sam'",
+        ),
+        ("prepared_by: [Jordan]", "'prepared_by' must be a mapping of keys and values"),
+        (
+            "title: 12",
+            "'title' must be text, not the number 12 (put it in quotes to keep it as text)",
+        ),
+        ("fillable: 2", "'fillable' must be true or false, not the number 2"),
+        ("variables: [a]", "'variables' must be a mapping of keys and values, not a list"),
+        (
+            "worksheets_dirs: mine",
+            "'worksheets_dirs' must be a list, e.g. [first, second], not 'mine'",
+        ),
+        ("region: USA", "'region' must be a two-letter country code such as US or GB, not 'USA'"),
+    ],
+)
+def test_values_of_the_wrong_kind_are_named_in_plain_words(
+    cli: Any, tmp_path: Path, yaml_line: str, message: str
+) -> None:
+    path = write_yaml(tmp_path / "m.yaml", f"worksheets: [i-statements]\n{yaml_line}\n")
+    error = failure(cli, path)
+    assert error.startswith(f"{path}:2:1: error: {message}")
+    assert "instance of" not in error and "Input should" not in error
+
+
+def test_an_empty_worksheet_list(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: []\n")
+    assert failure(cli, path).splitlines() == [
+        f"{path}:1:1: error: 'worksheets' is empty: list at least one worksheet id, e.g. [i-statements]"
+    ]
+
+
+# 2. a web address too long for a QR code
+
+
+def test_a_url_too_long_for_a_qr_code_is_named_at_its_line(cli: Any, tmp_path: Path) -> None:
+    url = "https://example.org/" + "é" * 1400  # 2,820 bytes of UTF-8: under 2,000 characters
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"],
+                                                    prepared_by={"name": "J", "url": url}))  # fmt: skip
+    assert failure(cli, path).splitlines() == [
+        f"{path}:{line_of(path, 'url:')}:3: error: this web address is too long for a QR code: "
+        "it needs 2,823 bytes and a QR code holds at most 2,812 (letters with accents take 2 "
+        "bytes, many other characters 3): use a shorter address"
+    ]
+
+
+def test_the_longest_url_a_qr_code_holds_builds(cli: Any, tmp_path: Path) -> None:
+    url = "https://example.org/" + "é" * 1394  # 2,808 bytes: the QR code's last few to spare
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"],
+                                                    prepared_by={"name": "J", "url": url}))  # fmt: skip
+    assert cli("build", path, "-o", tmp_path / "ok.pdf").exit_code == 0
