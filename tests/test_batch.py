@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import manifest, write_yaml
@@ -197,7 +198,7 @@ def test_fail_fast_stops_at_the_first_error(cli: Any, tmp_path: Path) -> None:
 
 
 def test_interrupted_batch_leaves_no_partial_pdf(tmp_path: Path) -> None:
-    roster = write_roster(tmp_path / "roster.csv", people(40))
+    roster = write_roster(tmp_path / "roster.csv", people(400))  # more than it can finish
     out = tmp_path / "out"
     command = [sys.executable, "-c", "from workbook.cli import app; app()", "batch", str(roster),
                "-m", str(base(tmp_path)), "-o", str(out), "-j", "2"]  # fmt: skip
@@ -210,7 +211,7 @@ def test_interrupted_batch_leaves_no_partial_pdf(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     pdfs = list(out.glob("*.pdf"))
-    assert 3 <= len(pdfs) < 40
+    assert 3 <= len(pdfs) < 400
     assert not [p for p in out.iterdir() if p.suffix != ".pdf"]  # no temporary files
     for pdf in pdfs:
         assert len(PdfReader(pdf).pages) > 3
@@ -247,3 +248,205 @@ def test_layout_caches_keep_only_what_rows_share(cli: Any, tmp_path: Path) -> No
         sizes(),
         after_ten,
     )
+
+
+def ok_outputs(report: dict[str, Any]) -> set[str]:
+    return {Path(r["output"]).name for r in report["rows"] if r["status"] == "ok"}
+
+
+def assert_report_matches_disk(report: dict[str, Any], out: Path) -> None:
+    assert ok_outputs(report) == {p.name for p in out.glob("*.pdf")}
+    assert not [p.name for p in out.iterdir() if p.suffix != ".pdf"]  # no temporaries
+    assert (report["ok"], report["failed"]) == (
+        len(ok_outputs(report)), sum(r["status"] == "error" for r in report["rows"]))  # fmt: skip
+
+
+def test_rows_the_roster_cannot_give_are_skipped_and_reported(cli: Any, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("recipient.name,loved_one.name\nAda,Bo\nCy,Di,extra\nEd,Fi\n")
+    out, report = tmp_path / "o", tmp_path / "report.json"
+    result = cli("batch", roster, "-m", base(tmp_path), "-o", out, "--report", report)
+    assert result.exit_code == 1
+    assert f"{roster}:3:3: error: row 2 has more cells than the header has columns" in result.stderr
+    data = json.loads(report.read_text())
+    assert [(r["row"], r["status"]) for r in data["rows"]] == [(1, "ok"), (2, "error"), (3, "ok")]
+    assert_report_matches_disk(data, out)
+    listed = write_yaml(tmp_path / "r.yaml", [{"recipient": {"name": "Ada"}}, "Bo", 3])
+    result = cli("batch", listed, "-m", base(tmp_path), "-o", tmp_path / "p")
+    assert result.exit_code == 1 and "built 1 workbook(s), 2 failed" in result.stderr
+    assert f"{listed}:3:3: error: row 2 is not an object of fields" in result.stderr
+
+
+def test_a_column_named_twice_is_an_error(cli: Any, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("recipient.name,language,recipient.name\nAda,en,Bo\n")
+    result = cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "o")
+    assert result.exit_code == 1
+    assert (f"{roster}:1:3: error: column 'recipient.name' appears twice (columns 1 and 3); "
+            "keep one") in result.stderr  # fmt: skip
+    assert not list((tmp_path / "o").glob("*.pdf"))
+
+
+def test_batch_encrypts_every_pdf(cli: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    roster = write_roster(tmp_path / "r.csv", people(2))
+    monkeypatch.setenv("WORKBOOK_PASSWORD", "s3cret")
+    assert (
+        cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "o", "-j", "1").exit_code == 0
+    )
+    for pdf in (tmp_path / "o").glob("*.pdf"):
+        reader = PdfReader(pdf)
+        assert reader.is_encrypted and reader.decrypt("s3cret")
+    monkeypatch.delenv("WORKBOOK_PASSWORD")
+    result = cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "p", "--password", "")
+    assert result.exit_code == 1 and "the password is empty" in result.stderr
+
+
+def test_roster_paths_stay_in_the_manifest_folder(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    outside = tmp_path / "other-client"
+    outside.mkdir()
+    Image.new("RGB", (40, 20), "red").save(outside / "logo.png")
+    write_yaml(outside / "theme.yaml", {"extends": "default"})
+    project = tmp_path / "clinic"
+    project.mkdir()
+    Image.new("RGB", (40, 20), "blue").save(project / "logo.png")
+    manifest_path = write_yaml(project / "base.yaml", manifest(worksheets=["i-statements"]))
+    rows = [{"prepared_by.logo": "logo.png", "theme": "default", "worksheets_dirs": ""},
+            {"prepared_by.logo": str(outside / "logo.png"), "theme": "", "worksheets_dirs": ""},
+            {"prepared_by.logo": "", "theme": "../other-client/theme.yaml", "worksheets_dirs": ""},
+            {"prepared_by.logo": "", "theme": "", "worksheets_dirs": "../other-client"}]  # fmt: skip
+    roster = write_roster(tmp_path / "r.csv", rows)
+    result = cli("batch", roster, "-m", manifest_path, "-o", tmp_path / "o", "-j", "1")
+    assert result.exit_code == 1 and "built 1 workbook(s), 3 failed" in result.stderr
+    folder = project.resolve()
+    assert (f"{roster}:3:1: error: row 2: 'prepared_by.logo' names '{outside / 'logo.png'}', "
+            f"outside the manifest's folder {folder}") in result.stderr  # fmt: skip
+    assert (
+        f"{roster}:4:2: error: row 3: 'theme' names '../other-client/theme.yaml'" in result.stderr
+    )
+    assert f"{roster}:5:3: error: row 4: 'worksheets_dirs' names '../other-client'" in result.stderr
+
+
+def test_a_rows_unknown_worksheet_points_at_its_cell(cli: Any, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("recipient.name,worksheets\nAda,i-statements\nBo,no-such-sheet\n")
+    result = cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "o", "-j", "1")
+    assert result.exit_code == 1
+    assert f"row 2: {roster}:3:2: error: unknown worksheet 'no-such-sheet'" in result.stderr
+
+
+def test_an_old_report_never_looks_current(cli: Any, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", people(2))
+    report = tmp_path / "report.json"
+    assert (
+        cli(
+            "batch", roster, "-m", base(tmp_path), "-o", tmp_path / "o", "--report", report
+        ).exit_code
+        == 0
+    )
+    first = json.loads(report.read_text())
+    assert first["generator"].startswith("workbook ") and first["complete"] is True
+    bad_roster = tmp_path / "bad.csv"
+    bad_roster.write_bytes(b"recipient.name\nAda\nJos\xe9\n")  # breaks on row 2
+    result = cli(
+        "batch", bad_roster, "-m", base(tmp_path), "-o", tmp_path / "o", "--report", report
+    )
+    assert result.exit_code == 1
+    second = json.loads(report.read_text())
+    assert second["complete"] is False and "not UTF-8" in second["error"]
+    assert second["rows"] == []  # the whole roster is checked before any row is built
+
+
+def test_a_worker_that_dies_costs_only_its_row(tmp_path: Path, monkeypatch: Any) -> None:
+    """As under the OOM killer: the rows it took down are built again; the row that kills its
+    worker every time is reported, and the report matches the disk."""
+    import workbook.batch as batch_module
+    from workbook.report import finish_report, start_report
+
+    build_row = batch_module._build_row
+
+    def killer(batch: Any, plan: Any) -> Any:
+        if plan.row.number == 5:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return build_row(batch, plan)
+
+    monkeypatch.setattr(batch_module, "_build_row", killer)  # the workers are forked with it
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    roster = write_roster(tmp_path / "r.csv", people(12))
+    journal, target = start_report(report, out, [], False)
+    batch = batch_module.Batch.load(base(tmp_path), out, journal=journal)
+    results = list(batch_module.run_batch(batch, lambda: batch_module.read_roster(roster), 2))
+    assert sorted(r.row for r in results) == list(range(1, 13))
+    [dead] = [r for r in results if r.status == "error"]
+    assert dead.row == 5 and "stopped without finishing" in (dead.error or "")
+    finish_report(journal, target, complete=True, interrupted=False, error=None)
+    data = json.loads(report.read_text())
+    assert [r["row"] for r in data["rows"]] == list(range(1, 13))
+    assert_report_matches_disk(data, out)
+
+
+def batch_process(tmp_path: Path, rows: int) -> tuple[subprocess.Popen[str], Path, Path]:
+    roster = write_roster(tmp_path / "roster.csv", people(rows))
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    command = [sys.executable, "-c", "from workbook.cli import run; run()", "batch", str(roster),
+               "-m", str(base(tmp_path)), "-o", str(out), "-j", "2", "--report", str(report)]  # fmt: skip
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    return process, out, report
+
+
+def processes_of(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "cmdline").read_bytes().decode(
+                errors="replace"
+            ):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_for_pdfs(out: Path, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.pdf"))) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("after", [1, 4])
+def test_a_stopped_batch_reports_exactly_what_is_on_disk(
+    tmp_path: Path, signal_number: int, after: int
+) -> None:
+    process, out, report = batch_process(tmp_path, 300)
+    wait_for_pdfs(out, after)
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert not processes_of(str(tmp_path / "roster.csv"))  # the workers are gone too
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True and data["complete"] is False
+    assert after <= data["ok"] < 300
+    assert_report_matches_disk(data, out)
+    assert f"built {data['ok']} workbook(s), 0 failed (interrupted)" in stderr
+
+
+def test_a_killed_batch_takes_its_workers_and_leaves_a_true_journal(tmp_path: Path) -> None:
+    process, out, report = batch_process(tmp_path, 300)
+    wait_for_pdfs(out, 3)
+    process.kill()
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while processes_of(str(tmp_path / "roster.csv")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not processes_of(str(tmp_path / "roster.csv"))
+    data = json.loads(report.read_text())
+    assert data["complete"] is False and data["rows"] == []
+    journal = Path(data["journal"])
+    rows = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert {Path(r["output"]).name for r in rows if r["status"] == "ok"} == {
+        p.name for p in out.glob("*.pdf")
+    }
+    assert not [p for p in out.iterdir() if p.suffix == ".tmp"]

@@ -294,7 +294,10 @@ def _die_with_parent() -> None:
 
 def _build_in_worker(plan: RowPlan) -> RowResult:
     assert _worker_batch is not None
-    return build_row(_worker_batch, plan)
+    try:
+        return build_row(_worker_batch, plan)
+    except SystemExit as stop:  # SIGTERM: the temporary is gone by now; take no more rows
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 def build_row(batch: Batch, plan: RowPlan) -> RowResult:

@@ -86,7 +86,7 @@ def guard(
 ) -> Target:
     """Check that `path` may be written as a `kind` of file; raise a located error if not."""
     info = _inspect(path)
-    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    real = _follow(path, info)
     if info is not None:
         for source in (p for p in inputs if p is not None):
             with contextlib.suppress(OSError):
@@ -96,6 +96,21 @@ def guard(
         if not force:
             RECOGNISERS[kind](real, path)
     return Target(real, path, kind, _snapshot(info))
+
+
+def _follow(path: Path, info: os.stat_result | None) -> Path:
+    """A symbolic link is followed to the file it names, if that name leads to the same file
+    (not through /proc's links to pipes or deleted files)."""
+    if not path.is_symlink():
+        return path
+    real = Path(os.path.realpath(path))
+    try:
+        same = info is None or _snapshot(os.stat(real)) == _snapshot(info)
+    except OSError:
+        same = False
+    if not same:
+        raise _fail(path, "is a link to something that is not a regular file by that name")
+    return real
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
