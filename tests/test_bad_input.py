@@ -165,3 +165,93 @@ def test_the_longest_url_a_qr_code_holds_builds(cli: Any, tmp_path: Path) -> Non
     path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"],
                                                     prepared_by={"name": "J", "url": url}))  # fmt: skip
     assert cli("build", path, "-o", tmp_path / "ok.pdf").exit_code == 0
+
+
+# 1. the logo
+
+
+def logo_manifest(tmp_path: Path, name: str = "logo.png") -> Path:
+    data = manifest(worksheets=["i-statements"], prepared_by={"practice": "P", "logo": name})
+    return write_yaml(tmp_path / "m.yaml", data)
+
+
+def test_a_truncated_logo_is_named_at_the_logo_line(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.effect_noise((300, 300), 64).convert("RGB").save(tmp_path / "whole.png")
+    whole = (tmp_path / "whole.png").read_bytes()
+    (tmp_path / "logo.png").write_bytes(whole[: len(whole) // 2])
+    path = logo_manifest(tmp_path)
+    assert failure(cli, path).splitlines() == [
+        f"{path}:{line_of(path, 'logo:')}:3: error: the logo image {tmp_path / 'logo.png'} is "
+        "damaged or cut short (image file is truncated): save it again"
+    ]
+
+
+def test_a_truncated_jpeg_logo_is_refused_too(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.effect_noise((300, 300), 64).convert("RGB").save(tmp_path / "whole.jpg")
+    whole = (tmp_path / "whole.jpg").read_bytes()
+    (tmp_path / "logo.jpg").write_bytes(whole[: len(whole) // 2])
+    path = logo_manifest(tmp_path, "logo.jpg")
+    assert "is damaged or cut short" in failure(cli, path)
+
+
+@pytest.mark.parametrize(("mode", "size"), [("1", (9000, 9000)), ("P", (16001, 1000))])
+def test_a_logo_over_4000_by_4000_pixels_is_refused_from_its_header(
+    cli: Any, tmp_path: Path, mode: str, size: tuple[int, int]
+) -> None:
+    from PIL import Image
+
+    Image.new(mode, size).save(tmp_path / "logo.png")  # a few kilobytes on disk
+    assert (tmp_path / "logo.png").stat().st_size < 200_000
+    path = logo_manifest(tmp_path)
+    assert failure(cli, path).splitlines() == [
+        f"{path}:{line_of(path, 'logo:')}:3: error: the logo image {tmp_path / 'logo.png'} has "
+        f"too many pixels ({size[0]} by {size[1]}); the limit is 4000 by 4000 (16,000,000 "
+        "pixels in any shape): save a smaller copy"
+    ]
+
+
+def test_a_logo_of_exactly_4000_by_4000_is_drawn_and_decoded_once(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from workbook.sources import _decode_problem
+
+    Image.new("P", (4000, 4000)).save(tmp_path / "logo.png")
+    path = logo_manifest(tmp_path)
+    assert cli("build", path, "-o", tmp_path / "a.pdf").exit_code == 0
+    decoded = _decode_problem.cache_info().misses
+    assert cli("build", path, "-o", tmp_path / "b.pdf").exit_code == 0
+    assert _decode_problem.cache_info().misses == decoded  # the second build did not decode it
+    [image] = PdfReader(tmp_path / "b.pdf").pages[0].images
+    assert image.image.size == (4000, 4000)
+
+
+def save_image(path: Path, kind: str) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (8, 8)).save(path, format=kind)
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: p.write_bytes(b""), "cannot identify image file"),
+        (lambda p: p.write_text("not an image"), "cannot identify image file"),
+        (lambda p: p.symlink_to("/etc/hostname"), "cannot identify image file"),
+        (lambda p: save_image(p, "GIF"), "GIF is not supported"),
+        (lambda p: save_image(p, "WEBP"), "WEBP is not supported"),
+    ],
+)
+def test_other_files_that_are_no_logo(cli: Any, tmp_path: Path, make: Any, problem: str) -> None:
+    make(tmp_path / "logo.png")
+    path = logo_manifest(tmp_path)
+    [error] = failure(cli, path).splitlines()
+    assert error.startswith(
+        f"{path}:{line_of(path, 'logo:')}:3: error: cannot read the logo image "
+        f"{tmp_path / 'logo.png'}: use a PNG or JPEG ("
+    )
+    assert problem in error

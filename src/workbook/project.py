@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,7 +16,7 @@ from .library import LoadedWorksheet, resolve_worksheets, search_dirs
 from .locale import format_date, strings
 from .models import Manifest
 from .personalise import Personaliser, PersonalWorksheet
-from .sources import SourceDoc, parse_yaml, read_yaml
+from .sources import SourceDoc, image_size, parse_yaml, read_yaml
 from .theme import Theme, load_theme
 from .validate import suggest, validate_doc
 
@@ -64,34 +63,18 @@ class Logo:
 
 
 def load_logo(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> Logo | None:
-    """The practice logo (PNG or JPEG), checked to exist, be a regular file and be readable."""
+    """The practice logo (PNG or JPEG): a regular file, at most 4000 by 4000 pixels (read from
+    its header, before any decoding) that decodes to the end."""
     name = manifest.prepared_by.logo if manifest.prepared_by else None
     if not name:
         return None
     where = doc.locate(("prepared_by", "logo"))
-    path = (base_dir / name).resolve()
+    path = base_dir / name  # as the user wrote it, in messages; a symlink is followed
     if not path.is_file():
         problem = "is not a regular file" if path.exists() else "not found"
         raise WorkbookError.at(where, f"logo image {problem}: {path}")
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-        with image:
-            width, height = image.size
-            if image.format not in {"PNG", "JPEG"}:
-                raise UnidentifiedImageError(f"{image.format} is not supported")
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise WorkbookError.at(
-            where, f"the logo image {path} has too many pixels; use one under 4000 by 4000"
-        ) from None
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
-        raise WorkbookError.at(
-            where, f"cannot read the logo image {path}: use a PNG or JPEG ({exc})"
-        ) from None
-    return Logo(path, int(width), int(height))
+    width, height = image_size(path, where, "logo image")
+    return Logo(path.resolve(), width, height)
 
 
 def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -1,10 +1,13 @@
-"""Stage 1, sources: read a YAML file safely and remember where every key and item is."""
+"""Stage 1, sources: read a YAML file safely and remember where every key and item is; check
+an image (the logo) before anything draws it."""
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ from .errors import Location, WorkbookError
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_IMAGE_SIDE = 4000  # the limit is MAX_IMAGE_SIDE squared pixels, in any shape
+IMAGE_FORMATS = ("PNG", "JPEG")
 
 Key = tuple[str | int, ...]
 
@@ -167,3 +172,62 @@ def read_yaml(path: Path) -> SourceDoc:
     except OSError as exc:
         raise WorkbookError.at(Location(path), f"cannot read file: {exc.strerror}") from None
     return parse_yaml(text, path)
+
+
+def image_size(path: Path, where: Location, what: str = "image") -> tuple[int, int]:
+    """A PNG or JPEG's width and height, read from its header and checked against the pixel
+    limit before anything is decoded; then checked to decode fully, once per file version."""
+    width, height = _image_header(path, where, what)
+    if width * height > MAX_IMAGE_SIDE**2:
+        raise _too_many_pixels(path, where, what, f"{width} by {height}")
+    stat = path.stat()
+    problem = _decode_problem(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    if problem:
+        raise WorkbookError.at(
+            where, f"the {what} {path} is damaged or cut short ({problem}): save it again"
+        )
+    return width, height
+
+
+def _image_header(path: Path, where: Location, what: str) -> tuple[int, int]:
+    """Width and height from the header of a PNG or JPEG."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # reads the header only
+                (width, height), kind = image.size, image.format
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _too_many_pixels(path, where, what, "more than Pillow opens at all") from None
+    except (OSError, ValueError) as exc:  # Pillow's UnidentifiedImageError is an OSError
+        message = f"cannot read the {what} {path}: use a PNG or JPEG ({exc})"
+        raise WorkbookError.at(where, message) from None
+    if kind not in IMAGE_FORMATS:
+        message = f"cannot read the {what} {path}: use a PNG or JPEG ({kind} is not supported)"
+        raise WorkbookError.at(where, message)
+    return int(width), int(height)
+
+
+def _too_many_pixels(path: Path, where: Location, what: str, size: str) -> WorkbookError:
+    return WorkbookError.at(
+        where,
+        f"the {what} {path} has too many pixels ({size}); the limit is {MAX_IMAGE_SIDE} by "
+        f"{MAX_IMAGE_SIDE} ({MAX_IMAGE_SIDE**2:,} pixels in any shape): save a smaller copy",
+    )
+
+
+@lru_cache(maxsize=64)
+def _decode_problem(path: Path, mtime_ns: int, size: int) -> str | None:
+    """Why an image does not decode to the end, or None. Cached per file version, so a batch
+    decodes its logo once; a JPEG decodes at an eighth of its size (its own scaling)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            if image.format == "JPEG":
+                image.draft(None, (max(image.width // 8, 1), max(image.height // 8, 1)))
+            image.load()
+    except Exception as exc:  # a damaged file fails in many ways: OSError, SyntaxError, zlib
+        return str(exc) or type(exc).__name__
+    return None
