@@ -185,16 +185,25 @@ def test_a_full_standard_output(tmp_path: Path) -> None:
     assert len(PdfReader(out).pages) > 3
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGKILL])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    signals=st.lists(
+        st.tuples(st.sampled_from([signal.SIGTERM, signal.SIGKILL]), st.floats(0.2, 1.2)),
+        min_size=1, max_size=3,
+    ),
+)  # fmt: skip
 def test_a_build_killed_midway_leaves_a_whole_file_or_none(
-    signal_number: int, tmp_path: Path
+    tmp_path_factory: Any, signals: list[tuple[int, float]]
 ) -> None:
-    """Whenever the signal lands: the old file or a new whole one, and no temporary after
-    the next build (SIGTERM: none at all)."""
+    """Whenever the signal lands: the old file or a new whole one; no temporary after a
+    SIGTERM, and none after the next build whatever happened."""
+    tmp_path = tmp_path_factory.mktemp("build")
     out = tmp_path / "book.pdf"
     data = manifest(worksheets=["i-statements", "boundary-planning", "objection-handling"])
     path = write_yaml(tmp_path / "m.yaml", data)
-    for delay in (0.3, 0.5, 0.7, 0.9, 1.1):
+    for signal_number, delay in signals:
         process = subprocess.Popen([*CLI, "build", str(path), "-o", str(out)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
         time.sleep(delay)

@@ -176,10 +176,14 @@ def _die_with_parent() -> None:
 
 
 def _build_in_worker(plan: RowPlan) -> RowResult:
+    """A row is built and journaled whole, or not started: SIGTERM waits for the row."""
     assert _worker_batch is not None
     try:
-        return build_row(_worker_batch, plan)
-    except SystemExit as stop:  # SIGTERM: the temporary is gone by now; take no more rows
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        result = build_row(_worker_batch, plan)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # one that came lands here
+        return result
+    except SystemExit as stop:  # take no more rows
         os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
