@@ -64,7 +64,7 @@ def main() -> None:
         command = [sys.executable, "-m", "workbook.cli", "batch", str(roster), "-m", str(manifest),
                    "-o", str(base / "out"), "-j", str(args.jobs), "-q", "--report", str(report)]  # fmt: skip
         start = time.perf_counter()
-        process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command)
         parent_peak = worker_peak = at_1000 = 0.0
         while process.poll() is None:
             parent_peak = max(parent_peak, rss_mib(process.pid))
