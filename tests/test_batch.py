@@ -471,3 +471,14 @@ def test_a_killed_batch_takes_its_workers_and_leaves_a_true_journal(tmp_path: Pa
         p.name for p in out.glob("*.pdf")
     }
     assert not [p for p in out.iterdir() if p.suffix == ".tmp"]
+
+
+def test_an_output_folder_that_is_a_file(cli: Any, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", people(1))
+    (tmp_path / "afile").write_text("x")
+    result = cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "afile")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"{tmp_path / 'afile'}: error: is a file, not a folder; give a folder for the output\n"
+    )

@@ -98,6 +98,17 @@ def guard(
     return Target(real, path, kind, _snapshot(info))
 
 
+def make_folder(path: Path) -> Path:
+    """An output folder: made if missing; a located error if it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise _fail(path, "is a file, not a folder; give a folder for the output") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot make this folder: {exc.strerror}") from None
+    return path
+
+
 def _follow(path: Path, info: os.stat_result | None) -> Path:
     """A symbolic link is followed to the file it names, if that name leads to the same file
     (not through /proc's links to pipes or deleted files)."""

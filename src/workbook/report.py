@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .output import Target, guard, write_guarded
+from .output import Target, guard, make_folder, write_guarded
 
 GENERATOR = f"workbook {__version__}"
 
@@ -50,7 +50,6 @@ class Journal:
 
 
 def _open_journal(folder: Path, name: str) -> Journal:
-    folder.mkdir(parents=True, exist_ok=True)
     fd, path = tempfile.mkstemp(prefix=f".{name[:100]}.", suffix=".rows.jsonl", dir=folder)
     os.close(fd)
     return Journal(Path(path))
@@ -68,10 +67,11 @@ def start_report(
     path: Path | None, out_dir: Path, inputs: Iterable[Path | None], force: bool
 ) -> tuple[Journal, Target | None]:
     """Check the report path, mark any old report there as superseded, open the journal."""
+    make_folder(out_dir)
     if path is None:
         return _open_journal(out_dir, "batch"), None
     target = guard(path, "report", force=force, inputs=inputs)
-    journal = _open_journal(target.path.parent, target.path.name)
+    journal = _open_journal(make_folder(target.path.parent), target.path.name)
     status = {"complete": False, "interrupted": False, "journal": str(journal.path)}
     write_guarded(_document([], 0, 0, **status), target, force)
     return journal, target
