@@ -255,3 +255,199 @@ def test_other_files_that_are_no_logo(cli: Any, tmp_path: Path, make: Any, probl
         f"{tmp_path / 'logo.png'}: use a PNG or JPEG ("
     )
     assert problem in error
+
+
+# 3. theme fonts
+
+
+def theme_manifest(tmp_path: Path, theme: dict[str, Any]) -> tuple[Path, Path]:
+    theme_path = write_yaml(tmp_path / "t.yaml", theme)
+    return write_yaml(
+        tmp_path / "m.yaml", manifest(worksheets=["i-statements"], theme="t.yaml")
+    ), theme_path
+
+
+def atkinson() -> Path:
+    import fontpkg
+
+    return Path(fontpkg.path("Atkinson Hyperlegible", weight=400, style="normal"))
+
+
+def test_a_truncated_theme_font_names_the_theme_file_and_key(cli: Any, tmp_path: Path) -> None:
+    whole = atkinson().read_bytes()
+    (tmp_path / "Body.ttf").write_bytes(whole[: len(whole) // 2])
+    path, theme = theme_manifest(tmp_path, {"fonts": {"regular": "Body.ttf"}})
+    assert failure(cli, path).splitlines() == [
+        f"{theme}:2:3: error: theme: fonts.regular: the font {tmp_path / 'Body.ttf'} is cut "
+        f"short: it has {len(whole) // 2:,} bytes of the {len(whole):,} its tables need; copy "
+        "or download it again"
+    ]
+
+
+def test_a_font_with_damaged_glyphs_is_refused_before_drawing(cli: Any, tmp_path: Path) -> None:
+    import struct
+
+    data = bytearray(atkinson().read_bytes())
+    count = struct.unpack(">H", data[4:6])[0]
+    tables = {bytes(data[12 + 16 * i : 16 + 16 * i]): 12 + 16 * i for i in range(count)}
+    offset, _ = struct.unpack(">II", data[tables[b"loca"] + 8 : tables[b"loca"] + 16])
+    data[offset : offset + 400] = b"\xff" * 400  # glyphs now point past the end of glyf
+    (tmp_path / "Body.ttf").write_bytes(bytes(data))
+    path, theme = theme_manifest(tmp_path, {"fonts": {"bold": "Body.ttf"}})
+    [error] = failure(cli, path).splitlines()
+    assert error.startswith(
+        f"{theme}:2:3: error: theme: fonts.bold: the font {tmp_path / 'Body.ttf'} is damaged ("
+    )
+    assert error.endswith("): copy or download it again")
+
+
+def test_a_font_symlink_to_a_non_font_names_the_path(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "Body.ttf").symlink_to("/etc/hostname")
+    path, theme = theme_manifest(tmp_path, {"fonts": {"italic": "Body.ttf"}})
+    assert failure(cli, path).splitlines() == [
+        f"{theme}:2:3: error: theme: fonts.italic: {tmp_path / 'Body.ttf'} is not a TrueType "
+        "or OpenType font: give a .ttf file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "Body.woff2",
+            b"wOF2" + bytes(40),
+            "Body.woff2: only TrueType (.ttf) and OpenType (.otf) files work",
+        ),
+        ("fonts/Body", b"", "fonts/Body: only TrueType (.ttf) and OpenType (.otf) files work"),
+        ("Body.ttf", b"wOFF" + bytes(40), "Body.ttf is a web font (WOFF): give a .ttf file"),
+        ("Body.ttf", b"ttcf" + bytes(40), "Body.ttf is a font collection (.ttc): give a .ttf file"),
+        ("Body.ttf", b"", "Body.ttf is not a TrueType or OpenType font: give a .ttf file"),
+        ("Body.ttf", b"\x00\x01\x00\x00\x00", "Body.ttf is cut short: it has 5 bytes of the 12"),
+    ],
+)
+def test_other_font_files_that_cannot_be_used(
+    cli: Any, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_bytes(content)
+    path, theme = theme_manifest(tmp_path, {"fonts": {"regular": name}})
+    [error] = failure(cli, path).splitlines()
+    assert error.startswith(f"{theme}:2:3: error: theme: fonts.regular: ")
+    assert message in error and "pip install" not in error
+
+
+def test_every_font_problem_in_a_theme_is_reported_at_once(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "Bad.ttf").write_bytes(b"nope")
+    theme = {"fonts": {"regular": "Bad.ttf", "bold": "Missing.ttf", "italic": "No Such Font"}}
+    path, theme_path = theme_manifest(tmp_path, theme)
+    errors = failure(cli, path).splitlines()
+    assert [e.split(": error: ")[0] for e in errors] == [f"{theme_path}:{n}:3" for n in (2, 3, 4)]
+    assert f"fonts.bold: font file not found: {tmp_path / 'Missing.ttf'}" in errors[1]
+    assert "fonts.italic: font 'No Such Font' is not installed" in errors[2]
+
+
+# 7. theme sizes and margins
+
+
+@pytest.mark.parametrize(
+    ("theme", "line", "message"),
+    [
+        ({"base_size": 400}, "1:1", "'base_size' must be at most 28, not the number 400"),
+        (
+            {"margins": {"inner": "100mm", "outer": "100mm"}},
+            "2:3",
+            "margins.inner: the margins inner 100mm and outer 100mm leave a text column 10mm "
+            "wide on A4 paper; base size 11pt needs 76mm: make the margins or base_size smaller",
+        ),
+        (
+            {"margins": {"outer": "10cm"}, "base_size": 20},
+            "2:3",
+            "margins.outer: the margins inner 20mm and outer 100mm leave a text column 90mm "
+            "wide on A4 paper; base size 20pt needs 106mm: make the margins or base_size smaller",
+        ),
+        (
+            {"base_size": 28, "leading": 2.5},
+            "1:1",
+            "base_size: the margins top 20mm and bottom 20mm (and the running header and footer) "
+            "leave text 196mm tall on Letter paper; base size 28pt at leading 2.5 needs 247mm: "
+            "make the margins, base_size or leading smaller",
+        ),
+        ({"spacing": "2in"}, "1:1", "spacing: 51mm is too big; use at most 13mm (0.5in)"),
+        ({"box_size": 100}, "1:1", "box_size: 35mm is too big; use at most 13mm (0.5in)"),
+    ],
+)
+def test_theme_sizes_that_do_not_fit_the_page_name_the_setting(
+    cli: Any, tmp_path: Path, theme: dict[str, Any], line: str, message: str
+) -> None:
+    path, theme_path = theme_manifest(tmp_path, theme)
+    errors = failure(cli, path).splitlines()
+    assert errors[0] == f"{theme_path}:{line}: error: theme: {message}"
+    assert not any("Flowable" in e or "0x7f" in e for e in errors)
+
+
+def test_a_theme_that_extends_a_bad_one_points_at_the_bad_setting(cli: Any, tmp_path: Path) -> None:
+    parent = write_yaml(tmp_path / "parent.yaml", {"margins": {"top": "100mm", "bottom": "90mm"}})
+    path, _ = theme_manifest(tmp_path, {"extends": "parent.yaml", "spacing": 6})
+    [error] = failure(cli, path).splitlines()
+    assert error.startswith(f"{parent}:2:3: error: theme: margins.top: the margins top 100mm")
+
+
+def test_validate_reports_a_theme_that_does_not_fit(cli: Any, tmp_path: Path) -> None:
+    theme = write_yaml(tmp_path / "t.yaml", {"margins": {"bottom": "100mm", "top": "100mm"}})
+    result = cli("validate", theme)
+    assert result.exit_code == 1 and f"{theme}:3:3: error: margins.top:" in result.stderr
+
+
+EXTREMES = [  # the theme check's limits, together: each builds every worksheet
+    {"base_size": 28, "leading": 1.98, "spacing": "0.5in", "box_size": "0.5in", "line_height": 72},
+    {"base_size": 6, "leading": 1, "spacing": 36, "box_size": 36,
+     "margins": {"inner": 189.5, "outer": 189.5, "top": 238, "bottom": 238}},
+    {"base_size": 28, "leading": 1.5, "spacing": 0, "box_size": 1, "line_height": 1,
+     "margins": {"inner": 0, "outer": 0, "top": 0, "bottom": 0}},
+    {"base_size": 6, "leading": 1, "spacing": 0, "box_size": 1, "line_height": 1},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("theme", EXTREMES)
+@pytest.mark.parametrize("page_size", ["a4", "letter"])
+def test_themes_at_the_limits_build_every_worksheet(
+    make_pdf: Any, tmp_path: Path, theme: dict[str, Any], page_size: str
+) -> None:
+    from workbook.library import available, search_dirs
+
+    write_yaml(tmp_path / "t.yaml", theme)
+    everything = sorted(available("en", search_dirs([])))
+    data = manifest(worksheets=everything, theme="t.yaml", page_size=page_size,
+                    edition="facilitator", fillable=True,
+                    prepared_by={"name": "Jordan Lee, LPC", "practice": "Harbor Counseling"})  # fmt: skip
+    reader, _ = make_pdf(data)
+    assert len(reader.pages) > len(everything)
+
+
+def test_a_cover_too_full_for_its_theme_says_what_to_change(cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (300, 300)).save(tmp_path / "logo.png")
+    write_yaml(tmp_path / "t.yaml", EXTREMES[0])
+    prepared = {"name": "Jordan Lee, LPC", "practice": "Harbor Counseling and Family Therapy",
+                "contact": "(555) 010-0100, jordan@example.org", "logo": "logo.png",
+                "url": "https://example.org/book"}  # fmt: skip
+    data = manifest(worksheets=["i-statements"], theme="t.yaml", prepared_by=prepared)
+    assert failure(cli, write_yaml(tmp_path / "m.yaml", data)).splitlines() == [
+        "error: the cover does not fit on a page with theme 't.yaml' (base size 28pt, leading "
+        "1.98): use a shorter title or fewer prepared_by details, or a theme with a smaller "
+        "base_size, leading or margins"
+    ]
+
+
+def test_large_print_keeps_full_branding_on_the_cover(make_pdf: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (300, 300)).save(tmp_path / "logo.png")
+    prepared = {"name": "Jordan Lee, LPC", "practice": "Harbor Counseling and Family Therapy",
+                "contact": "(555) 010-0100, jordan@example.org", "logo": "logo.png",
+                "url": "https://example.org/book"}  # fmt: skip
+    reader, _ = make_pdf(manifest(worksheets=["i-statements"], theme="large-print",
+                                  prepared_by=prepared))  # fmt: skip
+    cover = reader.pages[0].extract_text()
+    assert "Opening the door" in cover and "https://example.org/book" in cover

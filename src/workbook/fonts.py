@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -28,27 +29,81 @@ FALLBACK_FAMILY = "Noto Sans"
 SUBSETS_KEPT = 16  # font subsets remembered per font file, and compressed ones in all
 
 
+FONT_FILE_SUFFIXES = (".ttf", ".otf")
+MAX_WIDTH = 10_000  # thousandths of an em: the widest real glyphs are about 3 em
+_OTHER_FONT_SUFFIXES = (".ttc", ".otc", ".woff", ".woff2", ".pfb", ".pfa", ".afm", ".dfont")
+
+
 @cache
 def _register_file(path: str) -> tuple[str, frozenset[int]]:
     """Register one .ttf with ReportLab; return its name and the code points it covers."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise WorkbookError(f"cannot read the font {path}: {exc.strerror}") from None
+    _check_tables(path, data)
     # a name per font (two different files called Body.ttf must not share one), safe inside
     # markup, and the same on every machine so that PDFs are byte-identical
     stem = re.sub(r"[^A-Za-z0-9-]", "", Path(path).stem)[:40]
-    try:
-        digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()[:8]
-    except OSError as exc:
-        raise WorkbookError(f"{path}: cannot read this font: {exc.strerror}") from None
-    name = f"wb-{stem}-{digest}"
+    name = f"wb-{stem}-{hashlib.sha1(data).hexdigest()[:8]}"
     try:
         font = TTFont(name, path)
-    except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
-        raise WorkbookError(f"{path}: cannot use this font: {exc}") from None
+        _read_every_glyph(font.face)
+    except Exception as exc:  # a damaged font fails in many ways: TTFError, struct.error, ...
+        raise WorkbookError(_unusable(path, exc)) from None
     _subset_once(font.face)
     pdfmetrics.registerFont(font)
     return name, frozenset(font.face.charToGlyph)
+
+
+def _check_tables(path: str, data: bytes) -> None:
+    """A file that is no single TrueType/OpenType font, or one cut short: its table
+    directory points past the end of the file."""
+    kind = _NOT_ONE_FONT.get(data[:4])
+    if kind is None and data[:4] not in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
+        kind = "is not a TrueType or OpenType font"
+    if kind is not None:
+        raise WorkbookError(f"{path} {kind}: give a .ttf file")
+    count = struct.unpack(">H", data[4:6])[0] if len(data) >= 12 else 0
+    records = data[12 : 12 + 16 * count]
+    ends = [offset + length for _, _, offset, length in struct.iter_unpack(">4sIII", records)]
+    needed = max([12, 12 + 16 * count, *ends])
+    if needed > len(data):
+        raise WorkbookError(
+            f"the font {path} is cut short: it has {len(data):,} bytes of the {needed:,} its "
+            "tables need; copy or download it again"
+        )
+
+
+_NOT_ONE_FONT = {
+    b"ttcf": "is a font collection (.ttc)",
+    b"wOFF": "is a web font (WOFF)",
+    b"wOF2": "is a web font (WOFF2)",
+}
+
+
+def _read_every_glyph(face: Any) -> None:
+    """Cut every glyph out of the font once, as embedding it will (a few milliseconds even for
+    Noto Sans), so that a damaged glyph table fails here rather than while the PDF is saved;
+    and refuse widths no real font has (a damaged metrics table)."""
+    codes = sorted(face.charToGlyph)
+    for start in range(0, len(codes), 256):
+        face.makeSubset(codes[start : start + 256])
+    widest = max(face.charWidths.values(), default=0)
+    if widest > MAX_WIDTH:
+        raise ValueError(f"a character {widest / 1000:g} em wide")
+
+
+def _unusable(path: str, exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "postscript outlines" in text.lower():
+        return (
+            f"the font {path} has PostScript (CFF) outlines, which cannot be embedded: use a .ttf"
+        )
+    return f"the font {path} is damaged ({text}): copy or download it again"
 
 
 def _subset_once(face: Any) -> None:
@@ -97,11 +152,23 @@ class _FlateKept:
 _FLATE_KEPT = _FlateKept()
 
 
+def is_font_path(spec: str) -> bool:
+    """Whether a theme's font value names a file (else it is a font-package family name)."""
+    return (
+        "/" in spec
+        or "\\" in spec
+        or spec.lower().endswith(FONT_FILE_SUFFIXES + _OTHER_FONT_SUFFIXES)
+    )
+
+
 def font_file(spec: str, slot: str) -> str:
     """A theme's font value -> a file path: a .ttf path, or a font-package family name."""
-    if spec.lower().endswith((".ttf", ".otf")):
+    if is_font_path(spec):
+        if not spec.lower().endswith(FONT_FILE_SUFFIXES):
+            raise WorkbookError(f"{spec}: only TrueType (.ttf) and OpenType (.otf) files work")
         if not Path(spec).is_file():
-            raise WorkbookError(f"font file not found: {spec}")
+            problem = "is not a file" if Path(spec).exists() else "not found"
+            raise WorkbookError(f"font file {problem}: {spec}")
         return spec
     weight, style = SLOTS[slot]
     try:
@@ -110,6 +177,11 @@ def font_file(spec: str, slot: str) -> str:
         raise WorkbookError(
             f"font '{spec}' is not installed: pip install fontpkg-{fontpkg.slugify(spec)} ({exc})"
         ) from None
+
+
+def check_font(spec: str, slot: str) -> None:
+    """Raise WorkbookError unless the font is found and can be embedded (it is registered)."""
+    _register_file(font_file(spec, slot))
 
 
 @dataclass(frozen=True)

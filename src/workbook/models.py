@@ -532,8 +532,8 @@ class ThemeFile(Model):
     """The theme this one builds on (default if not given)."""
     fonts: ThemeFonts = ThemeFonts()
     """The fonts."""
-    base_size: float | None = Field(None, ge=6, le=40)
-    """Body text size in points."""
+    base_size: float | None = Field(None, ge=6, le=28)
+    """Body text size in points, 6 to 28 (the practitioner's details on the cover hold no more)."""
     leading: float | None = Field(None, ge=1.0, le=3.0)
     """Line height as a multiple of the text size."""
     colours: ThemeColours = ThemeColours()

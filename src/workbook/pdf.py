@@ -34,7 +34,7 @@ from .fonts import font_set
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
 from .layout.flowables import Anchor
 from .layout.forms import blank_callback
-from .layout.pages import COVER_FOOT, contents, cover, crisis, how_to, literal, sheet_key, worksheet
+from .layout.pages import contents, cover, crisis, how_to, literal, sheet_key, worksheet
 from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
@@ -66,6 +66,7 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.blank_callback: Any = None
         self.geometry: Any = None
         self.sections: dict[str, Element] = {}  # worksheet id -> its Sect
+        self.part = "cover"  # the anchor key of the part being laid out, for error messages
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
@@ -74,6 +75,8 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
             self.origin = origin
         elif isinstance(first, (Anchor, PageBreak)):
             self.origin = None  # a new section starts
+        if isinstance(first, Anchor):
+            self.part = first.key
         super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -106,11 +109,11 @@ def _frame(ident: str, box: tuple[float, float, float, float]) -> Frame:
     )
 
 
-def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTemplate]:
+def _templates(theme: Theme, geo: Geometry, foot: float) -> list[PageTemplate]:
     """The cover (title above, branding in its foot) and body pages, odd and even."""
     x, y, w, h = geo.frame(1)
-    cover_frames = [_frame("cover", (x, y + COVER_FOOT, w, h - COVER_FOOT)),
-                    _frame("cover-foot", (x, y, w, COVER_FOOT))]  # fmt: skip
+    cover_frames = [_frame("cover", (x, y + foot, w, h - foot)),
+                    _frame("cover-foot", (x, y, w, foot))]  # fmt: skip
     return [
         PageTemplate("cover", cover_frames, onPage=cover_band(theme, geo)),
         PageTemplate("body", [_frame("body", geo.frame(1))], onPage=on_page),
@@ -118,15 +121,17 @@ def _templates(project: Project, theme: Theme, geo: Geometry) -> list[PageTempla
     ]
 
 
-def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowable]:
-    """The flowables of every page; each page and worksheet is a Sect of the structure."""
+def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> tuple[list[Flowable], float]:
+    """The flowables of every page, and the height of the cover's foot; each page and
+    worksheet is a Sect of the structure."""
     on_page, root = doc.record_page, ctx.section
     entries = [(sheet_key(ws.sheet.id), ws.title, ws.summary) for ws in project.worksheets]
     if project.manifest.crisis_page:
         entries.append(("crisis", literal(project.text["crisis_title"]), ""))
     body = ["body-even", "body"] if project.manifest.duplex else "body"  # page 2 is even
     ctx.section = root.add("Sect")
-    story = [*cover(project, ctx), NextPageTemplate(body)]
+    story, foot = cover(project, ctx)
+    story.append(NextPageTemplate(body))
     ctx.section = root.add("Sect")
     story += how_to(project, ctx, on_page)
     ctx.section = root.add("Sect")
@@ -140,7 +145,7 @@ def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> list[Flowa
         ctx.section = root.add("Sect")
         story += crisis(project, ctx, on_page)
     ctx.section = root
-    return story
+    return story, foot
 
 
 @dataclass
@@ -183,12 +188,15 @@ def render(project: Project) -> Rendered:
     doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
                                         stringWidth(NBSP, font, size), theme.colours["text"],
                                         ctx.tooltips)  # fmt: skip
-    doc.addPageTemplates(_templates(project, theme, geo))
+    story, foot = _story(project, ctx, doc)
+    doc.addPageTemplates(_templates(theme, geo, foot))
     doc._doSave = 0
     with _flate_only():
         try:
-            doc.build(_story(project, ctx, doc))
-        except LayoutError as exc:
+            doc.build(story)
+        except (LayoutError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "negative availWidth" not in str(exc):
+                raise
             raise _layout_error(doc, exc) from None
         canv = doc.canv
         care = {page: doc.sections[sheet] for sheet, page in doc.last_pages.items()}
@@ -212,12 +220,35 @@ def _flate_only() -> Iterator[None]:
         rl_config.useA85 = previous
 
 
-def _layout_error(doc: WorkbookDoc, exc: LayoutError) -> WorkbookError:
+def _layout_error(doc: WorkbookDoc, exc: Exception) -> WorkbookError:
     if doc.origin is None:
-        return WorkbookError(f"layout failed: {exc}")
+        return _part_error(doc)
     where, what, _ = doc.origin
     return WorkbookError.at(
         where,
         f"{what}: this content is too big to fit on a page; "
         "split it into smaller blocks or shorter table rows",
+    )
+
+
+_PARTS = {
+    "cover": ("the cover", "a shorter title or fewer prepared_by details"),
+    "how-to": ("the 'how to use this workbook' page", None),
+    "contents": ("the contents", None),
+    "crisis": ("the crisis page", "fewer or shorter crisis_lines"),
+}
+
+
+def _part_error(doc: WorkbookDoc) -> WorkbookError:
+    """Text outside the worksheets' blocks that cannot fit on a page: sizes the theme allows
+    but the page cannot hold together with this text (the theme check takes the rest)."""
+    project = doc.project
+    sheet = doc.part.removeprefix("ws-") if doc.part.startswith("ws-") else None
+    part, fix = _PARTS.get(doc.part, (f"worksheet '{sheet}'", "a shorter title or notes"))
+    theme = project.theme
+    size = f"base size {theme.base_size:g}pt, leading {theme.leading:g}"
+    remedy = f"{fix}, or " if fix else ""
+    return WorkbookError(
+        f"{part} does not fit on a page with theme '{theme.name}' ({size}): use "
+        f"{remedy}a theme with a smaller base_size, leading or margins"
     )

@@ -68,6 +68,8 @@ _TYPE_WORDS = {
     "bool_parsing": "true or false",
 }
 
+_BOUNDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge")}
+
 
 def friendly_message(error: Any, model: type[BaseModel]) -> str:
     """A pydantic error as a sentence a non-programmer can act on."""
@@ -95,6 +97,11 @@ def friendly_message(error: Any, model: type[BaseModel]) -> str:
         return (
             f"'region' must be a two-letter country code such as US or GB, not {error['input']!r}"
         )
+    if kind in _BOUNDS and name and not name.isdigit():
+        word, key = _BOUNDS[kind]
+        bound = error["ctx"][key]
+        bound = f"{bound:g}" if isinstance(bound, float) else bound
+        return f"'{name}' must be {word} {bound}, not {describe(error['input'])}"
     if kind == "too_short" and name == "worksheets":
         return "'worksheets' is empty: list at least one worksheet id, e.g. [i-statements]"
     if kind in _TYPE_WORDS and name and not name.isdigit():

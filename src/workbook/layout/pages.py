@@ -21,6 +21,7 @@ from ..locale import crisis_contacts
 from ..markup import escape_markup, plain, to_markup
 from ..personalise import PersonalWorksheet
 from ..project import Project
+from ..theme import COVER_FOOT
 from .blocks import LayoutContext, Origin, render_block
 from .flowables import Anchor, ContentsEntry, Paragraph, Table, Tagged, WritingLines
 from .keep import height, keep_rules
@@ -29,7 +30,6 @@ from .styles import derive
 PageHook = Callable[[str, int], Any]
 LOGO_BOX = (60 * 2.8346, 28 * 2.8346)  # 60 x 28 mm
 QR_SIZE = 72
-COVER_FOOT = 62 * 2.8346  # mm: the cover's bottom frame, for the practice's branding
 
 
 def literal(value: str) -> str:
@@ -63,11 +63,11 @@ def _qr(url: str, font: str, size: float = 72) -> Drawing:  # 1 inch: scans from
     return drawing
 
 
-def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
-    """Title block in the cover's upper frame; the practice's branding in its foot frame."""
+def cover(project: Project, ctx: LayoutContext) -> tuple[list[Flowable], float]:
+    """Title block in the cover's upper frame; the practice's branding in its foot frame, and
+    the height that foot needs: 62 mm, or more for large print (at most half the page)."""
     s, text, man, theme = ctx.styles, project.text, project.manifest, ctx.theme
-    story: list[Flowable] = [Spacer(1, ctx.frame_height * 0.2)]
-    story.append(ctx.para(literal(project.title), s.cover_title, "H1"))
+    story: list[Flowable] = [ctx.para(literal(project.title), s.cover_title, "H1")]
     rule = HRFlowable(width="22%", thickness=3, color=theme.colours["accent"], hAlign="LEFT",
                       spaceBefore=0, spaceAfter=theme.spacing * 2)  # fmt: skip
     story.append(Tagged(rule, None))
@@ -78,10 +78,21 @@ def cover(project: Project, ctx: LayoutContext) -> list[Flowable]:
         story.append(ctx.para(project.date, s.meta))
     if man.edition == "facilitator":
         story.append(ctx.para(f"**{text['facilitator_edition']}**", s.cover_line))
-    return [*story, FrameBreak(), *_branding(project, ctx, COVER_FOOT)]
+    branding = _branding(project, ctx)
+    foot = min(max(COVER_FOOT, height(branding, ctx.frame_width) + 1), ctx.frame_height / 2)
+    room = ctx.frame_height - foot - height(story, ctx.frame_width)
+    top = Spacer(1, min(ctx.frame_height * 0.2, max(room, 0)))  # less air above a long title
+    return [top, *story, FrameBreak(), *_bottom(branding, foot, ctx)], foot
 
 
-def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowable]:
+def _bottom(branding: list[Flowable], foot: float, ctx: LayoutContext) -> list[Flowable]:
+    """The branding pushed down to sit on the bottom of the cover."""
+    if not branding:
+        return []
+    return [Spacer(1, max(foot - height(branding, ctx.frame_width) - 1, 0)), *branding]
+
+
+def _branding(project: Project, ctx: LayoutContext) -> list[Flowable]:
     """Logo, name, practice, contact and URL at the foot of the cover, QR code at the right."""
     prepared, s = project.manifest.prepared_by, ctx.styles
     if not prepared:
@@ -112,8 +123,7 @@ def _branding(project: Project, ctx: LayoutContext, foot: float) -> list[Flowabl
             ]
         )
     )
-    _, height = table.wrap(ctx.frame_width, foot)
-    return [Spacer(1, max(foot - height - 1, 0)), table]  # sits on the bottom of the cover
+    return [table]
 
 
 def how_to(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..markup import escape_markup, to_markup
 from ..project import Project
-from ..theme import Theme
+from ..theme import HEADER_LINES, Theme
 from .blocks import LayoutContext
 from .flowables import SLOT, Paragraph, mark_slot
 from .styles import derive
@@ -48,7 +48,7 @@ class Geometry:
         width, height = PAGE_SIZES[project.manifest.page_size]
         m = project.theme.margins
         return cls(width, height, m["top"], m["bottom"], m["inner"], m["outer"],
-                   project.theme.base_size * 2.2, project.manifest.duplex)  # fmt: skip
+                   project.theme.base_size * HEADER_LINES, project.manifest.duplex)  # fmt: skip
 
     def left(self, page: int) -> float:
         """The left margin of a page: the inner one, or the outer one on even duplex pages."""
