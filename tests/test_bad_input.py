@@ -451,3 +451,33 @@ def test_large_print_keeps_full_branding_on_the_cover(make_pdf: Any, tmp_path: P
                                   prepared_by=prepared))  # fmt: skip
     cover = reader.pages[0].extract_text()
     assert "Opening the door" in cover and "https://example.org/book" in cover
+
+
+# 6. page breaks in a row
+
+
+def page_break_workbook(tmp_path: Path, make_pdf: Any, blocks: list[Any]) -> list[str]:
+    from conftest import flat, page_texts, worksheet
+
+    write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(blocks=blocks))
+    data = manifest(worksheets=["mine", "i-statements"], worksheets_dirs=["mine"])
+    reader, _ = make_pdf(data)
+    return [flat(text) for text in page_texts(reader)]
+
+
+def test_eleven_page_breaks_in_a_row_make_one_new_page(tmp_path: Path, make_pdf: Any) -> None:
+    blocks = [{"type": "paragraph", "text": "Hi."}, *[{"type": "page_break"}] * 11,
+              {"type": "paragraph", "text": "Bye."}]  # fmt: skip
+    pages = page_break_workbook(tmp_path, make_pdf, blocks)
+    hi = next(n for n, text in enumerate(pages) if text.endswith("Hi."))
+    assert pages[hi + 1].endswith("Bye.")  # the very next page: no blank ones between
+    assert "supports, and does not replace" in pages[hi + 1]  # the worksheet's last page
+
+
+def test_a_closing_page_break_leaves_no_blank_page(tmp_path: Path, make_pdf: Any) -> None:
+    blocks = [{"type": "paragraph", "text": "Hi."}, {"type": "page_break"}, {"type": "page_break"}]
+    pages = page_break_workbook(tmp_path, make_pdf, blocks)
+    hi = next(n for n, text in enumerate(pages) if text.endswith("Hi."))
+    assert "supports, and does not replace" in pages[hi]  # the care note is on its last page
+    assert "Saying it with" in pages[hi + 1]  # the next worksheet follows at once
+    assert "supports, and does not replace" not in pages[hi + 1]

@@ -26,13 +26,13 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
 )
-from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from . import __version__
 from .errors import Diagnostic, WorkbookError
 from .fonts import font_set
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
-from .layout.flowables import Anchor
+from .layout.flowables import Anchor, NewPage
 from .layout.forms import blank_callback
 from .layout.pages import contents, cover, crisis, how_to, literal, sheet_key, worksheet
 from .layout.recent import new_build
@@ -77,11 +77,14 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
             self.origin = None  # a new section starts
         if isinstance(first, Anchor):
             self.part = first.key
+        if isinstance(first, NewPage) and self._curPageFlowableCount == 0:
+            del flowables[0]  # nothing is on this page yet: it is the new page
+            return
         super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if self.origin is not None:
-            self.last_pages[self.origin.sheet] = self.page
+        if self.origin is not None and not isinstance(flowable, ActionFlowable):
+            self.last_pages[self.origin.sheet] = self.page  # not the next page's beginning
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)

@@ -12,14 +12,13 @@ from typing import Any, NamedTuple, TypeVar
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
-from reportlab.platypus import PageBreak as RLPageBreak
 
 from .. import models as m
 from ..errors import Location
 from ..fonts import FontSet
 from ..markup import plain, to_markup
 from ..theme import Theme
-from .flowables import CheckItem, Paragraph, QuoteBar, RatingScale, Table, WritingLines
+from .flowables import CheckItem, NewPage, Paragraph, QuoteBar, RatingScale, Table, WritingLines
 from .forms import FieldCell
 from .styles import Styles, derive
 from .tags import Element
@@ -352,4 +351,8 @@ def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.PageBreak)
 def render_page_break(block: m.PageBreak, ctx: LayoutContext) -> list[Flowable]:
-    return [RLPageBreak()]
+    # "Go on on a new page": on a page that nothing has been drawn on yet (after another page
+    # break, or at a worksheet's end, where the next one starts a page anyway) it does
+    # nothing, so page breaks in a row never leave a blank page. A reader expects a blank page
+    # to be for writing; `lines` with `fill: true` makes one with ruled lines.
+    return [NewPage()]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
@@ -470,6 +470,12 @@ class QuoteBar(Flowable):  # type: ignore[misc]
 
     def getSpaceAfter(self) -> float:
         return float(self.para.getSpaceAfter())
+
+
+class NewPage(PageBreak):  # type: ignore[misc]
+    """Go on on a new page, unless nothing has been drawn on this page yet (pdf.WorkbookDoc
+    drops it there), so that page breaks in a row never leave blank pages. ReportLab's own
+    PageBreakIfNotEmpty drops only the second of several."""
 
 
 class Anchor(Flowable):  # type: ignore[misc]

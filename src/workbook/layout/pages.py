@@ -23,7 +23,7 @@ from ..personalise import PersonalWorksheet
 from ..project import Project
 from ..theme import COVER_FOOT
 from .blocks import LayoutContext, Origin, render_block
-from .flowables import Anchor, ContentsEntry, Paragraph, Table, Tagged, WritingLines
+from .flowables import Anchor, ContentsEntry, NewPage, Paragraph, Table, Tagged, WritingLines
 from .keep import height, keep_rules
 from .styles import derive
 
@@ -176,7 +176,7 @@ def worksheet(
     """One worksheet, starting on a new page; every flowable remembers its source block."""
     minutes = project.text["minutes"].format(n=sheet.sheet.minutes)
     story: list[Flowable] = [
-        RLPageBreak(),
+        NewPage(),  # a page break ending the worksheet before has started a page
         Anchor(sheet_key(sheet.sheet.id), plain(sheet.title), on_page),
         ctx.para(sheet.title, ctx.styles.title, "H1"),
         ctx.para(minutes, ctx.styles.meta),
@@ -237,7 +237,7 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
     emergency = region["emergency"] if region else text["local_emergency_number"]
     anchor = Anchor("crisis", text["crisis_title"], on_page)
     story: list[Flowable] = [
-        RLPageBreak(),
+        NewPage(),
         anchor,
         ctx.para(text["crisis_title"], s.title, "H1"),
         Spacer(1, ctx.theme.spacing),
