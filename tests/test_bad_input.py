@@ -481,3 +481,51 @@ def test_a_closing_page_break_leaves_no_blank_page(tmp_path: Path, make_pdf: Any
     assert "supports, and does not replace" in pages[hi]  # the care note is on its last page
     assert "Saying it with" in pages[hi + 1]  # the next worksheet follows at once
     assert "supports, and does not replace" not in pages[hi + 1]
+
+
+# 8. invisible and control characters in personal values
+
+
+def test_invisible_characters_are_left_out_with_a_warning(cli: Any, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    name = "Sa\u200bm \u202eRivera\u2066\u2069\ufeff\u2060\u200f"
+    data = manifest(worksheets=["i-statements"], recipient={"name": name})
+    path = write_yaml(tmp_path / "m.yaml", data)
+    out = tmp_path / "out.pdf"
+    result = cli("build", path, "-o", out, "--practice", "Harbor\x07 Coun\x00seling\x1b\x85\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: left out 11 invisible character(s) that would print as boxes: U+0000 control "
+        "character, U+0007 control character, U+001B control character, U+0085 control "
+        "character, U+200B ZERO WIDTH SPACE, U+200F RIGHT-TO-LEFT MARK, U+202E RIGHT-TO-LEFT "
+        "OVERRIDE, U+2060 WORD JOINER, U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL "
+        "ISOLATE, U+FEFF ZERO WIDTH NO-BREAK SPACE; check the names and text they came from"
+    ]
+    reader = PdfReader(out)
+    cover = reader.pages[0].extract_text()
+    assert "Prepared for Sam Rivera\n" in cover and "Harbor Counseling" in cover
+    assert "\x00" not in "".join(page.extract_text() for page in reader.pages)
+    assert reader.metadata is not None and reader.metadata.author == "Harbor Counseling"
+    xmp = reader.xmp_metadata  # the XMP packet is well-formed XML again
+    assert xmp is not None and xmp.dc_creator == ["Harbor Counseling"]
+
+
+def test_control_characters_never_reach_the_metadata(cli: Any, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    out = tmp_path / "out.pdf"
+    result = cli("build", path, "-o", out, "--title", "Our\tplan\x01\r\n\u200bfor\x7f May")
+    assert result.exit_code == 0 and "U+0001 control character, U+007F" in result.stderr
+    reader = PdfReader(out)
+    assert reader.metadata is not None and reader.metadata.title == "Our plan for May"
+    assert reader.xmp_metadata is not None and reader.xmp_metadata.dc_title == {
+        "x-default": "Our plan for May"
+    }
+
+
+def test_text_without_invisible_characters_gives_no_warning(cli: Any, tmp_path: Path) -> None:
+    data = manifest(worksheets=["i-statements"], recipient={"name": "Zoë Ångström-Nguyễn"})
+    result = cli("build", write_yaml(tmp_path / "m.yaml", data), "-o", tmp_path / "out.pdf")
+    assert result.exit_code == 0 and result.stderr == ""

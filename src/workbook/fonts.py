@@ -235,6 +235,7 @@ class FontSet:
     main: Family
     extra_folders: list[Path] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
+    invisible: set[str] = field(default_factory=set)  # left out of drawn text (markup.py)
     _choice: dict[str, Family | None] = field(default_factory=dict)
 
     @cached_property

@@ -1,18 +1,49 @@
 """Inline text: our small markup (**bold**, *italic*, \\-escapes) to ReportLab paragraph markup.
 
 Every character of the input is escaped, so user text such as `<font size=40>` prints
-literally; runs the main font cannot draw are wrapped in a fallback font.
+literally; runs the main font cannot draw are wrapped in a fallback font; control and
+invisible format characters (zero-width spaces, bidi controls), which would print as boxes,
+are left out and noted.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from .fonts import FontSet
 
 _TOKEN = re.compile(r"(\\.|\*\*|\*)", re.DOTALL)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_DRAWN = set(" \n\t")  # characters known to be none of the invisible kinds; grows as text is seen
+_QUIET = frozenset("\r")  # left out without a word: a Windows line end
+
+
+def _invisible(char: str) -> bool:
+    """Control (Cc) and format (Cf) characters but tab and line feed, and noncharacters."""
+    code = ord(char)
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+    return char not in "\n\t" and (unicodedata.category(char) in ("Cc", "Cf") or noncharacter)
+
+
+def visible(text: str, found: set[str] | None = None) -> str:
+    """`text` without the characters that print as boxes or nothing at all; those left out
+    (but a carriage return) are added to `found`."""
+    if _DRAWN.issuperset(text):  # the common case, checked in C
+        return text
+    chars = set(text)
+    dropped = {c for c in chars - _DRAWN if _invisible(c)}
+    _DRAWN.update(chars - dropped)
+    if not dropped:
+        return text
+    if found is not None:
+        found.update(dropped - _QUIET)
+    return "".join(c for c in text if c not in dropped)
+
+
+def metadata_text(text: str) -> str:
+    """Inline text as one clean line for the PDF's title, author and subject."""
+    return " ".join(plain(text).split())
 
 
 def escape_markup(value: str) -> str:
@@ -42,7 +73,7 @@ def _segments(text: str) -> list[tuple[str, bool, bool]]:
 
 def to_markup(text: str, fonts: FontSet) -> str:
     """Convert inline text to escaped ReportLab markup with font fallback per run."""
-    text = _CONTROL.sub("", text)
+    text = visible(text, fonts.invisible)
     plain_text = "*" not in text and "\\" not in text
     parts = []
     for chunk, bold, italic in [(text, False, False)] if plain_text else _segments(text):
@@ -62,4 +93,4 @@ def to_markup(text: str, fonts: FontSet) -> str:
 
 def plain(text: str) -> str:
     """Inline text with the markup removed (for outlines, metadata and file names)."""
-    return "".join(chunk for chunk, _, _ in _segments(_CONTROL.sub("", text)))
+    return "".join(chunk for chunk, _, _ in _segments(visible(text)))

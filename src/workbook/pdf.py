@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import io
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -39,7 +40,7 @@ from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
 from .layout.tags import Element, Tagger
-from .markup import plain
+from .markup import metadata_text
 from .pdf_file import write_packed
 from .pdf_tags import write_metadata, write_structure
 from .project import Project
@@ -172,9 +173,9 @@ def render(project: Project) -> Rendered:
         buffer,
         project,
         pagesize=PAGE_SIZES[project.manifest.page_size],
-        title=plain(literal(project.title)),
-        author=author,
-        subject=", ".join(plain(w.title) for w in project.worksheets),
+        title=metadata_text(literal(project.title)),
+        author=metadata_text(literal(author)),
+        subject=", ".join(metadata_text(w.title) for w in project.worksheets),
         creator=f"workbook {__version__}",
         lang=project.manifest.language,
         invariant=1,
@@ -209,7 +210,26 @@ def render(project: Project) -> Rendered:
         write_metadata(canv, project.manifest.language)
         canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()
+    _note_invisible(project, fonts.invisible)
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
+
+
+def _char_name(char: str) -> str:
+    kinds = {"Cc": "control character", "Cf": "format character"}
+    return unicodedata.name(char, "") or kinds.get(unicodedata.category(char), "noncharacter")
+
+
+def _note_invisible(project: Project, chars: set[str]) -> None:
+    """A warning naming the invisible characters left out of the text (zero-width spaces, bidi
+    controls, control characters), which would have printed as boxes; the build reports the
+    project's warnings."""
+    if not chars:
+        return
+    names = ", ".join(f"U+{ord(c):04X} {_char_name(c)}" for c in sorted(chars)[:20])
+    message = (f"left out {len(chars)} invisible character(s) that would print as boxes: "
+               f"{names}; check the names and text they came from")  # fmt: skip
+    if all(w.message != message for w in project.warnings):
+        project.warnings.append(Diagnostic(message, severity="warning"))
 
 
 @contextmanager
