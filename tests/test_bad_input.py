@@ -529,3 +529,83 @@ def test_text_without_invisible_characters_gives_no_warning(cli: Any, tmp_path: 
     data = manifest(worksheets=["i-statements"], recipient={"name": "Zoë Ångström-Nguyễn"})
     result = cli("build", write_yaml(tmp_path / "m.yaml", data), "-o", tmp_path / "out.pdf")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+# more of the same families
+
+
+@pytest.mark.parametrize(
+    ("theme", "where", "message"),
+    [
+        ("colours: {text: red}", "1:11", "'text' must be a colour written #RRGGBB, e.g. #1F4E5F, not 'red'"),
+        ("leading: x", "1:1", "'leading' must be a number, not 'x'"),
+        ("line_height: 0", "1:1", "'line_height' must be more than 0.5, not the number 0"),
+        ("extends: nope.yaml", "1:1", "file not found: {dir}/nope.yaml"),
+        ("extends: nope", "1:1", "unknown theme 'nope': use one of default, large-print, "
+                                 "ink-saver or a path to a .yaml file"),
+        ("extends: t.yaml", "1:1", "themes extend each other in a loop"),
+    ],
+)  # fmt: skip
+def test_other_bad_theme_values(
+    cli: Any, tmp_path: Path, theme: str, where: str, message: str
+) -> None:
+    path, theme_path = theme_manifest(tmp_path, {})
+    theme_path.write_text(theme + "\n", encoding="utf-8")
+    assert failure(cli, path).splitlines() == [
+        f"{theme_path}:{where}: error: theme: {message.format(dir=tmp_path)}"
+    ]
+
+
+def test_a_missing_theme_file_is_named_at_the_manifest_line(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: [i-statements]\ntheme: gone.yaml\n")
+    assert failure(cli, path).splitlines() == [
+        f"{path}:2:1: error: theme: file not found: {tmp_path / 'gone.yaml'}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "where", "message"),
+    [
+        ("[5]", "5:10", "block 1: the number 5 is not a mapping of keys and values (each on its "
+                        "own line under it)"),
+        ("[{type: null}]", "5:10", "block 1: an empty block type; expected one of: heading,"),
+        ("[{type: scale, label: x, anchors: {a: b}}]", "5:44", "block 1 (scale): the key 'a' "
+                                                               "must be a whole number"),
+        ("[{type: lines, count: 2.5}]", "5:24", "block 1 (lines): 'count' must be a whole number, "
+                                                "not the number 2.5"),
+        ("[{type: list, items: [5]}]", "5:31", "block 1 (list): the number 5 is not text (put it "
+                                               "in quotes to keep it as text)"),
+    ],
+)  # fmt: skip
+def test_other_bad_worksheet_values(
+    cli: Any, tmp_path: Path, blocks: str, where: str, message: str
+) -> None:
+    sheet = write_yaml(tmp_path / "mine" / "mine.yaml",
+                       f"worksheet: 1\nid: mine\ntitle: Mine\nsummary: s\nblocks: {blocks}\n")  # fmt: skip
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["mine"], worksheets_dirs=["mine"]))
+    [error] = failure(cli, path).splitlines()
+    assert error.startswith(f"{sheet}:{where}: error: worksheet 'mine', {message}")
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("prepared_by.logo=gone.png", "logo image not found: {dir}/gone.png"),
+        ("edition=", "'edition' must be 'client' or 'facilitator', not ''"),
+        ("date=2026-11-22 junk", "'2026-11-22 junk' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22"),
+    ],
+)  # fmt: skip
+def test_options_are_named_at_the_command_line(
+    cli: Any, tmp_path: Path, option: str, message: str
+) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    assert failure(cli, path, "--set", option).splitlines() == [
+        f"<command line>: error: {message.format(dir=tmp_path)}"
+    ]
+
+
+def test_a_null_where_a_choice_belongs(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", "worksheets: [i-statements]\nedition: null\n")
+    assert failure(cli, path).splitlines() == [
+        f"{path}:2:1: error: 'edition' must be 'client' or 'facilitator', not an empty value"
+    ]

@@ -345,7 +345,10 @@ def _worksheet_entry(value: object) -> object:
 
 
 WorksheetEntry = Annotated[WorksheetId | WorksheetRef, BeforeValidator(_worksheet_entry)]
-DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ].*)?")
+DATE_TEXT = re.compile(  # YYYY-MM-DD, maybe with a time (as YAML allows), which is ignored
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?[ \t]*(?:Z|[+-]\d{1,2}(?::?\d{2})?)?)?"
+)
 
 
 def cover_date(value: object) -> object:
@@ -450,7 +453,8 @@ class Manifest(Model):
         return [w if isinstance(w, str) else w.id for w in self.worksheets]
 
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+Colour = Annotated[str, StringConstraints(pattern=COLOUR_PATTERN)]
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
 

@@ -33,12 +33,15 @@ class SourceDoc:
     locations: dict[Key, Location] = field(default_factory=dict)
 
     def locate(self, key: Key) -> Location:
-        """The location of the deepest known part of `key` (a pydantic-style loc path)."""
+        """The location of the deepest known part of `key` (a pydantic-style loc path); a
+        command-line option such as `prepared_by.logo` is known without its parent."""
         best: Key = ()
-        for part in key:
-            candidate = (*best, part)
-            if candidate in self.locations:
-                best = candidate
+        for end, part in enumerate(key, 1):
+            # skip parts the file does not have (pydantic adds a block's type to its loc)
+            for candidate in ((*best, part), key[:end]):
+                if candidate in self.locations:
+                    best = candidate
+                    break
         return self.locations.get(best, Location(self.path, 1, 1))
 
 

@@ -82,8 +82,9 @@ def _load_chain(
     """Load a theme and its parents, merged, as a plain dict (font paths made absolute), and
     where each value was set: in the file itself if it sets it, else in the nearest parent."""
     path = _theme_path(name, relative_to).resolve()
-    if not path.is_file():
-        read_yaml(path)  # raises the right message: not found, or not a regular file
+    if not path.is_file():  # said where the theme is named: the manifest, or `extends:`
+        problem = "is not a regular file" if path.exists() else "not found"
+        raise WorkbookError(f"file {problem}: {path}")
     theme, doc = _theme_file(path, path.stat().st_mtime_ns)
     data = theme.model_dump(exclude_none=True)
     where: Where = {}
@@ -99,9 +100,9 @@ def _load_chain(
     parent = theme.extends or ("default" if name != "default" else None)
     if parent is None:
         return data, where
-    if _theme_path(parent, path.parent).resolve() in (*seen, path):
-        raise WorkbookError.at(doc.locate(("extends",)), "themes extend each other in a loop")
     try:
+        if _theme_path(parent, path.parent).resolve() in (*seen, path):
+            raise WorkbookError("themes extend each other in a loop")
         parent_data, parent_where = _load_chain(parent, path.parent, (*seen, path))
     except WorkbookError as exc:
         here = doc.locate(("extends",))

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, WorkbookError
-from .models import BLOCK_BY_TYPE, Manifest, Worksheet, describe
+from .models import BLOCK_BY_TYPE, COLOUR_PATTERN, Manifest, Worksheet, describe
 from .sources import Key, SourceDoc, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -61,14 +61,22 @@ def _context(loc: tuple[Any, ...], data: Any) -> str:
 # pydantic's type errors name Python types and our classes ("instance of PreparedBy")
 _TYPE_WORDS = {
     "model_type": "a mapping of keys and values (each on its own line under it)",
+    "model_attributes_type": "a mapping of keys and values (each on its own line under it)",
     "dict_type": "a mapping of keys and values",
     "list_type": "a list, e.g. [first, second]",
     "string_type": "text",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_from_float": "a whole number",
 }
-
-_BOUNDS = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge")}
+_BOUNDS = {
+    "less_than_equal": ("at most", "le"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "greater_than": ("more than", "gt"),
+}
 
 
 def friendly_message(error: Any, model: type[BaseModel]) -> str:
@@ -77,6 +85,21 @@ def friendly_message(error: Any, model: type[BaseModel]) -> str:
     name = str(loc[-1]) if loc else ""
     if name in BLOCK_BY_TYPE and len(loc) == 3:
         name = ""
+    message = _structure_message(kind, name, loc, error, model) or _value_message(kind, name, error)
+    if message is not None:
+        return message
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "value_error":
+        return message  # our own validators write whole sentences
+    return (
+        f"'{name}': {message}" if name and not name.isdigit() else message[:1].lower() + message[1:]
+    )
+
+
+def _structure_message(
+    kind: str, name: str, loc: tuple[Any, ...], error: Any, model: type[BaseModel]
+) -> str | None:
+    """Keys and block types: unknown, missing or of the wrong kind."""
     if kind == "extra_forbidden":
         allowed = _field_names(model, loc)
         hint = suggest(name, allowed) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
@@ -86,35 +109,40 @@ def friendly_message(error: Any, model: type[BaseModel]) -> str:
     if kind == "union_tag_invalid":
         tag = error["ctx"]["tag"]
         expected = error["ctx"]["expected_tags"].replace("'", "")
-        return f"unknown block type '{tag}'{suggest(str(tag), expected.split(', '))}; expected one of: {expected}"
+        what = "an empty block type" if tag == "None" else f"unknown block type '{tag}'"
+        return f"{what}{suggest(str(tag), expected.split(', '))}; expected one of: {expected}"
     if kind == "union_tag_not_found":
         return "every block needs a 'type' key, e.g. 'type: paragraph'"
+    if name == "[key]":  # a mapping's key, e.g. a scale's anchor
+        return f"the key {error['input']!r} must be a whole number"
+    return None
+
+
+def _value_message(kind: str, name: str, error: Any) -> str | None:
+    """Values: of the wrong type, out of bounds, not one of the choices, not the pattern."""
+    value, ctx = error["input"], error.get("ctx", {})
+    named = bool(name) and not name.isdigit()
     if kind == "literal_error":
-        return f"'{name}' must be {error['ctx']['expected']}, not {error['input']!r}"
-    if kind == "string_pattern_mismatch" and (name in {"id", "worksheets"} or name.isdigit()):
-        return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
+        return f"'{name}' must be {ctx['expected']}, not {describe(value)}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == COLOUR_PATTERN:
+        return f"'{name}' must be a colour written #RRGGBB, e.g. #1F4E5F, not {describe(value)}"
+    if kind == "string_pattern_mismatch" and (name in {"id", "worksheets"} or not named):
+        return f"{value!r} is not a valid id: use lower-case letters, digits and hyphens"
     if kind == "string_pattern_mismatch" and name == "region":
-        return (
-            f"'region' must be a two-letter country code such as US or GB, not {error['input']!r}"
-        )
-    if kind in _BOUNDS and name and not name.isdigit():
+        return f"'region' must be a two-letter country code such as US or GB, not {value!r}"
+    if kind in _BOUNDS and named:
         word, key = _BOUNDS[kind]
-        bound = error["ctx"][key]
-        bound = f"{bound:g}" if isinstance(bound, float) else bound
-        return f"'{name}' must be {word} {bound}, not {describe(error['input'])}"
+        bound = f"{ctx[key]:g}" if isinstance(ctx[key], float) else ctx[key]
+        return f"'{name}' must be {word} {bound}, not {describe(value)}"
     if kind == "too_short" and name == "worksheets":
         return "'worksheets' is empty: list at least one worksheet id, e.g. [i-statements]"
-    if kind in _TYPE_WORDS and name and not name.isdigit():
-        value = error["input"]
+    if kind in _TYPE_WORDS:
         quote = kind == "string_type" and isinstance(value, (int, float, dt.date))
         hint = " (put it in quotes to keep it as text)" if quote else ""
+        if not named:
+            return f"{describe(value)} is not {_TYPE_WORDS[kind]}{hint}"
         return f"'{name}' must be {_TYPE_WORDS[kind]}, not {describe(value)}{hint}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "value_error":
-        return message  # our own validators write whole sentences
-    return (
-        f"'{name}': {message}" if name and not name.isdigit() else message[:1].lower() + message[1:]
-    )
+    return None
 
 
 def validate_doc(doc: SourceDoc, model: type[M]) -> M:
