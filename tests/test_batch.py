@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -482,3 +483,65 @@ def test_an_output_folder_that_is_a_file(cli: Any, tmp_path: Path) -> None:
         result.stderr
         == f"{tmp_path / 'afile'}: error: is a file, not a folder; give a folder for the output\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("environ", "shard", "expected"),
+    [
+        ({"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"}, "auto", (2, 3)),  # GitLab: from 1
+        ({"BUILDKITE_PARALLEL_JOB": "0", "BUILDKITE_PARALLEL_JOB_COUNT": "4"}, "auto", (1, 4)),
+        ({"JOB_COMPLETION_INDEX": "4"}, "auto/5", (5, 5)),  # Kubernetes: from 0, total given
+        ({"CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "2"}, "auto/2", (1, 2)),
+    ],
+)
+def test_shard_auto_reads_the_batch_engine(
+    environ: dict[str, str], shard: str, expected: tuple[int, int]
+) -> None:
+    from workbook.roster import parse_shard
+
+    assert parse_shard(shard, environ) == expected
+
+
+def test_shard_auto_without_an_engine_says_what_it_looked_for() -> None:
+    from workbook.errors import WorkbookError
+    from workbook.roster import parse_shard
+
+    with pytest.raises(WorkbookError) as caught:
+        parse_shard("auto", {})
+    assert "CI_NODE_INDEX and CI_NODE_TOTAL (GitLab CI parallel jobs)" in str(caught.value)
+    assert "JOB_COMPLETION_INDEX (a Kubernetes indexed Job, with --shard auto/N)" in str(
+        caught.value
+    )
+    for environ, text in (({"JOB_COMPLETION_INDEX": "1"}, "auto"),
+                          ({"CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "3"}, "auto/2"),
+                          ({"CI_NODE_INDEX": "x", "CI_NODE_TOTAL": "3"}, "auto")):  # fmt: skip
+        with pytest.raises(WorkbookError, match="do not make a shard"):
+            parse_shard(text, environ)
+
+
+def test_shards_reports_merge_into_one(cli: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    rows = people(7)
+    rows[3]["loved_one.relationship"] = "cousin"  # row 4 fails
+    roster = write_roster(tmp_path / "roster.csv", rows)
+    reports = []
+    for index in (1, 2, 3):
+        monkeypatch.setenv("CI_NODE_INDEX", str(index))
+        monkeypatch.setenv("CI_NODE_TOTAL", "3")
+        report = tmp_path / f"report-{index}.json"
+        cli("batch", roster, "-m", base(tmp_path), "-o", tmp_path / "o", "--shard", "auto",
+            "--report", report, "-j", "1")  # fmt: skip
+        assert json.loads(report.read_text())["shard"] == f"{index}/3"
+        reports.append(report)
+    merged = tmp_path / "all.json"
+    result = cli("batch", "--merge-reports", *reports, "--report", merged)
+    assert result.exit_code == 1 and "joined 3 report(s): 6 built, 1 failed" in result.stderr
+    data = json.loads(merged.read_text())
+    assert [r["row"] for r in data["rows"]] == list(range(1, 8))
+    assert (data["ok"], data["failed"], data["complete"]) == (6, 1, True)
+    assert_report_matches_disk(data, tmp_path / "o")
+    missing = cli("batch", "--merge-reports", reports[0], reports[2], "--report", merged)
+    assert missing.exit_code == 1 and "shard 2 of 3 is missing from the reports" in missing.stderr
+    twice = cli("batch", "--merge-reports", reports[0], reports[0], "--report", tmp_path / "x.json")
+    assert twice.exit_code == 1 and f"row 1 is also in {reports[0]}" in twice.stderr
+    assert cli("batch", "--merge-reports", *reports).exit_code == 2  # no --report
+    assert cli("batch", roster).exit_code == 2  # no manifest

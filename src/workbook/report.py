@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import Location, WorkbookError
 from .output import Target, guard, make_folder, write_guarded
 
 GENERATOR = f"workbook {__version__}"
@@ -64,7 +65,11 @@ def _document(rows: Iterable[bytes], ok: int, failed: int, **status: Any) -> Ite
 
 
 def start_report(
-    path: Path | None, out_dir: Path, inputs: Iterable[Path | None], force: bool
+    path: Path | None,
+    out_dir: Path,
+    inputs: Iterable[Path | None],
+    force: bool,
+    shard: str | None = None,
 ) -> tuple[Journal, Target | None]:
     """Check the report path, mark any old report there as superseded, open the journal."""
     make_folder(out_dir)
@@ -72,7 +77,7 @@ def start_report(
         return _open_journal(out_dir, "batch"), None
     target = guard(path, "report", force=force, inputs=inputs)
     journal = _open_journal(make_folder(target.path.parent), target.path.name)
-    status = {"complete": False, "interrupted": False, "journal": str(journal.path)}
+    status = {"complete": False, "interrupted": False, "shard": shard, "journal": str(journal.path)}
     write_guarded(_document([], 0, 0, **status), target, force)
     return journal, target
 
@@ -109,3 +114,60 @@ def finish_report(
 def _line_at(handle: Any, offset: int) -> bytes:
     handle.seek(offset)
     return bytes(handle.readline().rstrip(b"\n"))
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    """A batch report, read back for merging; a located error for anything else."""
+    if not path.is_file():
+        problem = "not a regular file" if path.exists() else "file not found"
+        raise WorkbookError.at(Location(path), problem)
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise WorkbookError.at(Location(path), f"not a readable batch report ({exc})") from None
+    if not (isinstance(data, dict) and isinstance(data.get("rows"), list)):
+        raise WorkbookError.at(Location(path), "not a batch report: it has no list of rows")
+    return data
+
+
+def merge_reports(paths: list[Path], target: Target, force: bool = False) -> tuple[int, int]:
+    """Join the reports of a batch's shards into one; a row in two reports, or a shard of
+    N that is missing, is an error (the shards were not one batch)."""
+    rows: dict[int, tuple[Path, dict[str, Any]]] = {}
+    shards: dict[str, Path] = {}
+    status: dict[str, Any] = {"complete": True, "interrupted": False, "error": None}
+    for path in paths:
+        data = _read_report(path)
+        for row in data["rows"]:
+            if row["row"] in rows:
+                other = rows[row["row"]][0]
+                raise WorkbookError.at(Location(path), f"row {row['row']} is also in {other}: "
+                                       "these reports are not shards of one batch")  # fmt: skip
+            rows[row["row"]] = (path, row)
+        status["complete"] &= data.get("complete", True) is True
+        status["interrupted"] |= data.get("interrupted", False) is True
+        status["error"] = status["error"] or data.get("error")
+        if data.get("shard"):
+            shards[data["shard"]] = path
+    _check_shards(shards, paths)
+    ordered = [json.dumps(rows[n][1], ensure_ascii=False).encode() for n in sorted(rows)]
+    ok = sum(rows[n][1]["status"] == "ok" for n in rows)
+    write_guarded(_document(ordered, ok, len(rows) - ok, **status, shard=None), target, force)
+    return ok, len(rows) - ok
+
+
+def _check_shards(shards: dict[str, Path], paths: list[Path]) -> None:
+    counts = {shard.split("/")[1] for shard in shards}
+    if len(counts) > 1:
+        raise WorkbookError(
+            f"the reports are shards of different splits ({', '.join(sorted(shards))})"
+        )
+    if counts and len(shards) != len(paths):
+        raise WorkbookError("some reports say which shard they are and some do not")
+    if counts:
+        total = int(counts.pop())
+        missing = [str(i) for i in range(1, total + 1) if f"{i}/{total}" not in shards]
+        if missing:
+            raise WorkbookError(
+                f"shard {', '.join(missing)} of {total} is missing from the reports"
+            )

@@ -5,7 +5,8 @@ batch to report."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,12 +122,41 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
     raise WorkbookError.at(Location(path), "a roster is a .csv, .yaml, .yml or .json file")
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """'2/3' -> (2, 3): the second of three shards."""
+# Where batch engines say which of N parallel jobs this is: (index, total, first index).
+SHARD_VARIABLES = (
+    ("CI_NODE_INDEX", "CI_NODE_TOTAL", 1, "GitLab CI parallel jobs"),
+    ("BUILDKITE_PARALLEL_JOB", "BUILDKITE_PARALLEL_JOB_COUNT", 0, "Buildkite parallel jobs"),
+    ("JOB_COMPLETION_INDEX", None, 0, "a Kubernetes indexed Job, with --shard auto/N"),
+)
+
+
+def parse_shard(text: str, environ: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """'2/3' -> (2, 3): the second of three shards; 'auto' or 'auto/N' read it from the
+    batch engine's environment."""
     index, _, count = text.partition("/")
+    if index == "auto":
+        return _shard_from(os.environ if environ is None else environ, count, text)
     if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
-        raise WorkbookError(f"--shard '{text}': write I/N with 1 <= I <= N, e.g. --shard 2/3")
+        raise WorkbookError(f"--shard '{text}': write I/N with 1 <= I <= N, e.g. --shard 2/3, "
+                            "or auto")  # fmt: skip
     return int(index), int(count)
+
+
+def _shard_from(environ: Mapping[str, str], count: str, text: str) -> tuple[int, int]:
+    if count and not count.isdigit():
+        raise WorkbookError(f"--shard '{text}': write auto or auto/N, e.g. auto/4")
+    for index_name, total_name, first, _ in SHARD_VARIABLES:
+        index, total = environ.get(index_name, ""), environ.get(total_name or "", count)
+        if not index:
+            continue
+        if not (index.isdigit() and total.isdigit()) or (count and total != count):
+            raise WorkbookError(f"--shard {text}: {index_name}={index!r} and a total of "
+                                f"{total!r} do not make a shard")  # fmt: skip
+        return parse_shard(f"{int(index) - first + 1}/{total}")
+    looked = "; ".join(
+        f"{i}{' and ' + t if t else ''} ({what})" for i, t, _, what in SHARD_VARIABLES
+    )
+    raise WorkbookError(f"--shard {text}: no shard in the environment; looked for {looked}")
 
 
 def in_shard(row: RosterRow, shard: tuple[int, int] | None) -> bool:
