@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import flat, manifest, page_texts, worksheet, write_yaml
-from workbook import personalise
 from workbook.build import build
 from workbook.errors import WorkbookError
 from workbook.project import BuildOptions, load_project
+from workbook.sandbox import environment as sandbox
 
 SECONDS = 5.0  # a guard, not a benchmark: the limits stop these in well under a second
 MEGABYTES = 300
@@ -185,10 +185,10 @@ def test_the_backstop_ceiling_stops_an_allocation_and_is_restored() -> None:
     if threading.active_count() > 1:
         pytest.skip("the backstop stays off while other threads run")
     before = resource.getrlimit(resource.RLIMIT_AS)
-    with personalise._address_space_ceiling():
+    with sandbox.address_space_ceiling():
         assert resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
         with pytest.raises(MemoryError):
-            bytearray(2 * personalise.ADDRESS_SPACE_HEADROOM)
+            bytearray(2 * sandbox.ADDRESS_SPACE_HEADROOM)
     assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 
