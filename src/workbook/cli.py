@@ -233,6 +233,7 @@ def _overrides(**options: Any) -> dict[str, Any]:
         "name": "recipient.name",
         "loved_one": "loved_one.name",
         "relationship": "loved_one.relationship",
+        "age_group": "loved_one.age_group",
         "practice": "prepared_by.practice",
         "theme": "theme",
         "page_size": "page_size",
@@ -274,6 +275,7 @@ def build(
     relationship: Annotated[
         str | None, Opt(help="partner|parent|friend|sibling|child|other")
     ] = None,
+    age_group: Annotated[str | None, Opt(help="adult, or minor for a loved one under 18.")] = None,
     practice: Annotated[str | None, Opt(help="Practice name for branding.")] = None,
     title: Annotated[str | None, Opt(help="Workbook title.")] = None,
     theme: Annotated[str | None, Opt(help="default|large-print|ink-saver or a theme file.")] = None,
@@ -306,6 +308,7 @@ def build(
     with _collector_paused():
         _build(manifest, output, dirs, force, password, _overrides(
             worksheet=worksheet, name=name, loved_one=loved_one, relationship=relationship,
+            age_group=age_group,
             practice=practice, title=title, theme=theme, page_size=page_size, lang=lang,
             region=region, edition=edition, fillable=fillable, duplex=duplex,
             no_crisis_page=no_crisis_page, set=set_,

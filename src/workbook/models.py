@@ -248,6 +248,7 @@ class Person(Model):
 
 Relationship = Literal["partner", "parent", "friend", "sibling", "child", "other"]
 RELATIONSHIPS: tuple[str, ...] = get_args(Relationship)
+AgeGroup = Literal["adult", "minor"]
 
 
 class LovedOne(Model):
@@ -255,6 +256,9 @@ class LovedOne(Model):
     """Their name or what the reader calls them (e.g. Mum); "your loved one" if not given."""
     relationship: Relationship = "other"
     """How they are related to the reader; tailors the advice."""
+    age_group: AgeGroup = "adult"
+    """minor for someone under 18 (a parent's child, a younger sibling): the advice on consent,
+    school counsellors, paediatricians and family therapy fits them; adult otherwise."""
 
 
 class PreparedBy(Model):

@@ -147,6 +147,8 @@ def template_context(manifest: Manifest, text: dict[str, Any], date: str | None)
         loved_one={
             "name": (loved and loved.name) or text["default_loved_one"],
             "relationship": loved.relationship if loved else "other",
+            "age_group": loved.age_group if loved else "adult",
+            "minor": loved is not None and loved.age_group == "minor",
             "given": loved is not None,  # false in a workbook just for the reader
             # for sentences the reader says about them: "What I want my loved one to know"
             "mine": (loved and loved.name) or text["default_loved_one_mine"],
