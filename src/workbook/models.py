@@ -249,6 +249,18 @@ class Person(Model):
 Relationship = Literal["partner", "parent", "friend", "sibling", "child", "other"]
 RELATIONSHIPS: tuple[str, ...] = get_args(Relationship)
 AgeGroup = Literal["adult", "minor"]
+REGION_ALIASES = {"UK": "GB", "EL": "GR"}  # how people often write them -> ISO 3166-1
+
+
+def _region_code(code: str) -> str:
+    return REGION_ALIASES.get(code.upper(), code.upper())
+
+
+Region = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2}$"),
+    AfterValidator(_region_code),
+]
 
 
 class LovedOne(Model):
@@ -406,8 +418,9 @@ class Manifest(Model):
     """The date on the cover (YYYY-MM-DD); otherwise SOURCE_DATE_EPOCH; never today's clock."""
     language: Line = "en"
     """The workbook's language: en or es."""
-    region: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = "US"
-    """Two-letter country code; picks the numbers on the crisis page."""
+    region: Region = "US"
+    """Two-letter country code (upper or lower case; UK and EL also work); picks the numbers on
+    the crisis page."""
     theme: Line = "default"
     """default, large-print, ink-saver, or a path to a theme YAML (relative to the manifest)."""
     page_size: Literal["letter", "a4"] = "letter"

@@ -12,6 +12,9 @@ import typer
 from .batch import RowResult
 
 
+MAX_DISTINCT_WARNINGS = 1000  # kept to say each once; past that, rows' warnings just print
+
+
 class BatchProgress:
     """Counts results and shows progress; keeps no rows (the journal has them)."""
 
@@ -20,6 +23,7 @@ class BatchProgress:
         self.done = self.failed = 0
         self.seconds = 0.0
         self.interrupted = False
+        self.repeats: dict[str, int] = {}  # a warning -> how many more rows had it
         self.started = time.monotonic()
         self.bar: Any = None
         if not quiet and sys.stderr.isatty():
@@ -53,6 +57,11 @@ class BatchProgress:
             self.failed += 1
             typer.echo(result.error, err=True)
         for warning in result.warnings:
+            if warning in self.repeats:  # the same for every row, say a base manifest's region
+                self.repeats[warning] += 1
+                continue
+            if len(self.repeats) < MAX_DISTINCT_WARNINGS:
+                self.repeats[warning] = 0
             typer.echo(f"row {result.row}: {warning}", err=True)
         if self.bar is not None:
             rate = f"{self.done / (self.seconds or 1.0):.1f}/s"
@@ -61,5 +70,8 @@ class BatchProgress:
             typer.echo(f"row {result.row}: ok {result.output} ({result.pages} pages)", err=True)
 
     def summary(self, ok: int, failed: int) -> None:
+        for warning, more in self.repeats.items():
+            if more:
+                typer.echo(f"{more} more row(s) with the same warning: {warning}", err=True)
         note = " (interrupted)" if self.interrupted else ""
         typer.echo(f"built {ok} workbook(s), {failed} failed{note}", err=True)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet, resolve_worksheets, search_dirs
-from .locale import format_date, strings
+from .locale import crisis_contacts, format_date, strings
 from .models import Manifest
 from .personalise import Personaliser, PersonalWorksheet
 from .sources import SourceDoc, image_size, parse_yaml, read_yaml
@@ -188,6 +188,21 @@ def _folders(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> list[Path]:
     return [base_dir / d for d in manifest.worksheets_dirs]
 
 
+def crisis_warnings(manifest: Manifest, doc: SourceDoc) -> list[Diagnostic]:
+    """The crisis page is never generic, or American, without the person being told."""
+    if not manifest.crisis_page or manifest.crisis_lines is not None:
+        return []
+    if crisis_contacts(manifest.region) is None:
+        message = (f"no crisis list for {manifest.region}; the crisis page is generic (the local "
+                   "emergency number and space to write a line): add crisis_lines: to the manifest")  # fmt: skip
+        return [Diagnostic(message, doc.locate(("region",)), "warning")]
+    if "region" not in manifest.model_fields_set and manifest.page_size == "a4":
+        message = ("no region given, so the crisis page shows US numbers (988, 911); "
+                   "set region: to the reader's two-letter country code, e.g. GB")  # fmt: skip
+        return [Diagnostic(message, doc.locate(("page_size",)), "warning")]
+    return []
+
+
 def load_project(options: BuildOptions) -> Project:
     """Validate the manifest and everything it names; raise one error listing every problem."""
     doc = manifest_source(options)
@@ -218,14 +233,7 @@ def load_project(options: BuildOptions) -> Project:
     fonts = [base_dir / "fonts", Path.cwd() / "fonts"]
     title = manifest.title or text["default_title"]
     recipient = manifest.recipient.name if manifest.recipient else None
-    if (
-        "region" not in manifest.model_fields_set
-        and manifest.crisis_page
-        and manifest.page_size == "a4"
-    ):
-        message = ("no region given, so the crisis page shows US numbers (988, 911); "
-                   "set region: to the reader's two-letter country code, e.g. GB")  # fmt: skip
-        warnings.append(Diagnostic(message, doc.locate(("page_size",)), "warning"))
+    warnings += crisis_warnings(manifest, doc)
     return Project(
         manifest,
         base_dir,

@@ -234,7 +234,7 @@ def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list
 def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     text, s, man = project.text, ctx.styles, project.manifest
     region = crisis_contacts(man.region)
-    emergency = region["emergency"] if region else text["local_emergency_number"]
+    emergency = _in(region["emergency"], man.language) if region else text["local_emergency_number"]
     anchor = Anchor("crisis", text["crisis_title"], on_page)
     story: list[Flowable] = [
         NewPage(),
