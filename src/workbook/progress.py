@@ -11,7 +11,6 @@ import typer
 
 from .batch import RowResult
 
-
 MAX_DISTINCT_WARNINGS = 1000  # kept to say each once; past that, rows' warnings just print
 
 

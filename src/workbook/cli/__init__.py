@@ -1,0 +1,13 @@
+"""The command line: turns options into library calls, prints diagnostics, picks exit codes.
+
+app.py      the Typer app, error reporting, signals, the console entry point
+library.py  list, show, validate, schema, new
+build.py    build, preview
+batch.py    batch
+wizard.py   init
+"""
+
+from . import batch, build, library, wizard  # noqa: F401 - each registers its commands
+from .app import app, run
+
+__all__ = ["app", "run"]

@@ -1,0 +1,5 @@
+"""`python -m workbook.cli`."""
+
+from . import run
+
+run()

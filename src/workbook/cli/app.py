@@ -1,0 +1,133 @@
+"""The Typer app and what every command shares: error reporting, printing, signals, the
+console entry point."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import Diagnostic, WorkbookError
+
+app = typer.Typer(
+    help="Turn YAML worksheets into personalised, print-ready PDF workbooks.\n\n"
+    "\b\nStart with:\n  workbook list\n  workbook init\n  workbook build examples/partner.yaml",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: no <bool> placeholders, nothing cut short
+    pretty_exceptions_enable=False,
+)
+STATE = {"debug": False}
+
+
+def emit(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        typer.echo(str(diagnostic), err=True)
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Bad input -> its diagnostics on stderr and exit 1; never a traceback unless --debug."""
+    try:
+        yield
+    except WorkbookError as exc:
+        if STATE["debug"]:
+            raise
+        emit(exc.diagnostics)
+        raise typer.Exit(1) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if STATE["debug"]:
+            raise
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with --debug and report it",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def printing() -> Iterator[None]:
+    """For commands whose product is what they print: a full disk or a closed pipe on standard
+    output is a clean error (exit 1), not a traceback."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        silence_stdout()
+        if exc.errno != errno.EPIPE:  # a reader that stopped early wants no message
+            typer.echo(f"error: cannot write to standard output: {exc.strerror}", err=True)
+        raise typer.Exit(1) from None
+
+
+def silence_stdout() -> None:
+    """Send what is still buffered for standard output nowhere, so exit stays quiet."""
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def status(text: str) -> None:
+    """A line saying what was done: if it cannot be printed, the work is still done."""
+    try:
+        typer.echo(text)
+    except OSError:
+        silence_stdout()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"workbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    STATE["debug"] = debug
+    with suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(number: int, frame: Any) -> None:
+    """SIGTERM stops a command the way Ctrl-C does: temporaries removed, finished work kept."""
+    raise KeyboardInterrupt
+
+
+Opt = typer.Option
+Lang = Annotated[str, Opt("--lang", metavar="LANG", help="Language: en or es.")]
+Dirs = Annotated[
+    list[Path] | None,
+    Opt("--worksheets", metavar="DIR", help="A folder of your own worksheets (repeatable)."),
+]
+
+
+def run() -> None:
+    """The console entry point. Ctrl-C before a command has begun ends quietly (130); a status
+    line that cannot be printed after the work is done (standard output full or closed) does
+    not turn a success into a failure."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            silence_stdout()
