@@ -123,8 +123,9 @@ MARKERS: dict[str, dict[str, dict[str, str]]] = {
 ADULT_CHOICE = {
     "en": ["only they can choose that", "The choice is theirs", "It's your call",
            "The choice belongs to", "leave the final choice to them"],
-    "es": ["esa decisión no es tuya", "La decisión es suya", "Es tu decisión y la voy a respetar",
-           "La decisión es de Alex", "deja la decisión final en sus manos"],
+    "es": ["esa decisión no es tuya", "La decisión es suya",
+           "Es tu decisión y la voy a respetar", "La decisión es de Alex",
+           "deja la decisión final en sus manos"],
 }  # fmt: skip
 # What a parent of a minor needs: consent and their role, school counsellors, doctors, family
 # therapy, and the young person's say.
@@ -152,14 +153,14 @@ FOR_EVERYONE = {
            "own therapy": [(OH, "Seeing a therapist of your own can help you cope"),
                            (BP, "Seeing a therapist yourself can help you cope")],
            "stories": [(CP, "Share what you know"), (CP, "If you have been to therapy yourself")],
-           "honest impact": [(CP, "It is fair to be honest about how things are affecting them, and you")],
+           "honest impact": [(CP, "It is fair to be honest about how things are affecting")],
            "coming back": [(CP, "Come back to it"), (CP, "check in now and then")],
            "compelled": [(OH, "Can someone be made to get help?"),
                          (OH, "A court can also order treatment, which makes it a legal duty"),
                          (OH, "These steps are for emergencies"),
                          (OH, "If someone is in danger now"),
                          (OH, "The crisis page at the end of this workbook")],
-           "confidentiality": [(OH, "if someone is at serious risk of harm, a therapist may have to act")],
+           "confidentiality": [(OH, "at serious risk of harm, a therapist may have to act")],
            "professionals": [(TM, "There is no wrong door"),
                              (TM, "a psychiatrist can be the right first step")]},
     "es": {"ultimatums": [(OH, "ultimátums"), (BP, "Un límite no es un ultimátum")],
