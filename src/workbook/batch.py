@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from .build import build, slug
 from .errors import Diagnostic, WorkbookError
 from .models import Manifest
-from .project import BuildOptions, read_manifest, set_dotted
+from .project import BuildOptions, read_manifest, set_dotted, title_in
 from .report import Journal
 from .roster import RosterRow, flatten, in_shard, parse_shard, read_roster
 from .sources import SourceDoc
@@ -54,8 +54,11 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        """The row as the report has it: its file name identifies it (no personal data beyond
+        what the file name already holds); warnings as printed."""
         return {"row": self.row, "status": self.status, "output": self.output, "pages": self.pages,
-                "seconds": round(self.seconds, 3), "error": self.error}  # fmt: skip
+                "seconds": round(self.seconds, 3), "error": self.error,
+                "warnings": self.warnings}  # fmt: skip
 
 
 # Manifest fields that name files: from a roster they must stay inside the manifest's folder.
@@ -138,7 +141,8 @@ class Batch:
             name = slug(filled, 100)
         else:
             recipient = (data.get("recipient") or {}).get("name") or ""
-            name = f"{slug(' '.join(x for x in (data.get('title') or '', recipient) if x))}-{row.number}"
+            title = title_in(data.get("title"), data.get("language") or "en") or ""
+            name = f"{slug(' '.join(x for x in (title, recipient) if x))}-{row.number}"
         return self.out_dir / f"{name}.pdf"
 
     def plan(self, row: RosterRow, validate: bool = True) -> RowPlan:
@@ -249,17 +253,25 @@ def _journaled(batch: Batch, result: RowResult) -> RowResult:
 
 
 def run_batch(
-    batch: Batch, rows: Callable[[], Iterable[RosterRow]], jobs: int
+    batch: Batch,
+    rows: Callable[[], Iterable[RosterRow]],
+    jobs: int,
+    on_total: Callable[[int], None] | None = None,
 ) -> Generator[RowResult, None, None]:
-    """Validate every row first (reporting bad ones), then build the good ones, `jobs` at a
-    time, yielding results as they finish. `rows` is called once per pass, so the roster is
-    streamed, never held in memory; at most two rows per worker are in flight. Every result
-    is in the journal by the time it is yielded."""
+    """Validate every row first (reporting bad ones, and saying how many rows there are to
+    `on_total`), then build the good ones, `jobs` at a time, yielding results as they finish.
+    `rows` is called once per pass, so the roster is streamed, never held in memory; at most
+    two rows per worker are in flight. Every result is in the journal by the time it is
+    yielded."""
     bad: set[int] = set()
+    total = 0
     for item in _planned(batch, rows()):
+        total += 1
         if isinstance(item, RowResult):
             bad.add(item.row)
             yield _journaled(batch, item)
+    if on_total is not None:
+        on_total(total)
     plans = (p for p in _planned(batch, rows(), bad) if isinstance(p, RowPlan))
     # what is loaded by now (modules, the library) lives as long as the batch: keep it out of
     # the garbage collector's full passes, here and in the workers forked from here

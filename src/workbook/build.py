@@ -22,8 +22,11 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def default_output(project: Project) -> Path:
+    """output/<title and recipient>.pdf; the fillable edition's name says so, so the print and
+    fillable editions of one manifest never replace each other."""
     parts = [project.title, project.recipient or ""]
-    return DEFAULT_OUTPUT_DIR / (slug(" ".join(p for p in parts if p)) + ".pdf")
+    edition = "-fillable" if project.manifest.fillable else ""
+    return DEFAULT_OUTPUT_DIR / (slug(" ".join(p for p in parts if p)) + edition + ".pdf")
 
 
 def missing_glyph_warnings(chars: set[str]) -> list[Diagnostic]:

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -248,6 +249,38 @@ class Person(Model):
 
 Relationship = Literal["partner", "parent", "friend", "sibling", "child", "other"]
 RELATIONSHIPS: tuple[str, ...] = get_args(Relationship)
+# Everyday words for a relationship, in English and Spanish, and the one the worksheets know.
+RELATIONSHIP_WORDS: dict[str, str] = {
+    "mother": "parent", "father": "parent", "mom": "parent", "mum": "parent", "dad": "parent",
+    "husband": "partner", "wife": "partner", "spouse": "partner", "boyfriend": "partner",
+    "girlfriend": "partner", "brother": "sibling", "sister": "sibling", "son": "child",
+    "daughter": "child",
+    "madre": "parent", "padre": "parent", "mamá": "parent", "mama": "parent", "papá": "parent",
+    "papa": "parent", "pareja": "partner", "esposo": "partner", "esposa": "partner",
+    "marido": "partner", "novio": "partner", "novia": "partner", "hermano": "sibling",
+    "hermana": "sibling", "hijo": "child", "hija": "child", "amigo": "friend", "amiga": "friend",
+    "otro": "other", "otra": "other",
+}  # fmt: skip
+
+
+def relationship_for(word: str) -> str | None:
+    """The relationship a word names (parent, Mother, madre...), or None if it names none."""
+    word = word.strip().lower()
+    return word if word in RELATIONSHIPS else RELATIONSHIP_WORDS.get(word)
+
+
+def _relationship_word(value: object) -> object:
+    """An everyday word becomes its relationship; anything else is left for the error."""
+    return (isinstance(value, str) and relationship_for(value)) or value
+
+
+RelationshipWord = Annotated[
+    Relationship,
+    BeforeValidator(_relationship_word),
+    WithJsonSchema(
+        {"type": "string", "enum": [*RELATIONSHIPS, *RELATIONSHIP_WORDS]}, mode="validation"
+    ),
+]
 AgeGroup = Literal["adult", "minor"]
 REGION_ALIASES = {"UK": "GB", "EL": "GR"}  # how people often write them -> ISO 3166-1
 
@@ -266,8 +299,10 @@ Region = Annotated[
 class LovedOne(Model):
     name: Line | None = None
     """Their name or what the reader calls them (e.g. Mum); "your loved one" if not given."""
-    relationship: Relationship = "other"
-    """How they are related to the reader; tailors the advice."""
+    relationship: RelationshipWord = "other"
+    """How they are related to the reader; tailors the advice. Everyday words in English or
+    Spanish work too, in any case: mother, Madre and papá mean parent; wife, esposo and pareja
+    mean partner; sister and hermano mean sibling; daughter and hijo mean child."""
     age_group: AgeGroup = "adult"
     """minor for someone under 18 (a parent's child, a younger sibling): the advice on consent,
     school counsellors, paediatricians and family therapy fits them; adult otherwise."""
@@ -406,8 +441,9 @@ class Manifest(Model):
 
     workbook: Literal[1] = 1
     """Format version; always 1."""
-    title: Line | None = None
-    """The workbook's title, on the cover and in the running header."""
+    title: Line | dict[Literal["en", "es"], Line] | None = None
+    """The workbook's title, on the cover and in the running header; or one per language,
+    {en: ..., es: ...}, for a roster whose rows differ in language."""
     recipient: Person | None = None
     """Who the workbook is for."""
     loved_one: LovedOne | None = None

@@ -43,7 +43,7 @@ from .layout.tags import Element, Tagger
 from .markup import metadata_text
 from .pdf_file import write_packed
 from .pdf_tags import write_metadata, write_structure
-from .project import Project
+from .project import Project, build_date
 from .theme import Theme
 
 
@@ -159,6 +159,15 @@ class Rendered:
     missing: set[str]  # characters no installed font can draw
 
 
+def _date_the_file(canv: Any, project: Project) -> None:
+    """The file's creation date is the workbook's own (never the clock, so builds stay
+    byte-identical); an undated workbook keeps ReportLab's fixed date."""
+    date = build_date(project.manifest)
+    if date is not None:
+        stamp = canv._doc._timeStamp
+        stamp.YMDhms, stamp.dhh, stamp.dmm = (date.year, date.month, date.day, 0, 0, 0), 0, 0
+
+
 def render(project: Project) -> Rendered:
     """Lay out and draw the whole workbook."""
     new_build()
@@ -203,6 +212,7 @@ def render(project: Project) -> Rendered:
                 raise
             raise _layout_error(doc, exc) from None
         canv = doc.canv
+        _date_the_file(canv, project)
         care = {page: doc.sections[sheet] for sheet, page in doc.last_pages.items()}
         finish_pages(canv, project, ctx, geo, doc.anchor_pages, care)
         canv.showOutline()

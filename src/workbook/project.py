@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -188,6 +188,29 @@ def _folders(manifest: Manifest, base_dir: Path, doc: SourceDoc) -> list[Path]:
     return [base_dir / d for d in manifest.worksheets_dirs]
 
 
+def title_in(title: str | Mapping[Any, str] | None, language: str) -> str | None:
+    """The title in the workbook's language (one given per language), else as given."""
+    if isinstance(title, Mapping):
+        return title.get(language) or next(iter(title.values()), None)
+    return title
+
+
+def _title_warnings(manifest: Manifest, options: BuildOptions, doc: SourceDoc) -> list[Diagnostic]:
+    """A row or option that changes the language under a title written in one language."""
+    written_in = options.manifest and read_manifest(options.manifest).data.get("language", "en")
+    title = manifest.title
+    if isinstance(title, dict) and manifest.language not in title:
+        message = (f"the title has no {manifest.language} version, so the "
+                   f"{next(iter(title))} one is used: add {manifest.language}: to title:")  # fmt: skip
+        return [Diagnostic(message, doc.locate(("title",)), "warning")]
+    changed = "language" in options.overrides and "title" not in options.overrides
+    if isinstance(title, str) and changed and written_in and written_in != manifest.language:
+        message = (f"the title is written for {written_in} but this workbook is in "
+                   f"{manifest.language}: give title: {{{written_in}: ..., {manifest.language}: ...}}")  # fmt: skip
+        return [Diagnostic(message, doc.locate(("language",)), "warning")]
+    return []
+
+
 def crisis_warnings(manifest: Manifest, doc: SourceDoc) -> list[Diagnostic]:
     """The crisis page is never generic, or American, without the person being told."""
     if not manifest.crisis_page or manifest.crisis_lines is not None:
@@ -231,7 +254,8 @@ def load_project(options: BuildOptions) -> Project:
     if errors or theme is None:
         raise WorkbookError(errors)
     fonts = [base_dir / "fonts", Path.cwd() / "fonts"]
-    title = manifest.title or text["default_title"]
+    title = title_in(manifest.title, manifest.language) or text["default_title"]
+    warnings += _title_warnings(manifest, options, doc)
     recipient = manifest.recipient.name if manifest.recipient else None
     warnings += crisis_warnings(manifest, doc)
     return Project(

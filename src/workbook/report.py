@@ -88,7 +88,7 @@ def finish_report(
     """Write the report from the journal (rows in roster order), with `status` (complete,
     interrupted, error), and remove the journal; return the numbers of rows built and failed.
     Memory stays small for any number of rows."""
-    rows, offsets, good = array("q"), array("q"), array("b")
+    rows, offsets, good, warned = array("q"), array("q"), array("b"), array("q")
     with journal.path.open("rb") as handle:
         offset = 0
         for line in handle:
@@ -97,12 +97,14 @@ def finish_report(
                 rows.append(row["row"])
                 offsets.append(offset)
                 good.append(row["status"] == "ok")
+                warned.append(len(row.get("warnings") or ()))
             offset += len(line)
     # a row built again (after its worker died) has a later line: the later one counts
     order = sorted(range(len(rows)), key=lambda i: (rows[i], i))
     order = [i for n, i in enumerate(order) if n + 1 == len(order) or rows[order[n + 1]] != rows[i]]
     ok = sum(good[i] for i in order)
     failed = len(order) - ok
+    status["warnings"] = sum(warned[i] for i in order)
     if target is not None:
         with journal.path.open("rb") as handle:
             lines = (_line_at(handle, offsets[i]) for i in order)
@@ -152,6 +154,7 @@ def merge_reports(paths: list[Path], target: Target, force: bool = False) -> tup
     _check_shards(shards, paths)
     ordered = [json.dumps(rows[n][1], ensure_ascii=False).encode() for n in sorted(rows)]
     ok = sum(rows[n][1]["status"] == "ok" for n in rows)
+    status["warnings"] = sum(len(rows[n][1].get("warnings") or ()) for n in rows)
     write_guarded(_document(ordered, ok, len(rows) - ok, **status, shard=None), target, force)
     return ok, len(rows) - ok
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -120,8 +121,10 @@ def _batch(roster: Path, manifest: Path, out_dir: Path, jobs: int | None, shard:
         status: dict[str, Any] = {"complete": False, "interrupted": False, "error": None,
                                   "shard": shard_text}  # fmt: skip
         try:
-            progress = _run_rows(run_batch(replace(plan, journal=journal), rows, jobs or os.cpu_count() or 1),
-                                 quiet, fail_fast, status)  # fmt: skip
+            start = partial(
+                run_batch, replace(plan, journal=journal), rows, jobs or os.cpu_count() or 1
+            )
+            progress = _run_rows(start, quiet, fail_fast, status)
         except WorkbookError as exc:
             status["error"] = "\n".join(str(d) for d in exc.diagnostics)
             raise
@@ -134,11 +137,12 @@ def _batch(roster: Path, manifest: Path, out_dir: Path, jobs: int | None, shard:
         raise typer.Exit(1)
 
 
-def _run_rows(results: Any, quiet: bool, fail_fast: bool, status: dict[str, Any]) -> Any:
+def _run_rows(start: Any, quiet: bool, fail_fast: bool, status: dict[str, Any]) -> Any:
     """Show each result as it comes; Ctrl-C (or SIGTERM) stops the batch, keeping what is done."""
     from ..progress import BatchProgress
 
     with BatchProgress(quiet=quiet) as progress:
+        results = start(on_total=progress.set_total)
         try:
             for result in results:
                 progress.add(result)
