@@ -64,7 +64,7 @@ def test_fifty_rows_with_two_bad_ones(cli: Any, tmp_path: Path) -> None:
     assert [r["row"] for r in data["rows"]] == list(range(1, 51))
     assert {r["row"] for r in data["rows"] if r["status"] == "error"} == {10, 30}
     good = data["rows"][0]
-    assert set(good) == {"row", "status", "output", "pages", "seconds", "error"}
+    assert set(good) == {"row", "status", "output", "pages", "seconds", "error", "warnings"}
     assert good["pages"] == len(PdfReader(good["output"]).pages)
     assert "Person 1" in PdfReader(good["output"]).pages[0].extract_text()
 
