@@ -25,17 +25,17 @@ def test_new_skeleton_validates_builds_and_uses_every_block(
     monkeypatch.chdir(tmp_path)
     result = cli("new", "my-sheet")
     assert result.exit_code == 0
-    assert "preview it: workbook build --worksheets worksheets -w my-sheet" in result.output
-    path = tmp_path / "worksheets" / "my-sheet.yaml"
+    assert "preview it: workbook build --worksheets my-worksheets -w my-sheet" in result.output
+    path = tmp_path / "my-worksheets" / "my-sheet.yaml"
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=.schema/worksheet.schema.json")
-    assert (tmp_path / "worksheets" / ".schema" / "worksheet.schema.json").is_file()
+    assert (tmp_path / "my-worksheets" / ".schema" / "worksheet.schema.json").is_file()
     types = {b["type"] for b in yaml.safe_load(text)["blocks"]}
     from workbook.models import BLOCK_BY_TYPE
 
     assert types == set(BLOCK_BY_TYPE)
-    assert cli("validate", "--strict", "worksheets").exit_code == 0
-    built = cli("build", "--worksheets", "worksheets", "-w", "my-sheet", "-o", "out.pdf")
+    assert cli("validate", "--strict", "my-worksheets").exit_code == 0
+    built = cli("build", "--worksheets", "my-worksheets", "-w", "my-sheet", "-o", "out.pdf")
     assert built.exit_code == 0, built.stderr
     assert "The end of the worksheet." in "".join(
         p.extract_text() for p in PdfReader("out.pdf").pages
@@ -44,6 +44,15 @@ def test_new_skeleton_validates_builds_and_uses_every_block(
     assert again.exit_code == 1 and "already exists" in again.stderr
     bad = cli("new", "My Sheet")
     assert bad.exit_code == 1 and "not a valid id" in bad.stderr
+
+
+def test_new_never_writes_into_the_built_in_library(cli: Any) -> None:
+    from workbook.library import builtin_dir
+
+    for folder in (builtin_dir(), builtin_dir() / "en"):
+        result = cli("new", "mine", "--dir", folder)
+        assert result.exit_code == 1 and "this is the built-in library" in result.stderr
+    assert not (builtin_dir() / "mine.yaml").exists()
 
 
 def test_schema_accepts_every_built_in_worksheet_and_rejects_a_broken_one(cli: Any) -> None:

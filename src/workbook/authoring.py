@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from . import models
 from .errors import Location, WorkbookError
+from .library import builtin_dir
 from .models import ID_PATTERN, Manifest, ThemeFile, Worksheet
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -77,6 +78,10 @@ def new_worksheet(worksheet_id: str, folder: Path, language: str = "en") -> Path
         raise WorkbookError(
             f"'{worksheet_id}' is not a valid id: use lower-case letters, digits and hyphens, e.g. my-worksheet"
         )
+    library = builtin_dir().resolve()
+    if folder.resolve() == library or folder.resolve().is_relative_to(library):
+        raise WorkbookError.at(Location(folder), "this is the built-in library; keep your own "
+                               "worksheets apart, e.g. in my-worksheets/ (the default)")  # fmt: skip
     path = folder / f"{worksheet_id}.yaml"
     if path.exists():
         raise WorkbookError.at(

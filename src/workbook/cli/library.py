@@ -155,12 +155,12 @@ def schema(
 @app.command()
 def new(
     worksheet_id: Annotated[str, typer.Argument(metavar="ID", help="The new worksheet's id.")],
-    folder: Annotated[Path, Opt("--dir", metavar="DIR", help="Where to write it.")] = Path(
-        "worksheets"
-    ),
+    folder: Annotated[
+        Path, Opt("--dir", metavar="DIR", help="Your worksheets' folder (not the library's).")
+    ] = Path("my-worksheets"),
     lang: Lang = "en",
 ) -> None:
-    """Write a new worksheet skeleton (every block type, commented).
+    """Write a new worksheet skeleton (every block type, commented) to ./my-worksheets/.
 
     \b
     Example:
