@@ -127,3 +127,34 @@ def test_the_progress_bar_counts_to_the_total_and_errors_print_above_it(tmp_path
         "\r\n", "\n"
     ).replace("\n", "")
     assert "built 2 workbook(s), 1 failed" in text
+
+
+def test_validate_checks_a_roster_row_by_row_against_its_manifest(cli: Any, tmp_path: Path) -> None:
+    base = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"]))
+    roster = tmp_path / "r.csv"
+    roster.write_text("recipient.name,loved_one.relationship,worksheets,region,output\n"
+                      "A,cousin,,,\nB,partner,nope,,\nC,partner,,zz,\nD,,,,same\nE,,,,same\n")  # fmt: skip
+    alone = cli("validate", roster)
+    assert (
+        alone.exit_code == 1
+        and "this is a roster: check it against its base manifest" in alone.stderr
+    )
+    result = cli("validate", roster, "-m", base, "--json")
+    found = {
+        (d["line"], d["column"], d["severity"], d["message"].split(":")[0])
+        for d in json.loads(result.stdout)
+    }
+    assert found == {
+        (2, 2, "error", "row 1, column 'loved_one.relationship'"),
+        (3, 3, "error", "unknown worksheet 'nope'; run 'workbook list' to see them all"),
+        (
+            4,
+            4,
+            "warning",
+            "no crisis list for ZZ; the crisis page is generic (the local emergency number and space to write a line)",
+        ),
+        (6, 5, "error", "row 5"),
+    }
+    assert result.exit_code == 1
+    assert not (tmp_path / "output").exists()  # nothing built
+    assert cli("validate", "examples/roster.csv", "-m", "examples/partner.yaml").exit_code == 0

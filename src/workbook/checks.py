@@ -43,8 +43,40 @@ def check_worksheet_templates(item: LoadedWorksheet) -> None:
         Personaliser(template_context(manifest, text, "1 January 2026")).worksheet(item)
 
 
-def check_file(path: Path) -> list[Diagnostic]:
+def check_roster(path: Path, manifest: Path | None) -> list[Diagnostic]:
+    """Every row as `batch` would take it, without building: fields, worksheets, theme, logo,
+    templates, output names; each row's warnings too."""
+    from .batch import Batch
+    from .roster import read_roster
+
+    if manifest is None:
+        return [Diagnostic("this is a roster: check it against its base manifest, e.g. "
+                           f"workbook validate {path} -m base.yaml", Location(path))]  # fmt: skip
+    batch, seen = Batch.load(manifest, Path("output")), dict[Path, int]()
+    diagnostics: list[Diagnostic] = []
+    for row in read_roster(path):
+        try:
+            plan = batch.plan(row)
+            if plan.output in seen:
+                raise WorkbookError.at(row.locations.get("output", Location(path, row.number + 1)),
+                                       f"row {row.number}: output {plan.output.name} is also "
+                                       f"row {seen[plan.output]}'s")  # fmt: skip
+            seen[plan.output] = row.number
+            options = BuildOptions(
+                manifest, plan.output, row.values, override_locations=row.locations
+            )
+            diagnostics += load_project(options).warnings
+        except WorkbookError as exc:
+            diagnostics += exc.diagnostics
+    return diagnostics
+
+
+def check_file(path: Path, manifest: Path | None = None) -> list[Diagnostic]:
+    if path.suffix.lower() == ".csv":
+        return check_roster(path, manifest)
     doc = read_yaml(path)
+    if isinstance(doc.data, list):  # a YAML or JSON roster
+        return check_roster(path, manifest)
     kind = kind_of(doc)
     if kind == "worksheet":
         item = LoadedWorksheet(validate_worksheet(doc, path), doc)
@@ -57,13 +89,14 @@ def check_file(path: Path) -> list[Diagnostic]:
     return check_theme(load_theme(theme_name), Location(path))
 
 
-def check_paths(paths: list[Path]) -> tuple[list[Diagnostic], int]:
-    """Every diagnostic for every YAML file under `paths`, and how many files were checked."""
+def check_paths(paths: list[Path], manifest: Path | None = None) -> tuple[list[Diagnostic], int]:
+    """Every diagnostic for every YAML file (or roster) under `paths`, and how many files
+    were checked; rosters are checked against `manifest`."""
     diagnostics: list[Diagnostic] = []
     files = yaml_files(paths)
     for path in files:
         try:
-            diagnostics += check_file(path)
+            diagnostics += check_file(path, manifest)
         except WorkbookError as exc:
             diagnostics += exc.diagnostics
     if not files:

@@ -108,18 +108,26 @@ def validate(
     ] = None,
     as_json: Annotated[bool, Opt("--json", help="Print diagnostics as JSON.")] = False,
     strict: Annotated[bool, Opt("--strict", help="Treat warnings as errors.")] = False,
+    manifest: Annotated[
+        Path | None,
+        Opt("-m", "--manifest", metavar="MANIFEST", help="The base manifest a roster overrides."),
+    ] = None,
 ) -> None:
     """Check worksheets, manifests, themes and rosters; exit 1 on any error.
+
+    A roster is checked row by row as batch would take it, against its base manifest,
+    without building anything.
 
     \b
     Examples:
       workbook validate
       workbook validate examples/partner.yaml --strict
+      workbook validate examples/roster.csv -m examples/partner.yaml
     """
     from ..checks import check_paths, default_paths
 
     with reporting():
-        diagnostics, count = check_paths(paths or default_paths())
+        diagnostics, count = check_paths(paths or default_paths(), manifest)
     if as_json:
         with printing():
             typer.echo(json.dumps([d.as_json() for d in diagnostics], indent=2))
