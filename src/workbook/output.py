@@ -125,8 +125,12 @@ def _follow(path: Path, info: os.stat_result | None) -> Path:
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(size)
+    """The first bytes of a regular file; never blocks on one swapped for a pipe meanwhile."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        return os.read(fd, size) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
