@@ -18,6 +18,10 @@ from ..errors import Location
 from ..fonts import FontSet
 from ..markup import plain, to_markup
 from ..theme import Theme
+from .blanks import BLANK
+from .blanks import BLANK_CALLBACK as BLANK_CALLBACK  # pdf.py's names for the blank marker
+from .blanks import NBSP as NBSP
+from .blanks import sentence as blank_sentence
 from .flowables import CheckItem, NewPage, Paragraph, QuoteBar, RatingScale, Table, WritingLines
 from .forms import FieldCell
 from .styles import Styles, derive
@@ -26,13 +30,10 @@ from .tags import Element
 B = TypeVar("B", bound=m.BlockBase)
 Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
 RENDERERS: dict[type[m.BlockBase], Renderer] = {}
-BLANK = re.compile(r"_{3,}")
-ONE_LETTER = re.compile(r"(?<!\S)(\w) ")
-NBSP = "\u00a0"
 KEEP_WITH_NEXT_LIMIT = 300
 SHORT_TIP = 700  # characters; a longer tip may split across pages
-BLANK_SPACES = 40
-BLANK_CALLBACK = "wbBlank"
+BLANK_SPACES = 40  # the length of a blank whose field marker does not say (forms.py)
+MIN_WRITING_LINES = 3  # the least a `lines` prompt gives: room to write a few sentences by hand
 
 
 def renderer(
@@ -168,7 +169,7 @@ def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
 def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
     theme = ctx.theme
     lines = WritingLines(
-        block.count,
+        max(block.count, MIN_WRITING_LINES),
         theme.line_height,
         theme.colours["rule"],
         ctx.frame_height,
@@ -188,36 +189,25 @@ def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(m.FillIn)
 def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
-    """Each ___ becomes an underlined writing space; lines are spaced for handwriting."""
+    """A sentence whose ___ are underlined writing spaces (blanks.py sizes them for
+    handwriting); its lines are spaced for handwriting too."""
     style = derive(
         ctx.styles.body,
         "fill",
         leading=max(ctx.theme.line_height, ctx.styles.body.leading * 1.6),
         spaceAfter=ctx.theme.spacing * 1.2,
     )
-    colour = "#" + ctx.theme.colours["text"].hexval()[2:]
-    pieces = BLANK.split(block.template)
-    markup = ""
-    label = _label(block.label, ctx)
+    total = len(BLANK.findall(block.template))
     sentence = " ".join(plain(block.template).split())
-    for number, piece in enumerate(pieces):
-        if number:
-            # The field marker sits inside the underline, so the two always share a line.
-            name = ctx.field(f"blank{number}")
-            if name:
-                ctx.tooltips[name] = ctx.text["spoken_blank"].format(
-                    sentence=sentence, n=number, total=len(pieces) - 1)  # fmt: skip
-            marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}"/>' if name else ""
-            markup += (
-                f'<font color="{colour}"><u>{NBSP}{marker}{NBSP * (BLANK_SPACES - 1)}</u></font>'
-            )
-        if number < len(pieces) - 1 and piece.endswith(" "):
-            piece = piece[:-1] + NBSP  # the word before a blank wraps with it
-        piece = ONE_LETTER.sub(lambda m: m.group(1) + NBSP, piece)  # never end a line on "I"
-        markup += to_markup(piece, ctx.fonts)
-    para = Paragraph(markup, style)
+    names = [ctx.field(f"blank{n}") for n in range(1, total + 1)]
+    for number, name in enumerate(names, start=1):
+        if name:  # the field is drawn where the blank is (forms.blank_callback)
+            ctx.tooltips[name] = ctx.text["spoken_blank"].format(
+                sentence=sentence, n=number, total=total)  # fmt: skip
+    colour = "#" + ctx.theme.colours["text"].hexval()[2:]
+    para = blank_sentence(block.template, names, style, ctx.fonts, ctx.frame_width, colour)
     para.tag = ctx.element("P")  # its blanks' fields belong to it
-    return [*label, para]
+    return [*_label(block.label, ctx), para]
 
 
 @renderer(m.Table)

@@ -224,8 +224,14 @@ class Table(RLTable):  # type: ignore[misc]
         return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Split between rows, never leaving one row alone under a repeated header."""
         self._measured = None  # splitting measures again, at another height
         parts: list[Flowable] = super().split(availWidth, availHeight)
+        body = [len(part._cellvalues) - self.repeatRows for part in parts]
+        if len(parts) == 2 and body[1] < 2 and body[0] > 2:
+            rows = len(parts[0]._cellvalues) - (2 - body[1])  # move rows over to the next page
+            self._measured = None
+            parts = super().split(availWidth, sum(self._rowHeights[:rows]) + 0.01)
         for i, part in enumerate(parts):  # the parts share this table's cell styles
             part._styled = self._styled
             part._repeated_header = self._repeated_header or (i > 0 and bool(self.repeatRows))

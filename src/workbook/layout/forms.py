@@ -116,14 +116,16 @@ class FieldCell(Flowable):  # type: ignore[misc]
 
 def blank_callback(size: float, width: float, space: float, colour: Color,
                    tooltips: dict[str, str]) -> Any:  # fmt: skip
-    """The canvas callback behind `<onDraw name="wbBlank" label=NAME/>` in fill-in sentences;
-    the marker comes one space into the underline, which is `width` wide. `tooltips` has
-    each blank's spoken name (layout fills it in)."""
+    """The canvas callback behind `<onDraw name="wbBlank" label="NAME|N"/>` in fill-in
+    sentences: the marker comes one space into an underline of N spaces (`space` wide each;
+    without N, the underline is `width` wide), and the field covers the underline exactly.
+    `tooltips` has each blank's spoken name (layout fills it in)."""
 
     def on_blank(canv: Canvas, kind: str, label: str) -> None:
         info = canv._curr_tx_info  # set by ReportLab while it draws the paragraph line
+        name, _, count = label.partition("|")
         x, y = info["cur_x"] - space, info["cur_y"]
-        box = (x, y - size * 0.3, width, size * 1.45)
-        text_field(canv, label, box, size, colour, tooltip=tooltips.get(label, ""))
+        box = (x, y - size * 0.3, int(count) * space if count else width, size * 1.45)
+        text_field(canv, name, box, size, colour, tooltip=tooltips.get(name, ""))
 
     return on_blank

@@ -1,38 +1,40 @@
-"""Stage 5, layout: page craft between blocks — what must stay on the same page as what."""
+"""Stage 5, layout: page craft between blocks — what must stay on the same page as what.
+
+A worksheet's blocks become runs of flowables (chunks); a page may end only between two
+runs, or inside a run that is long text, a long table or a long list. tail.py decides,
+between runs, whether the worksheet's last page would be nearly empty.
+"""
 
 from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
-from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import FrameBreak
 
 from .. import models as m
+from .measure import height, opening, parts, stacked
+from .tail import with_tail_breaks
+
+__all__ = ["Room", "height", "keep_rules"]
 
 INTRODUCTIONS = (m.Heading, m.Paragraph, m.Tip, m.Script)
 SHORT_TEXT = 400  # characters; longer text may be taller than a page and must flow freely
 SHORT_TABLE = 8  # rows; a table this short (and small) is never split
-TALL = 1e6
+SHORT_LIST = 4  # items; a list or checklist this short is never split
+KEPT = 0.7  # of a page: a group kept whole is shorter, so moving it on leaves 30% behind
+Chunk = list[Flowable]
 
 
-def height(flowables: list[Flowable], width: float) -> float:
-    """How tall these flowables stand, one after another, at this width."""
-    total = 0.0
-    for flowable in flowables:
-        if isinstance(flowable, KeepTogether):
-            total += height(flowable._content, width)
-            continue
-        total += (
-            flowable.wrap(width, TALL)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-        )
-    return total
+class Room(CondPageBreak):  # type: ignore[misc]
+    """Go on to a new page unless `height` points are left here: room for a heading and the
+    start of what follows it. Takes no space and passes the spaces around it through."""
 
+    _SPACETRANSFER = True
 
-def _opening(flowables: list[Flowable], width: float) -> float:
-    """The start of a block that must not be left alone: a table's header and two rows."""
-    first = flowables[0]
-    if isinstance(first, RLTable):
-        first.wrap(width, TALL)
-        return float(sum(first._rowHeights[:3]))
-    return height(flowables[:1], width)
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)  # set while a frame places it, not when measured
+        if frame is not None and not frame._atTop and ah < self.height:
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
 
 
 def _flat(flowables: list[Flowable]) -> list[Flowable]:
@@ -50,65 +52,82 @@ def _kept(flowables: list[Flowable]) -> KeepTogether:
     return group
 
 
+def _lead(group: list[Flowable], keep: int, width: float) -> Chunk:
+    """A group not kept whole: its first `keep` flowables (a heading, a short introduction)
+    stay with the start of the next one, so a long table or text after a heading splits
+    instead of taking the heading to a new page and leaving a gap behind it."""
+    if keep <= 0 or keep >= len(group):
+        return group
+    for flowable in group[:keep]:
+        flowable.keepWithNext = 0  # ReportLab's own rule would push all of the next one
+    gap = max(parts(group[keep - 1], width)[2], parts(group[keep], width)[0])
+    need = stacked(group[:keep], width) + gap + opening(group[keep], width)
+    return [Room(need), *group]
+
+
 def _small_table(block: m.BlockBase, flowables: list[Flowable], width: float, page: float) -> bool:
     """A table too short to be worth splitting: a few rows, taking under a third of a page."""
     if not isinstance(block, (m.Table, m.Columns)):
         return False
     rows = len(block.rows) + block.blank_rows if isinstance(block, m.Table) else 0
-    return rows <= SHORT_TABLE and height(flowables, width) < page / 3
+    return rows <= SHORT_TABLE and stacked(flowables, width) < page / 3
+
+
+def _list(intro: list[Flowable], flowables: list[Flowable], width: float,
+          page: float) -> list[Chunk]:  # fmt: skip
+    """A list of four items or fewer is never split; a longer one breaks only between items,
+    leaving at least two items (and the introduction with the first) on each page."""
+    items, end = flowables[:-1], flowables[-1:]  # the list's items, then its spacer
+    group = [*intro, *flowables]
+    if len(items) <= SHORT_LIST:
+        return [
+            [_kept(group)]
+            if stacked(group, width) < page * KEPT
+            else _lead(group, len(intro), width)
+        ]
+    middle = [[_kept([item])] for item in items[2:-2]]  # an item never splits either
+    return [[_kept([*intro, *items[:2]])], *middle, [_kept([*items[-2:], *end])]]
 
 
 def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable], width: float,
-           page_height: float) -> list[Flowable]:  # fmt: skip
-    """A writing block with the introduction just before it (possibly empty)."""
+           page: float) -> list[Chunk]:  # fmt: skip
+    """A block with the introduction just before it (possibly empty), as chunks."""
     group = [*intro, *flowables]
-    fits = height(group, width) < page_height * 0.8
+    fits = stacked(group, width) < page * KEPT
     if isinstance(block, m.Lines) and block.fill:
-        return group  # it takes whatever the page has left
-    if isinstance(block, (m.Lines, m.FillIn, m.Scale)) or _small_table(
-        block, flowables, width, page_height
-    ):
-        return [_kept(group)] if fits else group
+        return [_lead(group, len(group) - 1, width)]  # it takes whatever the page has left
     if isinstance(block, (m.Checklist, m.ListBlock)):
-        items, rest = flowables[:-1], flowables[-1:]  # the list's items, then its spacer
-        if len(items) <= 3:
-            return [_kept(group)] if fits else group
-        # never leave fewer than two items, or an introduction alone, on either page
-        return [_kept([*intro, *items[:2]]), *items[2:-2], _kept([*items[-2:], *rest])]
-    if isinstance(block, (m.Table, m.Columns)):
-        needed = height(intro, width) + _opening(flowables, width)
-        return [CondPageBreak(needed), *group]
-    return group
+        return _list(intro, flowables, width, page)
+    writing = isinstance(block, (m.Lines, m.FillIn, m.Scale))
+    if fits and (writing or _small_table(block, flowables, width, page)):
+        return [[_kept(group)]]
+    if writing:  # its label and the first lines go together
+        return [_lead(group, len(group) - 1, width)]
+    return [_lead(group, len(intro), width)]
 
 
 def keep_rules(
     rendered: list[tuple[m.BlockBase, list[Flowable]]], width: float, page_height: float
 ) -> list[Flowable]:
-    """Join the blocks' flowables so that a heading and the short text just before a writing
-    block stay with its start, small writing blocks are never split, a long list leaves at
-    least two items on each page, and a table starts only where its introduction, header
-    and two rows fit. Only the last introduction is kept with a block, so sections still
-    break across pages instead of leaving large gaps.
+    """Join the blocks' flowables so that headings and the short text just before a block
+    stay with its start, small writing blocks and short lists are never split, a long list
+    leaves at least two items on each page, and a table starts only where its introduction,
+    header and two rows fit. Only the last introduction is kept with a block, so sections
+    still break across pages instead of leaving large gaps.
     """
-    story: list[Flowable] = []
-    intro: list[Flowable] = []  # an optional heading and the last short introduction
-    intro_text = False  # whether `intro` holds more than a heading
+    chunks: list[Chunk] = []
+    intro: list[Flowable] = []  # headings and the last short introduction
+    intro_text = False  # whether `intro` ends with text (not a heading)
     for block, flowables in rendered:
         if isinstance(block, INTRODUCTIONS) and len(getattr(block, "text", "")) <= SHORT_TEXT:
-            is_heading = isinstance(block, m.Heading)
-            if is_heading or intro_text:
-                story += intro
+            if intro_text:  # a new heading or text: the text before keeps its heading only
+                chunks.append(_lead(intro, len(intro) - 1, width))
                 intro = []
             intro += flowables
-            intro_text = not is_heading
+            intro_text = not isinstance(block, m.Heading)
             continue
-        story += _place(block, intro, flowables, width, page_height)
+        chunks += _place(block, intro, flowables, width, page_height)
         intro, intro_text = [], False
-    story += intro
-    if len(story) > 1 and height(story[-1:], width) < page_height * 0.2:
-        # a short closing block takes the one before it along, rather than sit alone on a page
-        pair = story[-2:]
-        movable = not any(isinstance(f, CondPageBreak) for f in pair)
-        if movable and height(pair, width) < page_height * 0.5:
-            story[-2:] = [_kept(pair)]
-    return story
+    if intro:
+        chunks.append(_lead(intro, len(intro) - 1, width))
+    return with_tail_breaks(chunks, width, page_height)

@@ -1,0 +1,112 @@
+"""Stage 5, layout: fill-in sentences, with blanks wide enough to write an answer by hand.
+
+A blank is an underlined run of no-break spaces; in the fillable edition a marker one space
+into the run places a text field exactly as wide as the run (forms.blank_callback). Every
+blank is at least MIN_BLANK_EMS wide. A blank that ends a sentence, or ends a line, runs on
+to the end of its line, and the sentence after it starts a new line, so the answer at the
+end of a sentence gets the rest of the line. The word before a blank wraps with it, and a
+line never holds one word alone after the last blank.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ..fonts import FontSet
+from ..markup import to_markup
+from .flowables import Paragraph
+from .measure import TALL
+
+NBSP = "\u00a0"
+BLANK = re.compile(r"_{3,}")
+ONE_LETTER = re.compile(r"(?<!\S)(\w) ")
+SENTENCE_END = re.compile(r"([.!?\u2026:;]+[\u201d\u2019\"')\]]*)[ \t\n]+(?=\S)")
+LINE_END = re.compile(r"[^\s]*\s*")  # what may follow a blank at a line's end: punctuation
+MIN_BLANK_EMS = 12  # the shortest blank, in multiples of the text size: a few words by hand
+BLANK_CALLBACK = "wbBlank"
+
+
+def _pieces(template: str, fonts: FontSet) -> list[str]:
+    """The markup between the blanks: the word before a blank wraps with it, a line never
+    ends on a one-letter word, a sentence ended by a blank goes on on a new line, and the
+    last words never stand alone on a line."""
+    texts = BLANK.split(template)
+    last = len(texts) - 1
+    pieces = []
+    for number, text in enumerate(texts):
+        if number < last and text.endswith(" "):
+            text = text[:-1] + NBSP
+        if number == last:
+            text = _last_words(text)
+        text = ONE_LETTER.sub(lambda m: m.group(1) + NBSP, text)
+        after_blank = SENTENCE_END.match(text) if number else None
+        if after_blank:  # "I recharge by ___. This week ..." starts a new line after "."
+            head, tail = text[: after_blank.end(1)], text[after_blank.end() :]
+            pieces.append(f"{to_markup(head, fonts)}<br/>{to_markup(tail, fonts)}")
+        else:
+            pieces.append(to_markup(text, fonts))
+    return pieces
+
+
+def _last_words(text: str) -> str:
+    """The text after the last blank: one word is joined to the blank, more words keep the
+    last two together."""
+    words = text.split(" ")
+    if len([w for w in words if w]) == 1 and text.startswith(" "):
+        return NBSP + text[1:]
+    head, space, tail = text.rstrip().rpartition(" ")
+    return f"{head}{NBSP}{tail}{text[len(text.rstrip()) :]}" if space and head.strip() else text
+
+
+def _markup(pieces: list[str], counts: Sequence[int], names: Sequence[str | None],
+            colour: str) -> str:  # fmt: skip
+    """The sentence with blanks of `counts` spaces; a named blank carries its field marker,
+    labelled with the field name and the blank's length in spaces."""
+    markup = pieces[0]
+    for piece, count, name in zip(pieces[1:], counts, names, strict=True):
+        marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}|{count}"/>' if name else ""
+        markup += f'<font color="{colour}"><u>{NBSP}{marker}{NBSP * (count - 1)}</u></font>'
+        markup += piece
+    return markup
+
+
+def _room_after(para: Paragraph, blanks: int) -> list[float]:
+    """For each blank, the room left on its line when it is the last thing on it (nothing
+    but punctuation after it), else 0."""
+    room = [0.0] * blanks
+    seen = 0  # the blanks found so far
+    for line in para.blPara.lines:
+        words = list(line.words)
+        runs = [i for i, f in enumerate(words) if _underlined(f)
+                and (i == 0 or not _underlined(words[i - 1]))]  # fmt: skip
+        seen += len(runs)
+        if runs:
+            end = max(i for i, f in enumerate(words) if _underlined(f))
+            rest = "".join(str(f.text) for f in words[end + 1 :])
+            if LINE_END.fullmatch(rest):
+                room[seen - 1] = float(line.extraSpace)
+    return room
+
+
+def _underlined(frag: Any) -> bool:
+    return bool(getattr(frag, "us_lines", None))
+
+
+def sentence(template: str, names: Sequence[str | None], style: ParagraphStyle,
+             fonts: FontSet, width: float, colour: str) -> Paragraph:  # fmt: skip
+    """A fill-in sentence as a paragraph `width` wide, its blanks sized for handwriting."""
+    pieces = _pieces(template, fonts)
+    space = stringWidth(NBSP, style.fontName, style.fontSize)
+    least = math.ceil(MIN_BLANK_EMS * style.fontSize / space)
+    counts = [min(least, int(width * 0.6 // space))] * (len(pieces) - 1)
+    para = Paragraph(_markup(pieces, counts, names, colour), style)
+    para.wrap(width, TALL)
+    rooms = _room_after(para, len(counts))
+    counts = [c + max(int(r // space) - 1, 0) for c, r in zip(counts, rooms, strict=True)]
+    return Paragraph(_markup(pieces, counts, names, colour), style)
