@@ -66,7 +66,8 @@ class Prompter:
     def ask(self, key: str, default: str = "", *, show: bool = True, **values: object) -> str:
         if not self.interactive:
             return default
-        question = _wrapped(self.text(key, **values))
+        room = len(f" [{default}]: ") if show and default else 2  # the default stays on the line
+        question = _wrapped(self.text(key, **values), room)
         return str(typer.prompt(question, default=default, show_default=show)).strip()
 
     def confirm(self, key: str, default: bool = False, **values: object) -> bool:
@@ -83,8 +84,9 @@ class Prompter:
             self.say("yes_no_retry")
 
 
-def _wrapped(text: str) -> str:
-    width = min(shutil.get_terminal_size().columns, 100) - 1
+def _wrapped(text: str, room: int = 0) -> str:
+    """Lines that fit the terminal, with `room` left on the last one (for a prompt's default)."""
+    width = min(shutil.get_terminal_size().columns, 100) - 1 - room
     return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
