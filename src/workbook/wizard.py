@@ -86,7 +86,7 @@ class Prompter:
 
 def _wrapped(text: str, room: int = 0) -> str:
     """Lines that fit the terminal, with `room` left on the last one (for a prompt's default)."""
-    width = min(shutil.get_terminal_size().columns, 100) - 1 - room
+    width = max(min(shutil.get_terminal_size().columns, 100) - 1 - room, 30)
     return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
