@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .locale import SUPPORTED_LANGUAGES
 
@@ -282,6 +283,21 @@ RelationshipWord = Annotated[
     ),
 ]
 AgeGroup = Literal["adult", "minor"]
+def _text_or_languages(value: Any) -> Any:
+    """Text, or one text per language: one clear error for anything else, not one per form."""
+    if isinstance(value, dict):
+        wrong = [key for key in value if key not in ("en", "es")]
+        if wrong:
+            raise PydanticCustomError("value_error", f"one title per language takes the keys "
+                                      f"en and es, not {wrong[0]!r}")  # fmt: skip
+    elif value is not None and not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    return value
+
+
+Title = Annotated[
+    Line | dict[Literal["en", "es"], Line] | None, BeforeValidator(_text_or_languages)
+]
 REGION_ALIASES = {"UK": "GB", "EL": "GR"}  # how people often write them -> ISO 3166-1
 
 
@@ -441,7 +457,7 @@ class Manifest(Model):
 
     workbook: Literal[1] = 1
     """Format version; always 1."""
-    title: Line | dict[Literal["en", "es"], Line] | None = None
+    title: Title = None
     """The workbook's title, on the cover and in the running header; or one per language,
     {en: ..., es: ...}, for a roster whose rows differ in language."""
     recipient: Person | None = None
