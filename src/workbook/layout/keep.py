@@ -92,6 +92,8 @@ def _list(intro: list[Flowable], flowables: list[Flowable], width: float,
 def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable], width: float,
            page: float) -> list[Chunk]:  # fmt: skip
     """A block with the introduction just before it (possibly empty), as chunks."""
+    if isinstance(block, m.PageBreak):  # what comes before it stays on this page
+        return [_lead(intro, len(intro) - 1, width), flowables] if intro else [flowables]
     group = [*intro, *flowables]
     fits = stacked(group, width) < page * KEPT
     if isinstance(block, m.Lines) and block.fill:
