@@ -118,6 +118,7 @@ def keep_rules(
     still break across pages instead of leaving large gaps.
     """
     chunks: list[Chunk] = []
+    within: set[int] = set()  # the chunks that go on with a block (a long list's items)
     intro: list[Flowable] = []  # headings and the last short introduction
     intro_text = False  # whether `intro` ends with text (not a heading)
     for block, flowables in rendered:
@@ -128,8 +129,10 @@ def keep_rules(
             intro += flowables
             intro_text = not isinstance(block, m.Heading)
             continue
-        chunks += _place(block, intro, flowables, width, page_height)
+        placed = _place(block, intro, flowables, width, page_height)
+        within.update(range(len(chunks) + 1, len(chunks) + len(placed)))
+        chunks += placed
         intro, intro_text = [], False
     if intro:
         chunks.append(_lead(intro, len(intro) - 1, width))
-    return with_tail_breaks(chunks, width, page_height)
+    return with_tail_breaks(chunks, within, width, page_height)

@@ -91,9 +91,10 @@ class TailBreak(Flowable):  # type: ignore[misc]
     _SPACETRANSFER = True
     locChanger = 1  # never kept with a heading before it (keep.py keeps headings itself)
 
-    def __init__(self, segment: Segment, start: int) -> None:
+    def __init__(self, segment: Segment, start: int, strong: bool = True) -> None:
         super().__init__()
         self.segment, self.start = segment, start  # what follows: story[start:segment.stop]
+        self.strong = strong  # between blocks; weak: inside one (a long list)
 
     @property
     def tall(self) -> float:
@@ -126,24 +127,27 @@ class TailBreak(Flowable):  # type: ignore[misc]
                 seg.forget()
                 return False
         later = (f for f in seg.story[self.start : fitting] if isinstance(f, TailBreak))
-        if any(f.tall >= MIN_TAIL * page for f in later):
-            return False  # a later break still on this page leaves the new page enough
+        if any(f.tall >= MIN_TAIL * page and (f.strong or not self.strong) for f in later):
+            return False  # a later break on this page leaves the new page enough (a break
+            # between blocks is not put off for one inside a list)
         return self.tall >= MIN_TAIL * page and page - avail >= MIN_LEFT * page
 
 
-def with_tail_breaks(chunks: list[list[Flowable]], width: float, page: float) -> list[Flowable]:
-    """The chunks in order, a TailBreak between every two (but before a page break)."""
+def with_tail_breaks(chunks: list[list[Flowable]], within: set[int], width: float,
+                     page: float) -> list[Flowable]:  # fmt: skip
+    """The chunks in order, a TailBreak between every two (but before a page break); the
+    chunks `within` a block (a list's items) get a weak one."""
     story: list[Flowable] = []
-    starts = []
+    starts: list[tuple[int, bool]] = []
     for i, chunk in enumerate(chunks):
         if i and chunk and not isinstance(chunk[0], NewPage):
-            starts.append(len(story))
+            starts.append((len(story), i not in within))
             story.append(None)  # the break, made once its segment is known
         story += chunk
     segment = Segment(story, len(story), width, page)
     for i in range(len(story) - 1, -1, -1):
         if isinstance(story[i], NewPage):
             segment = Segment(story, i, width, page)
-        elif starts and i == starts[-1]:
-            story[starts.pop()] = TailBreak(segment, i + 1)
+        elif starts and i == starts[-1][0]:
+            story[i] = TailBreak(segment, i + 1, starts.pop()[1])
     return story
