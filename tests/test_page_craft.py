@@ -219,13 +219,15 @@ def split_lists(book: Built) -> list[str]:
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=IDS)
 def test_no_page_of_a_worksheet_is_nearly_empty(combination: Any, folder: Path) -> None:
     book = built(combination, folder)
-    assert not thin_pages(book), book.name
+    found = thin_pages(book)
+    assert not found, f"{book.name}: {found}"
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=IDS)
 def test_a_heading_never_ends_its_page(combination: Any, folder: Path) -> None:
     book = built(combination, folder)
-    assert not stranded_headings(book), book.name
+    found = stranded_headings(book)
+    assert not found, f"{book.name}: {found}"
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=IDS)
@@ -233,7 +235,8 @@ def test_lists_split_only_between_items_and_never_short_ones(
     combination: Any, folder: Path
 ) -> None:
     book = built(combination, folder)
-    assert not split_lists(book), book.name
+    found = split_lists(book)
+    assert not found, f"{book.name}: {found}"
 
 
 def one_worksheet(tmp_path: Path, blocks: list[dict[str, Any]], **fields: Any) -> Built:
