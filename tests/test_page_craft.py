@@ -1,7 +1,7 @@
 """Page craft of the built-in library, measured from the outside of the PDF.
 
 Every built-in worksheet is built once per combination (language, theme, paper size,
-relationship). The structure tree (pikepdf) says which marked content belongs to which
+relationship, and a child who is a minor). The structure tree (pikepdf) says which marked content belongs to which
 worksheet (Sect), heading (H1/H2), list (L) and item (LI); pdfium says where each piece of
 marked content, and everything else drawn, sits on its page. The text frame is the page
 less the theme's margins and the running header and footer. Then:
@@ -38,7 +38,8 @@ COMBINATIONS = [
     *[(lang, theme, "letter", "partner") for lang in ("en", "es")
       for theme in ("default", "large-print", "ink-saver")],
     *[(lang, "default", "a4", "partner") for lang in ("en", "es")],
-    *[(lang, "default", "letter", who) for lang in ("en", "es") for who in ("sibling", "child")],
+    *[(lang, "default", "letter", who) for lang in ("en", "es")
+      for who in ("sibling", "child", "child-minor")],
 ]  # fmt: skip
 IDS = ["-".join(c) for c in COMBINATIONS]
 MIN_FULL = 0.30  # of the text frame
@@ -143,12 +144,14 @@ def text_frame(theme_name: str, paper: str) -> tuple[float, float]:
 
 @cache
 def built(combination: tuple[str, str, str, str], folder: Path) -> Built:
-    language, theme, paper, relationship = combination
+    language, theme, paper, loved_one = combination
+    relationship, _, age_group = loved_one.partition("-")
     overrides = {
         "title": "Opening the door",
         "recipient.name": "Sam Rivera",
         "loved_one.name": "Alex",
         "loved_one.relationship": relationship,
+        "loved_one.age_group": age_group or "adult",
         "language": language,
         "theme": theme,
         "page_size": paper,
