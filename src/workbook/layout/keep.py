@@ -105,6 +105,8 @@ def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable],
         return [[_kept(group)]]
     if writing:  # its label and the first lines go together
         return [_lead(group, len(group) - 1, width)]
+    if not intro and isinstance(block, (m.Table, m.Columns)):  # its header and two rows
+        return [[Room(opening(flowables[0], width)), *flowables]]
     return [_lead(group, len(intro), width)]
 
 
