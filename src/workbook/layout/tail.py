@@ -15,7 +15,7 @@ from reportlab.platypus.doctemplate import FrameBreak
 from .flowables import NewPage
 from .measure import FUZZ, forget, opening, parts, stacked, transparent
 
-MIN_TAIL = 0.3  # of a page: less than this alone on a worksheet's last page is too little
+MIN_TAIL = 1 / 3  # of a page: less alone on a last page is too little (a margin over 30%)
 MIN_LEFT = 0.4  # of a page: a page ended early keeps at least this much
 FACTORS = (0.9, 0.8, 0.7)  # how far the space between blocks may tighten, a step at a time
 
