@@ -201,7 +201,7 @@ def test_structure_follows_the_blocks(tmp_path: Path) -> None:
     heads = [e for _, e in walk(sect) if str(e.S) == "/TH"]
     assert all(str(h.A.Scope) == "/Column" for h in heads)
     forms = roles.count("/Form")
-    assert forms == 1 + 2 + 2 + 2 + 5  # check box, lines, blanks, blank row, scale's buttons
+    assert forms == 1 + 3 + 2 + 2 + 5  # check box, lines (at least 3), blanks, blank row, scale
 
 
 def test_fields_say_what_they_are(tmp_path: Path) -> None:
@@ -268,4 +268,5 @@ def test_a_label_with_braces_is_spoken_as_written(tmp_path: Path) -> None:
     assert spoken == {
         "mine.lines.1.1": "My {odd} label, line 1",
         "mine.lines.1.2": "My {odd} label, line 2",
+        "mine.lines.1.3": "My {odd} label, line 3",  # every prompt gets at least 3 lines
     }
