@@ -225,17 +225,42 @@ class Table(RLTable):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """Split between rows, never leaving one row alone under a repeated header."""
-        self._measured = None  # splitting measures again, at another height
-        parts: list[Flowable] = super().split(availWidth, availHeight)
+        parts = self._split_between_rows(availWidth, availHeight)
         body = [len(part._cellvalues) - self.repeatRows for part in parts]
         if len(parts) == 2 and body[1] < 2 and body[0] > 2:
             rows = len(parts[0]._cellvalues) - (2 - body[1])  # move rows over to the next page
-            self._measured = None
-            parts = super().split(availWidth, sum(self._rowHeights[:rows]) + 0.01)
+            parts = self._split_between_rows(availWidth, sum(self._rowHeights[:rows]) + 0.01)
         for i, part in enumerate(parts):  # the parts share this table's cell styles
             part._styled = self._styled
             part._repeated_header = self._repeated_header or (i > 0 and bool(self.repeatRows))
         return parts
+
+    def _split_between_rows(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """ReportLab's split, which may cut a row of text in two; but a blank row is moved
+        whole to the next page, since its form fields cannot be cut (they were lost, and a
+        header was left over a sliver of the row at the page foot)."""
+        self._measured = None  # splitting measures again, at another height
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        cut = len(parts) == 2 and (
+            len(parts[0]._cellvalues) + len(parts[1]._cellvalues) - self.repeatRows
+            > len(self._cellvalues)
+        )
+        if cut and _is_blank_row(self._cellvalues[len(parts[0]._cellvalues) - 1]):
+            in_row = int(getattr(self, "splitInRow", 0))
+            self.splitInRow, self._measured = 0, None
+            try:
+                parts = super().split(availWidth, availHeight)
+            finally:
+                self.splitInRow = in_row
+        return parts
+
+
+def _is_blank_row(row: list[Any]) -> bool:
+    """A row to write in: every cell empty or a form field."""
+    from .forms import FieldCell
+
+    cells = [c[0] if isinstance(c, (list, tuple)) and len(c) == 1 else c for c in row]
+    return all(c == "" or isinstance(c, FieldCell) for c in cells)
 
 
 def _mark_table(table: Table, event: str, *args: Any) -> None:
