@@ -158,3 +158,12 @@ def test_validate_checks_a_roster_row_by_row_against_its_manifest(cli: Any, tmp_
     assert result.exit_code == 1
     assert not (tmp_path / "output").exists()  # nothing built
     assert cli("validate", "examples/roster.csv", "-m", "examples/partner.yaml").exit_code == 0
+
+
+def test_help_list_and_validate_do_not_load_reportlab() -> None:
+    """They start quickly: the PDF machinery is imported only by commands that make PDFs."""
+    code = ("import sys\nfrom workbook.cli import app\ntry:\n    app(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\nprint('reportlab' in sys.modules, file=sys.stderr)")  # fmt: skip
+    for args in (["--help"], ["list"], ["validate"]):  # (a manifest's URL needs the QR encoder)
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+        assert done.stderr.strip().endswith("False"), (args, done.stderr[-300:])

@@ -9,17 +9,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.units import inch, mm
-
 from .errors import Diagnostic, Location, WorkbookError
 from .models import ThemeFile
 from .sources import SourceDoc, read_yaml
 from .validate import validate_doc
 
+inch, mm = 72.0, 72.0 / 25.4  # points, as ReportLab's units (no ReportLab import for validate)
 BUILTIN_THEMES = ("default", "large-print", "ink-saver")
 HEADER_LINES = 2.2  # the running header, and the footer, take this many times the base size
 COVER_FOOT = 62 * mm  # the least height of the cover's bottom frame, for the practice's branding
+A4, LETTER = (595.2755905511812, 841.8897637795277), (612.0, 792.0)  # points, as ReportLab's
 # the least room a theme leaves for text, on the narrower (A4) and the shorter (Letter) paper
 MIN_TEXT_WIDTH, EMS_PER_LINE = 3 * inch, 15  # and 15 times the base size
 MIN_TEXT_HEIGHT, LINES_PER_PAGE = 4 * inch, 10  # and 10 lines of body text
