@@ -10,7 +10,7 @@ import re
 import struct
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,9 @@ _OTHER_FONT_SUFFIXES = (".ttc", ".otc", ".woff", ".woff2", ".pfb", ".pfa", ".afm
 
 
 @cache
-def _register_file(path: str) -> tuple[str, frozenset[int]]:
-    """Register one .ttf with ReportLab; return its name and the code points it covers."""
+def _register_file(path: str, alias: str = "") -> tuple[str, frozenset[int]]:
+    """Register one .ttf with ReportLab; return its name and the code points it covers. An
+    `alias` registers the file once more under a name of its own (a family of its own)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -48,7 +49,7 @@ def _register_file(path: str) -> tuple[str, frozenset[int]]:
     # a name per font (two different files called Body.ttf must not share one), safe inside
     # markup, and the same on every machine so that PDFs are byte-identical
     stem = re.sub(r"[^A-Za-z0-9-]", "", Path(path).stem)[:40]
-    name = f"wb-{stem}-{hashlib.sha1(data).hexdigest()[:8]}"
+    name = f"wb-{alias}{stem}-{hashlib.sha1(data).hexdigest()[:8]}"
     try:
         font = TTFont(name, path)
         _read_every_glyph(font.face)
@@ -228,6 +229,48 @@ def family_from_package(name: str) -> Family:
     return register_family(tuple((slot, name) for slot in SLOTS))
 
 
+# Numbers people dial: digits with a plain zero, for fonts whose zero is slashed or dotted
+# (Atkinson Hyperlegible's reads as 8 or Ø at small sizes). Noto Sans matches Atkinson's
+# digits in size and weight, but its package holds one variable font, drawn at its default
+# weight only; ReportLab's own Bitstream Vera Sans gives bold and italic digits.
+NUMBER = re.compile(r"[+(]?[0-9](?:[0-9 \u00a0().\-\u2010-\u2013/]*[0-9])?\)?")
+DIGIT_FACES = {"bold": "VeraBd.ttf", "italic": "VeraIt.ttf", "bold_italic": "VeraBI.ttf"}
+
+
+@cache
+def digits_family() -> Family:
+    """Noto Sans under a name of its own (so that its bold is not Noto's fallback bold), with
+    Vera's bold and italic faces; `coverage` is what every face can draw."""
+    import reportlab
+    from reportlab.lib.fonts import addMapping
+
+    regular, coverage = _register_file(font_file(FALLBACK_FAMILY, "regular"), "digits-")
+    names = {"regular": regular}
+    for slot, file in DIGIT_FACES.items():
+        path = Path(reportlab.__file__).parent / "fonts" / file
+        names[slot], cover = _register_file(str(path)) if path.is_file() else (regular, coverage)
+        coverage &= cover
+    family = Family(**names, coverage=coverage)
+    for bold, italic, slot in ((0, 0, "regular"), (1, 0, "bold"), (0, 1, "italic"),
+                               (1, 1, "bold_italic")):  # fmt: skip
+        addMapping(regular, bold, italic, names[slot])
+    return family
+
+
+@cache
+def marked_zero(font_name: str) -> bool:
+    """Whether a registered font's zero has a slash or a dot: more outlines than the two of a
+    plain 0 (a zero made of other glyphs counts as plain)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    glyph = face.charToGlyph.get(ord("0"))
+    if glyph is None or face.glyphPos[glyph + 1] == face.glyphPos[glyph]:
+        return False
+    face.seek(face.get_table_pos("glyf")[0] + face.glyphPos[glyph])
+    return bool(face.read_short() > 2)
+
+
 @dataclass
 class FontSet:
     """The main family plus fallbacks; splits text into runs that each font can draw."""
@@ -237,6 +280,7 @@ class FontSet:
     missing: set[str] = field(default_factory=set)
     invisible: set[str] = field(default_factory=set)  # left out of drawn text (markup.py)
     _choice: dict[str, Family | None] = field(default_factory=dict)
+    digits: Family | None = None  # the family for numbers people dial, when it is not main
 
     @cached_property
     def fallbacks(self) -> list[Family]:
@@ -259,8 +303,30 @@ class FontSet:
         self._choice[char] = chosen
         return chosen
 
+    @cached_property
+    def clear_digits(self) -> FontSet:
+        """These fonts, drawing numbers (a phone number with its brackets, dashes and spaces)
+        in `digits_family` when the main font's zero is slashed or dotted. Shares what this
+        set notes (missing and invisible characters)."""
+        if not marked_zero(self.main.regular):
+            return self
+        return replace(self, digits=digits_family())
+
     def runs(self, text: str) -> list[tuple[Family, str]]:
         """Split text into maximal runs drawable by one family (uncovered chars stay in main)."""
+        if self.digits is None or not NUMBER.search(text):
+            return self._runs(text)
+        result: list[tuple[Family, str]] = []
+        start = 0
+        for number in NUMBER.finditer(text):
+            result += self._runs(text[start : number.start()])
+            run = number.group()
+            covered = self.digits.chars.issuperset(run)
+            result += [(self.digits, run)] if covered else self._runs(run)
+            start = number.end()
+        return result + self._runs(text[start:])
+
+    def _runs(self, text: str) -> list[tuple[Family, str]]:
         if self.main.chars.issuperset(text):  # the common case, checked in C
             return [(self.main, text)] if text else []
         result: list[tuple[Family, str]] = []

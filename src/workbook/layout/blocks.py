@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
@@ -78,13 +79,26 @@ class LayoutContext:
             return None
         return f"{self.field_base}.{part}" if part else self.field_base
 
+    @contextmanager
+    def clear_digits(self) -> Iterator[None]:
+        """Text made inside draws numbers in a font with a plain zero, if the theme's font
+        has a slashed or dotted one: phone numbers and crisis lines (fonts.digits_family)."""
+        fonts, self.fonts = self.fonts, self.fonts.clear_digits
+        try:
+            yield
+        finally:
+            self.fonts = fonts
+
     def para(self, text: str, style: ParagraphStyle, tag: Element | str = "P",
              **kw: Any) -> Paragraph:  # fmt: skip
         """A paragraph whose text is `tag`: an element, or a new one in the section."""
         if getattr(style, "keepWithNext", 0) and len(text) > KEEP_WITH_NEXT_LIMIT:
             # keep-with-next on text taller than a page would make ReportLab loop forever
             style = derive(style, f"{style.name}-long", keepWithNext=0)
-        para = Paragraph(to_markup(text, self.fonts), style, **kw)
+        markup = to_markup(text, self.fonts)
+        if self.fonts.digits is not None:
+            markup = digit_faces(markup, self.fonts, style)
+        para = Paragraph(markup, style, **kw)
         para.tag = self.element(tag) if isinstance(tag, str) else tag
         return para
 
@@ -106,6 +120,30 @@ class LayoutContext:
             para.label_tag = label
             paras.append(para)
         return paras
+
+
+def digit_faces(markup: str, fonts: FontSet, style: ParagraphStyle) -> str:
+    """Numbers drawn in clear digits (fonts.digits_family) take the face of the text around
+    them, bold or italic: a `<font>` tag's face sets the weight, whatever `<b>` or the
+    style's font says. (Not smaller to match the theme's digits: large print stays large.)"""
+    digits, main = fonts.digits, fonts.main
+    if digits is None or digits.regular not in markup:
+        return markup
+    font = style.fontName
+    bold_style = font in (main.bold, main.bold_italic)
+    italic_style = font in (main.italic, main.bold_italic)
+    bold, italic = bold_style, italic_style
+    opener, parts = f'<font face="{digits.regular}">', []
+    for part in re.split(r"(</?[bi]>)", markup):  # to_markup escapes the text's own < and >
+        if part in ("<b>", "</b>"):
+            bold = part == "<b>" or bold_style
+        elif part in ("<i>", "</i>"):
+            italic = part == "<i>" or italic_style
+        elif bold or italic:
+            face = (digits.bold_italic if italic else digits.bold) if bold else digits.italic
+            part = part.replace(opener, f'<font face="{face}">')
+        parts.append(part)
+    return "".join(parts)
 
 
 def render_block(block: m.BlockBase, ctx: LayoutContext) -> list[Flowable]:

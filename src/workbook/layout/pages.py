@@ -5,15 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing
-from reportlab.platypus import (
-    Flowable,
-    FrameBreak,
-    HRFlowable,
-    Image,
-    Spacer,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
 
 from .. import models as m
@@ -21,109 +13,18 @@ from ..locale import crisis_contacts
 from ..markup import escape_markup, plain, to_markup
 from ..personalise import PersonalWorksheet
 from ..project import Project
-from ..theme import COVER_FOOT
 from .blocks import LayoutContext, Origin, render_block
-from .flowables import Anchor, ContentsEntry, NewPage, Paragraph, Table, Tagged, WritingLines
+from .cover import cover as cover  # pdf.py takes every page from here
+from .flowables import Anchor, ContentsEntry, NewPage, Paragraph, WritingLines
 from .keep import height, keep_rules
 from .styles import derive
 
 PageHook = Callable[[str, int], Any]
-LOGO_BOX = (60 * 2.8346, 28 * 2.8346)  # 60 x 28 mm
-QR_SIZE = 72
 
 
 def literal(value: str) -> str:
     """Personal data as inline text that prints exactly as typed."""
     return escape_markup(value)
-
-
-def _logo(project: Project, ctx: LayoutContext) -> list[Flowable]:
-    """The logo scaled to fit a fixed box, keeping its proportions."""
-    logo = project.logo
-    if logo is None:
-        return []
-    scale = min(LOGO_BOX[0] / logo.width, LOGO_BOX[1] / logo.height)
-    image = Image(str(logo.path), logo.width * scale, logo.height * scale, hAlign="LEFT")
-    prepared = project.manifest.prepared_by
-    who = (prepared and (prepared.practice or prepared.name)) or project.title
-    figure = ctx.element("Figure", Alt=project.text["alt_logo"].format(practice=who))
-    return [Tagged(image, figure), Spacer(1, 12)]
-
-
-def _qr(url: str, font: str, size: float = 72) -> Drawing:  # 1 inch: scans from paper
-    from reportlab.graphics.barcode.qr import QrCodeWidget  # only with a url: slow to import
-
-    widget = QrCodeWidget(url)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=font
-    )
-    drawing.add(widget)
-    drawing.hAlign = "RIGHT"
-    return drawing
-
-
-def cover(project: Project, ctx: LayoutContext) -> tuple[list[Flowable], float]:
-    """Title block in the cover's upper frame; the practice's branding in its foot frame, and
-    the height that foot needs: 62 mm, or more for large print (at most half the page)."""
-    s, text, man, theme = ctx.styles, project.text, project.manifest, ctx.theme
-    story: list[Flowable] = [ctx.para(literal(project.title), s.cover_title, "H1")]
-    rule = HRFlowable(width="22%", thickness=3, color=theme.colours["accent"], hAlign="LEFT",
-                      spaceBefore=0, spaceAfter=theme.spacing * 2)  # fmt: skip
-    story.append(Tagged(rule, None))
-    if project.recipient:
-        line = text["prepared_for"].format(name=project.recipient)
-        story.append(ctx.para(literal(line), s.cover_line))
-    if project.date:
-        story.append(ctx.para(project.date, s.meta))
-    if man.edition == "facilitator":
-        story.append(ctx.para(f"**{text['facilitator_edition']}**", s.cover_line))
-    branding = _branding(project, ctx)
-    foot = min(max(COVER_FOOT, height(branding, ctx.frame_width) + 1), ctx.frame_height / 2)
-    room = ctx.frame_height - foot - height(story, ctx.frame_width)
-    top = Spacer(1, min(ctx.frame_height * 0.2, max(room, 0)))  # less air above a long title
-    return [top, *story, FrameBreak(), *_bottom(branding, foot, ctx)], foot
-
-
-def _bottom(branding: list[Flowable], foot: float, ctx: LayoutContext) -> list[Flowable]:
-    """The branding pushed down to sit on the bottom of the cover."""
-    if not branding:
-        return []
-    return [Spacer(1, max(foot - height(branding, ctx.frame_width) - 1, 0)), *branding]
-
-
-def _branding(project: Project, ctx: LayoutContext) -> list[Flowable]:
-    """Logo, name, practice, contact and URL at the foot of the cover, QR code at the right."""
-    prepared, s = project.manifest.prepared_by, ctx.styles
-    if not prepared:
-        return []
-    lines: list[Flowable] = _logo(project, ctx)
-    if prepared.name:
-        name = project.text["prepared_by"].format(name=prepared.name)
-        lines.append(ctx.para(literal(name), derive(s.body, "by", spaceAfter=2)))
-    lines += [
-        ctx.para(literal(x), s.muted)
-        for x in (prepared.practice, prepared.contact, prepared.url)
-        if x
-    ]
-    qr: Flowable | str = ""
-    if prepared.url:
-        figure = ctx.element("Figure", Alt=prepared.url)
-        qr = Tagged(_qr(prepared.url, ctx.fonts.main.regular), figure)
-    table = Table([[lines, qr]], colWidths=["*", QR_SIZE + 4], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("LINEABOVE", (0, 0), (-1, 0), 0.5, ctx.theme.colours["rule"]),
-                ("TOPPADDING", (0, 0), (-1, -1), ctx.theme.spacing),
-            ]
-        )
-    )
-    return [table]
 
 
 def how_to(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
@@ -232,6 +133,13 @@ def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list
 
 
 def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
+    """What to do in an emergency, the region's (or the manifest's) crisis lines and a table
+    for one's own contacts; numbers drawn with a plain zero (fonts.digits_family)."""
+    with ctx.clear_digits():
+        return _crisis(project, ctx, on_page)
+
+
+def _crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     text, s, man = project.text, ctx.styles, project.manifest
     region = crisis_contacts(man.region)
     emergency = _in(region["emergency"], man.language) if region else text["local_emergency_number"]

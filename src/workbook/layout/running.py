@@ -7,6 +7,7 @@ a slot for them (a comment line among its operators), filled when the build ends
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -16,12 +17,14 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from ..fonts import FontSet
 from ..markup import escape_markup, to_markup
 from ..project import Project
 from ..theme import HEADER_LINES, Theme
-from .blocks import LayoutContext
+from .blocks import LayoutContext, digit_faces
 from .flowables import SLOT, Paragraph, mark_slot
 from .styles import derive
 from .tags import END, FOOTER, HEADER, Element, artifact, quiet
@@ -64,43 +67,74 @@ class Geometry:
         return self.left(page), self.bottom + self.header, self.frame_width, height
 
 
-def one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext) -> Paragraph:
-    """A paragraph of personal text cut with an ellipsis so it fits on one line."""
+def _line(text: str, width: float, style: ParagraphStyle, fonts: FontSet) -> Paragraph:
+    """A paragraph of personal text, wrapped at `width`."""
+    para = Paragraph(digit_faces(to_markup(escape_markup(text), fonts), fonts, style), style)
+    para.wrap(width, style.leading * 100)
+    return para
 
-    def make(text: str) -> Paragraph:
-        para = Paragraph(to_markup(escape_markup(text), ctx.fonts), style)
-        para.wrap(width, style.leading * 100)
-        return para
 
-    para = make(value)
-    if para.height <= style.leading * 1.01:
+def _fits(para: Paragraph) -> bool:
+    return bool(para.height <= para.style.leading * 1.01)
+
+
+def one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext,
+             fonts: FontSet | None = None, tail: str = "") -> Paragraph:  # fmt: skip
+    """A paragraph of personal text cut with an ellipsis so it fits on one line, and `tail`
+    after it whole (unless not even the ellipsis and the tail fit: then all is cut)."""
+    fonts = fonts or ctx.fonts
+    para = _line(value + tail, width, style, fonts)
+    if _fits(para):
         return para
+    if tail and not _fits(_line("\u2026" + tail, width, style, fonts)):
+        value, tail = value + tail, ""
     low, high = 0, len(value)  # value[:low] + "…" fits on one line; value[:high] does not
     while high - low > 1:
         middle = (low + high) // 2
-        if make(value[:middle] + "\u2026").height <= style.leading * 1.01:
+        if _fits(_line(value[:middle] + "\u2026" + tail, width, style, fonts)):
             low = middle
         else:
             high = middle
-    return make(value[:low].rstrip() + "\u2026")
+    return _line(value[:low].rstrip() + "\u2026" + tail, width, style, fonts)
 
 
-def draw_running(
-    canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry, page: int
-) -> None:
-    """The running header (title, recipient) and footer (practice and contact)."""
+def footer_line(project: Project, width: float, ctx: LayoutContext) -> Paragraph:
+    """The practice and its contact on one line, numbers in clear digits. A phone number cut
+    short reads as a wrong one: the contact keeps the parts (between commas or semicolons)
+    that fit whole, and the practice is shortened to leave them room."""
+    style, fonts = ctx.styles.running, ctx.fonts.clear_digits
+    prepared = project.manifest.prepared_by
+    practice = (prepared.practice or "") if prepared else ""
+    contact = (prepared.contact or "") if prepared else ""
+    whole = " \u00b7 ".join(x for x in (practice, contact) if x)
+    if _fits(_line(whole, width, style, fonts)):
+        return _line(whole, width, style, fonts)
+    parts = re.split(r"(?<=[,;])\s+", contact.strip()) if contact.strip() else []
+    room = width * 0.6 if practice else width  # the practice keeps at least its start
+    for count in range(len(parts), 0, -1):
+        kept = " ".join(parts[:count]).rstrip(",;")
+        if _fits(_line(kept, room, style, fonts)):
+            tail = f" \u00b7 {kept}" if practice else kept
+            return one_line(practice, width, style, ctx, fonts, tail)
+    return one_line(whole, width, style, ctx, fonts)
+
+
+def draw_running(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry, page: int,
+                 total: int) -> None:  # fmt: skip
+    """The running header (title, recipient) and footer (practice and contact, clear of the
+    widest "Page X of Y")."""
     style = ctx.styles.running
     right = derive(style, "running-right", alignment=TA_RIGHT)
-    prepared = project.manifest.prepared_by
-    parts = (prepared.practice, prepared.contact) if prepared else ()
-    footer = " \u00b7 ".join(x for x in parts if x)
     x, inner, top = geo.left(page), geo.frame_width, geo.height - geo.top
     one_line(project.title, inner * 0.58, style, ctx).drawOn(canv, x, top)
     one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(canv, x + inner * 0.6, top)
     canv.setStrokeColor(ctx.theme.colours["rule"])
     canv.setLineWidth(0.5)
     canv.line(x, top - style.leading * 0.4, x + inner, top - style.leading * 0.4)
-    one_line(footer, inner * 0.7, style, ctx).drawOn(canv, x, geo.bottom - style.leading)
+    page_of = project.text["page_of"].format(page=total, total=total)
+    room = inner - stringWidth(page_of, ctx.fonts.main.regular, style.fontSize) - style.fontSize
+    width = max(min(inner * 0.7, room), inner * 0.3)
+    footer_line(project, width, ctx).drawOn(canv, x, geo.bottom - style.leading)
 
 
 def running_form(page: int, geo: Geometry) -> str:
@@ -118,7 +152,7 @@ def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
     with quiet(canv):  # a form's content is marked where the form is used
         for page in (1, 2) if geo.duplex else (1,):
             canv.beginForm(running_form(page, geo))
-            draw_running(canv, project, ctx, geo, page)
+            draw_running(canv, project, ctx, geo, page, total)
             canv.endForm()
     note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
 
