@@ -1,4 +1,4 @@
-"""`workbook batch` output: a progress bar on a terminal, plain lines otherwise, the report."""
+"""`workbook batch` on screen: a progress bar on a terminal, plain lines otherwise."""
 
 from __future__ import annotations
 

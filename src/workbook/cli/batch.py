@@ -19,33 +19,39 @@ def batch(
     roster: Annotated[
         list[Path],
         typer.Argument(
-            metavar="ROSTER | REPORT...",
+            metavar="ROSTER",
             help="Roster: .csv (dotted headers), .yaml or .json; with --merge-reports, "
             "the shards' reports.",
         ),
     ],
     manifest: Annotated[
-        Path | None, Opt("-m", "--manifest", help="The base manifest each row overrides.")
+        Path | None,
+        Opt("-m", "--manifest", metavar="MANIFEST", help="The base manifest each row overrides."),
     ] = None,
-    out_dir: Annotated[Path, Opt("-o", "--output-dir", help="Folder for the PDFs.")] = Path(
-        "output"
-    ),
+    out_dir: Annotated[
+        Path, Opt("-o", "--output-dir", metavar="DIR", help="Folder for the PDFs.")
+    ] = Path("output"),
     jobs: Annotated[
-        int | None, Opt("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+        int | None,
+        Opt("--jobs", "-j", min=1, metavar="N", help="Worker processes (default: all cores)."),
     ] = None,
     shard: Annotated[
         str | None,
         Opt(
+            metavar="I/N",
             help="Build only shard I of N, e.g. 2/3: rows with index % N == I-1; "
-            "auto (or auto/N) reads it from GitLab CI, Buildkite or a Kubernetes indexed Job."
+            "auto (or auto/N) reads it from GitLab CI, Buildkite or a Kubernetes indexed Job.",
         ),
     ] = None,
-    report: Annotated[Path | None, Opt(help="Write a JSON report of every row here.")] = None,
+    report: Annotated[
+        Path | None, Opt(metavar="FILE", help="Write a JSON report of every row here.")
+    ] = None,
     merge_reports: Annotated[
         bool, Opt("--merge-reports", help="Join the shards' reports (the arguments) into --report.")
     ] = False,
     name_template: Annotated[
-        str | None, Opt(help="File name from fields, e.g. '{recipient.name}-{row}'.")
+        str | None,
+        Opt(metavar="TEMPLATE", help="File name from fields, e.g. '{recipient.name}-{row}'."),
     ] = None,
     fail_fast: Annotated[bool, Opt("--fail-fast", help="Stop at the first failed row.")] = False,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Only the summary and errors.")] = False,
@@ -56,6 +62,7 @@ def batch(
         Opt(
             envvar="WORKBOOK_PASSWORD",
             show_envvar=True,
+            metavar="PASSWORD",
             help="Protect every PDF with this password (AES-256).",
         ),
     ] = None,
