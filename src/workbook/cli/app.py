@@ -112,6 +112,11 @@ def _stop(number: int, frame: Any) -> None:
 
 Opt = typer.Option
 Lang = Annotated[str, Opt("--lang", metavar="LANG", help="Language: en or es.")]
+Password = Annotated[
+    str | None,
+    Opt(envvar="WORKBOOK_PASSWORD", show_envvar=True, metavar="PASSWORD",
+        help="Protect the PDF(s) with this password (AES-256); printing and filling stay allowed."),
+]  # fmt: skip
 Dirs = Annotated[
     list[Path] | None,
     Opt("--worksheets", metavar="DIR", help="A folder of your own worksheets (repeatable)."),

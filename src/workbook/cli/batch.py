@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import WorkbookError
-from .app import Dirs, Opt, app, reporting
+from .app import Dirs, Opt, Password, app, reporting
 
 
 @app.command()
@@ -57,15 +57,7 @@ def batch(
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Only the summary and errors.")] = False,
     dirs: Dirs = None,
     force: Annotated[bool, Opt("--force", help="Overwrite PDFs that hold answers.")] = False,
-    password: Annotated[
-        str | None,
-        Opt(
-            envvar="WORKBOOK_PASSWORD",
-            show_envvar=True,
-            metavar="PASSWORD",
-            help="Protect every PDF with this password (AES-256).",
-        ),
-    ] = None,
+    password: Password = None,
 ) -> None:
     """Build one workbook per roster row, in parallel; exit 1 if any row failed.
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import WorkbookError
-from .app import Dirs, Opt, app, emit, reporting, status
+from .app import Dirs, Opt, Password, app, emit, reporting, status
 
 
 @app.command()
@@ -62,15 +62,7 @@ def build(
         bool,
         Opt("--force", help="Replace a PDF that holds answers or that workbook did not write."),
     ] = False,
-    password: Annotated[
-        str | None,
-        Opt(
-            envvar="WORKBOOK_PASSWORD",
-            show_envvar=True,
-            metavar="PASSWORD",
-            help="Protect the PDF (AES-256); printing and filling stay allowed.",
-        ),
-    ] = None,
+    password: Password = None,
 ) -> None:
     """Build one workbook from a manifest and/or options.
 
