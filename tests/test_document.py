@@ -51,8 +51,9 @@ def spoken_names(reader: PdfReader) -> dict[str, str]:
 def test_fields_and_spoken_names_are_the_pdfs(
     tmp_path: Path, language: str, loved_one: str
 ) -> None:
+    practitioner = {"name": "Jordan Lee", "contact": "555-0100"} if loved_one == "sibling" else None
     data = manifest(worksheets=BUILT_IN, language=language, fillable=True,
-                    loved_one=LOVED_ONES[loved_one])  # fmt: skip
+                    loved_one=LOVED_ONES[loved_one], prepared_by=practitioner)  # fmt: skip
     document, reader = document_and_pdf(tmp_path, data)
     assert {f.name: f.spoken for f in document.fields} == spoken_names(reader)
     assert len(document.fields) > 200
