@@ -164,7 +164,9 @@ def _start_worker(batch: Batch) -> None:
 
 
 def _exit_on_signal(number: int, frame: Any) -> None:
-    raise SystemExit(128 + number)
+    """End now: SIGTERM is held back while a row is built, so no row is half done and no
+    temporary exists; unwinding instead could wait on the pool's queues of a dead parent."""
+    os._exit(128 + number)
 
 
 def _die_with_parent() -> None:
@@ -182,13 +184,11 @@ def _die_with_parent() -> None:
 def _build_in_worker(plan: RowPlan) -> RowResult:
     """A row is built and journaled whole, or not started: SIGTERM waits for the row."""
     assert _worker_batch is not None
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-        result = build_row(_worker_batch, plan)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # one that came lands here
-        return result
-    except SystemExit as stop:  # take no more rows
-        os._exit(stop.code if isinstance(stop.code, int) else 1)
+        return build_row(_worker_batch, plan)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # one that came ends it here
 
 
 def build_row(batch: Batch, plan: RowPlan) -> RowResult:
