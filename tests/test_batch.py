@@ -234,7 +234,7 @@ def test_unreadable_rosters_are_clean_errors(cli: Any, tmp_path: Path) -> None:
 def test_layout_caches_keep_only_what_rows_share(cli: Any, tmp_path: Path) -> None:
     """Names make some paragraphs new in every row; the caches must not grow with the rows
     (memory flat from 10 to 1,000 rows), while the text rows share stays cached."""
-    from workbook.layout import flowables, replay
+    from workbook.pdf.layout import flowables, replay
 
     def sizes() -> list[int]:
         return [len(flowables._LINE_BREAKS), len(flowables._PARSED), len(replay._DRAWINGS)]

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import flat, manifest, page_texts, worksheet, write_yaml
 from workbook.errors import WorkbookError
-from workbook.layout.blocks import RENDERERS
 from workbook.models import BLOCK_TYPES
+from workbook.pdf.layout.blocks import RENDERERS
 
 WORDS = "lorem ipsum dolor sit amet "
 

@@ -28,8 +28,8 @@ from pypdf import PdfReader
 
 from conftest import manifest, worksheet, write_yaml
 from workbook.build import build
-from workbook.layout.running import PAGE_SIZES
 from workbook.library import builtin_dir
+from workbook.pdf.layout.running import PAGE_SIZES
 from workbook.project import BuildOptions
 from workbook.theme import HEADER_LINES, load_theme
 

@@ -175,7 +175,7 @@ def test_a_warm_process_builds_the_same_bytes_as_a_fresh_one(tmp_path: Path) -> 
     for name in variants:  # a fresh process that draws everything itself, replaying nothing
         out = tmp_path / f"{name}-fresh.pdf"
         code = (
-            "import sys; from workbook.layout import flowables\n"
+            "import sys; from workbook.pdf.layout import flowables\n"
             "flowables.draw_recorded = lambda canv, key, draw, texts, *elements: draw()\n"
             "from workbook.cli import app; app(sys.argv[1:])"
         )

@@ -124,7 +124,7 @@ def test_the_same_words_in_another_alignment_keep_it(
     """Two scales whose end labels swap places: each label keeps its side. A style derived
     from another once passed for it in the layout caches, and the second scale got the first
     one's drawing."""
-    from workbook.layout import styles
+    from workbook.pdf.layout import styles
 
     monkeypatch.setattr(styles, "_made", {})  # styles made afresh, as in a new process
     monkeypatch.setattr(styles, "_derived", {})
@@ -146,7 +146,7 @@ def test_the_same_words_in_another_alignment_keep_it(
 def test_a_derived_style_never_passes_for_its_parent() -> None:
     from reportlab.lib.styles import ParagraphStyle
 
-    from workbook.layout.flowables import _style_key
+    from workbook.pdf.layout.flowables import _style_key
 
     parent = ParagraphStyle("parent", alignment=0)
     key = _style_key(parent)  # remembered on the style, which ReportLab copies to children

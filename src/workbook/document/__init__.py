@@ -1,6 +1,6 @@
 """Stage 5a, the document: a personalised `Project` as one format-neutral `Document`.
 
-    Project ──build_document──▶ Document ──▶ pdf (layout/, pdf.py) · html (to come)
+    Project ──build_document──▶ Document ──▶ pdf/ (layout/, render.py) · html (to come)
 
 A `Document` holds the workbook's sections in order — cover, how to use, contents, each
 worksheet, the crisis page — each with its language (a worksheet that fell back to English

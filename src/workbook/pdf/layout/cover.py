@@ -19,9 +19,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, FrameBreak, HRFlowable, Image, Spacer, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
-from ..markup import escape_markup
-from ..project import Logo, Project
-from ..theme import COVER_FOOT
+from ...markup import escape_markup
+from ...project import Logo, Project
+from ...theme import COVER_FOOT
 from .blocks import LayoutContext
 from .flowables import Table, Tagged
 from .measure import stacked

@@ -18,8 +18,8 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..fonts import FontSet
-from ..markup import to_markup
+from ...fonts import FontSet
+from ...markup import to_markup
 from .flowables import Paragraph
 from .measure import TALL
 

@@ -8,11 +8,11 @@ from typing import Any
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
 
-from .. import models as m
-from ..locale import crisis_contacts
-from ..markup import escape_markup, plain, to_markup
-from ..personalise import PersonalWorksheet
-from ..project import Project
+from ... import models as m
+from ...locale import crisis_contacts
+from ...markup import escape_markup, plain, to_markup
+from ...personalise import PersonalWorksheet
+from ...project import Project
 from .blocks import LayoutContext, Origin, render_block
 from .cover import cover as cover  # pdf.py takes every page from here
 from .flowables import Anchor, ContentsEntry, NewPage, Paragraph, WritingLines

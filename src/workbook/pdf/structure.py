@@ -2,7 +2,7 @@
 tree, each page's and annotation's key into it, the catalog's flags and the XMP metadata.
 
 The elements come from layout/tags.py. A workbook has hundreds, so each is formatted here
-as text and goes into the file's object stream (pdf_file.py) rather than through
+as text and goes into the file's object stream (file.py) rather than through
 ReportLab's general dictionaries and one object per element.
 """
 
@@ -20,8 +20,8 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from .file import Packed
 from .layout.tags import Element, Mark, Tagger, Widget
-from .pdf_file import Packed
 
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 _TEXT_ATTRIBUTES = ("Lang", "Alt")

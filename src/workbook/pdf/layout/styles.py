@@ -8,8 +8,8 @@ from typing import Any
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from ..fonts import FontSet
-from ..theme import Theme
+from ...fonts import FontSet
+from ...theme import Theme
 from .recent import RecentCache
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 
-from .. import models as m
+from ... import models as m
 from .measure import height, opening, parts, stacked
 from .tail import with_tail_breaks
 

@@ -20,10 +20,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from ..fonts import FontSet
-from ..markup import escape_markup, to_markup
-from ..project import Project
-from ..theme import HEADER_LINES, Theme
+from ...fonts import FontSet
+from ...markup import escape_markup, to_markup
+from ...project import Project
+from ...theme import HEADER_LINES, Theme
 from .blocks import LayoutContext, digit_faces
 from .flowables import SLOT, Paragraph, mark_slot
 from .styles import derive

@@ -29,9 +29,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
-from . import __version__
-from .errors import Diagnostic, WorkbookError
-from .fonts import font_set
+from .. import __version__
+from ..errors import Diagnostic, WorkbookError
+from ..fonts import font_set
+from ..markup import metadata_text
+from ..project import Project, build_date
+from ..theme import Theme
+from .file import write_packed
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
 from .layout.flowables import Anchor, NewPage
 from .layout.forms import blank_callback
@@ -40,11 +44,7 @@ from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
 from .layout.tags import Element, Tagger
-from .markup import metadata_text
-from .pdf_file import write_packed
-from .pdf_tags import write_metadata, write_structure
-from .project import Project, build_date
-from .theme import Theme
+from .structure import write_metadata, write_structure
 
 
 @dataclass

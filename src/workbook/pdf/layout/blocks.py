@@ -14,11 +14,11 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
-from .. import models as m
-from ..errors import Location
-from ..fonts import FontSet
-from ..markup import plain, to_markup
-from ..theme import Theme
+from ... import models as m
+from ...errors import Location
+from ...fonts import FontSet
+from ...markup import plain, to_markup
+from ...theme import Theme
 from .blanks import BLANK
 from .blanks import BLANK_CALLBACK as BLANK_CALLBACK  # pdf.py's names for the blank marker
 from .blanks import NBSP as NBSP
