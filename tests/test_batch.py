@@ -202,7 +202,7 @@ def test_fail_fast_stops_at_the_first_error(cli: Any, tmp_path: Path) -> None:
 def test_interrupted_batch_leaves_no_partial_pdf(tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "roster.csv", people(400))  # more than it can finish
     out = tmp_path / "out"
-    command = [sys.executable, "-c", "from workbook.cli import app; app()", "batch", str(roster),
+    command = [sys.executable, "-c", "from workbook.cli import run; run()", "batch", str(roster),
                "-m", str(base(tmp_path)), "-o", str(out), "-j", "2"]  # fmt: skip
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60

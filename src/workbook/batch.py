@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -34,7 +35,7 @@ from .sources import SourceDoc
 from .theme import BUILTIN_THEMES
 from .validate import friendly_message
 
-__all__ = ["Batch", "RowResult", "in_shard", "parse_shard", "read_roster", "run_batch"]
+__all__ = ["STOP", "Batch", "RowResult", "in_shard", "parse_shard", "read_roster", "run_batch"]
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,13 @@ class Batch:
 
 
 _worker_batch: Batch | None = None  # in a worker process: the batch it builds rows of
+STOP = threading.Event()  # set by a signal handler: the batch stops at the next row
+
+
+def checkpoint() -> None:
+    """Where a batch may stop: between rows, never in the middle of one."""
+    if STOP.is_set():
+        raise KeyboardInterrupt
 
 
 def _start_worker(batch: Batch) -> None:
@@ -229,6 +237,7 @@ def _planned(
     seen: dict[str, int] = {}
     validate = bad is None
     for row in rows:
+        checkpoint()
         if bad is not None and row.number in bad:
             continue
         try:
@@ -279,7 +288,9 @@ def run_batch(
     gc.freeze()
     try:
         if jobs <= 1:
-            yield from (build_row(batch, plan) for plan in plans)
+            for plan in plans:
+                checkpoint()
+                yield build_row(batch, plan)
         else:
             yield from _Pool(batch, jobs).run(plans)
     finally:
@@ -302,8 +313,9 @@ class _Pool:
         pending: dict[Future[RowResult], RowPlan] = {}
         try:
             for plan in plans:
+                checkpoint()
                 pending[pool.submit(_build_in_worker, plan)] = plan
-                if len(pending) >= self.jobs * 2:
+                while len(pending) >= self.jobs * 2:
                     pool = yield from self._collect(pool, pending, FIRST_COMPLETED)
             while pending:
                 pool = yield from self._collect(pool, pending, ALL_COMPLETED)
@@ -312,7 +324,8 @@ class _Pool:
 
     def _collect(self, pool: ProcessPoolExecutor, pending: dict[Future[RowResult], RowPlan],
                  when: str) -> Generator[RowResult, None, ProcessPoolExecutor]:  # fmt: skip
-        done, _ = wait(pending, return_when=when)
+        done, _ = wait(pending, return_when=when, timeout=0.5)
+        checkpoint()
         lost = []
         for future in done:
             plan = pending.pop(future)

@@ -37,6 +37,7 @@ HINT = "; use --force to replace it, or -o to write somewhere else"
 REPORT_START = re.compile(rb'\A\{\s*"(generator": "workbook|rows": \[)')
 MANIFEST_START = b"# Your workbook. Edit this file and run `workbook build"
 PNG_SOFTWARE = b"tEXtSoftware\x00workbook"
+ACTIVE_TEMPORARIES: set[str] = set()  # temporaries being written now, for signal handlers
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def write_guarded(data: bytes | Iterable[bytes], target: Target, force: bool = F
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(path)
         fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+        ACTIVE_TEMPORARIES.add(tmp)
     except OSError as exc:
         raise _fail(target.shown, f"cannot write here: {exc.strerror}") from None
     try:
@@ -276,6 +278,15 @@ def write_guarded(data: bytes | Iterable[bytes], target: Target, force: bool = F
         if isinstance(exc, OSError):
             raise _fail(target.shown, f"cannot write here: {exc.strerror}") from None
         raise
+    finally:
+        ACTIVE_TEMPORARIES.discard(tmp)
+
+
+def remove_active_temporaries() -> None:
+    """For a signal handler that ends the process at once: remove this run's temporaries."""
+    for tmp in list(ACTIVE_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def write_file(

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import Diagnostic, WorkbookError
+from ..output import remove_active_temporaries
 
 app = typer.Typer(
     help="Turn YAML worksheets into personalised, print-ready PDF workbooks.\n\n"
@@ -23,7 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no <bool> placeholders, nothing cut short
     pretty_exceptions_enable=False,
 )
-STATE = {"debug": False}
+STATE: dict[str, Any] = {"debug": False, "stop": None}
 
 
 def emit(diagnostics: list[Diagnostic]) -> None:
@@ -101,13 +102,19 @@ def main(
     ] = False,
 ) -> None:
     STATE["debug"] = debug
-    with suppress(ValueError):  # only the main thread may set handlers
-        signal.signal(signal.SIGTERM, _stop)
 
 
-def _stop(number: int, frame: Any) -> None:
-    """SIGTERM stops a command the way Ctrl-C does: temporaries removed, finished work kept."""
-    raise KeyboardInterrupt
+def _on_signal(number: int, frame: Any) -> None:
+    """Ctrl-C or SIGTERM. A batch is asked to stop between rows (its handler is set while it
+    runs); anything else ends at once, its temporaries removed: raising KeyboardInterrupt
+    instead could land inside a library's callback and print a traceback."""
+    stop = STATE.get("stop")
+    if callable(stop):
+        stop()
+        return
+    remove_active_temporaries()
+    os.write(2, b"interrupted\n")
+    os._exit(128 + number)
 
 
 Opt = typer.Option
@@ -127,6 +134,9 @@ def run() -> None:
     """The console entry point. Ctrl-C before a command has begun ends quietly (130); a status
     line that cannot be printed after the work is done (standard output full or closed) does
     not turn a success into a failure."""
+    with suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGINT, _on_signal)
+        signal.signal(signal.SIGTERM, _on_signal)
     try:
         app()
     except KeyboardInterrupt:

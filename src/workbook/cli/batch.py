@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import WorkbookError
-from .app import Dirs, Opt, Password, app, reporting
+from .app import STATE, Dirs, Opt, Password, app, reporting
 
 
 @app.command()
@@ -102,7 +102,7 @@ def _batch(roster: Path, manifest: Path, out_dir: Path, jobs: int | None, shard:
            dirs: tuple[Path, ...], force: bool, password: str | None) -> None:  # fmt: skip
     import os
 
-    from ..batch import Batch, in_shard, parse_shard, read_roster, run_batch
+    from ..batch import STOP, Batch, in_shard, parse_shard, read_roster, run_batch
     from ..report import finish_report, start_report
 
     with reporting():
@@ -119,6 +119,8 @@ def _batch(roster: Path, manifest: Path, out_dir: Path, jobs: int | None, shard:
 
         status: dict[str, Any] = {"complete": False, "interrupted": False, "error": None,
                                   "shard": shard_text}  # fmt: skip
+        STOP.clear()
+        STATE["stop"] = STOP.set  # Ctrl-C and SIGTERM stop the batch between rows
         try:
             start = partial(
                 run_batch, replace(plan, journal=journal), rows, jobs or os.cpu_count() or 1
@@ -128,6 +130,7 @@ def _batch(roster: Path, manifest: Path, out_dir: Path, jobs: int | None, shard:
             status["error"] = "\n".join(str(d) for d in exc.diagnostics)
             raise
         finally:
+            STATE["stop"] = None
             ok, failed = finish_report(journal, target, force, **status)
     progress.summary(ok, failed)
     if status["interrupted"]:
