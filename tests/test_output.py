@@ -302,3 +302,23 @@ def test_report_kinds_are_recognised(tmp_path: Path) -> None:
     manifest_path.write_text("worksheets: [i-statements]\n")
     with pytest.raises(WorkbookError, match="not a manifest that workbook wrote"):
         write_file(b"x", manifest_path, "manifest")
+
+
+def test_a_preview_stopped_midway_leaves_no_workbook_in_the_temporary_folder(
+    tmp_path: Path,
+) -> None:
+    """`preview` builds the workbook (names and all) in a temporary folder: a signal at any
+    moment removes it."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    data = manifest(worksheets=["i-statements", "boundary-planning", "objection-handling"])
+    path = write_yaml(tmp_path / "m.yaml", data)
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    for delay in (0.4, 0.7, 1.0):
+        process = subprocess.Popen([*CLI, "preview", str(path), "-o", str(tmp_path / "png")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)  # fmt: skip
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        assert b"Traceback" not in stderr
+        assert list(temporary.iterdir()) == []

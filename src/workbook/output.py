@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -283,10 +284,14 @@ def write_guarded(data: bytes | Iterable[bytes], target: Target, force: bool = F
 
 
 def remove_active_temporaries() -> None:
-    """For a signal handler that ends the process at once: remove this run's temporaries."""
+    """For a signal handler that ends the process at once: remove this run's temporaries
+    (files, or folders such as the one `preview` builds a workbook in)."""
     for tmp in list(ACTIVE_TEMPORARIES):
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            if os.path.isdir(tmp):
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                os.unlink(tmp)
 
 
 def write_file(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Location, WorkbookError
-from .output import guard, write_guarded
+from .output import ACTIVE_TEMPORARIES, guard, write_guarded
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -99,6 +99,10 @@ def preview_manifest(manifest: Path, out_dir: Path, **kw: object) -> list[Path]:
     from .project import BuildOptions
 
     with tempfile.TemporaryDirectory() as folder:
-        pdf = Path(folder) / f"{manifest.stem}.pdf"
-        build(BuildOptions(manifest=manifest, output=pdf))
-        return render_pages(pdf, out_dir, **kw)  # type: ignore[arg-type]
+        ACTIVE_TEMPORARIES.add(folder)  # a workbook with names in it: gone even on Ctrl-C
+        try:
+            pdf = Path(folder) / f"{manifest.stem}.pdf"
+            build(BuildOptions(manifest=manifest, output=pdf))
+            return render_pages(pdf, out_dir, **kw)  # type: ignore[arg-type]
+        finally:
+            ACTIVE_TEMPORARIES.discard(folder)
