@@ -112,15 +112,19 @@ def _batch(roster: Path, manifest: Path, out_dir: Path, jobs: int | None, shard:
         plan = Batch.load(manifest, out_dir, name_template=name_template, force=force,
                           worksheet_dirs=dirs, password=password)  # fmt: skip
         shard_text = f"{selected[0]}/{selected[1]}" if selected else None
-        journal, target = start_report(report, out_dir, [roster, manifest], force, shard_text)
+        STOP.clear()
+        STATE["stop"] = STOP.set  # Ctrl-C and SIGTERM stop the batch between rows
+        try:
+            journal, target = start_report(report, out_dir, [roster, manifest], force, shard_text)
+        except BaseException:
+            STATE["stop"] = None
+            raise
 
         def rows() -> Iterator[Any]:
             return (row for row in read_roster(roster) if in_shard(row, selected))
 
         status: dict[str, Any] = {"complete": False, "interrupted": False, "error": None,
                                   "shard": shard_text}  # fmt: skip
-        STOP.clear()
-        STATE["stop"] = STOP.set  # Ctrl-C and SIGTERM stop the batch between rows
         try:
             start = partial(
                 run_batch, replace(plan, journal=journal), rows, jobs or os.cpu_count() or 1
