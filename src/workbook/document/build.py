@@ -292,7 +292,7 @@ def _page_break(b: _Build, block: m.PageBreak, at: _Where) -> d.Block:
     return d.PageBreak(at.source)
 
 
-def _in(value: str | dict[str, str], language: str) -> str:
+def in_language(value: str | dict[str, str], language: str) -> str:
     """A crisis line's text: the same in every language, or one per language."""
     return value if isinstance(value, str) else value[language]
 
@@ -306,14 +306,16 @@ def crisis_lines(project: Project) -> tuple[LinesFrom, list[d.CrisisLine]]:
     region = crisis_contacts(man.region)
     if not region:
         return "generic", []
-    return "region", [d.CrisisLine(_in(x["name"], language), x["contact"][language],
+    return "region", [d.CrisisLine(in_language(x["name"], language), x["contact"][language],
                                    x["note"][language] or None) for x in region["lines"]]  # fmt: skip
 
 
 def _crisis(b: _Build) -> d.Crisis:
     text, man = b.text, b.project.manifest
     region = crisis_contacts(man.region)
-    emergency = _in(region["emergency"], man.language) if region else text["local_emergency_number"]
+    emergency = (
+        in_language(region["emergency"], man.language) if region else text["local_emergency_number"]
+    )
     steps = tuple(b.inline(step.format(emergency=emergency)) for step in text["crisis_steps"])
     source, lines = crisis_lines(b.project)
     generic = None if lines else b.inline(text["crisis_generic"])

@@ -30,6 +30,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from .. import __version__
+from ..document.build import sheet_key
 from ..errors import Diagnostic, WorkbookError
 from ..fonts import font_set
 from ..markup import metadata_text
@@ -39,7 +40,7 @@ from .file import write_packed
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
 from .layout.flowables import Anchor, NewPage
 from .layout.forms import blank_callback
-from .layout.pages import contents, cover, crisis, how_to, literal, sheet_key, worksheet
+from .layout.pages import contents, cover, crisis, how_to, literal, worksheet
 from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles

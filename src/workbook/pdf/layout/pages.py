@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
 
 from ... import models as m
+from ...document.build import field_bases, in_language, sheet_key
 from ...locale import crisis_contacts
 from ...markup import escape_markup, plain, to_markup
 from ...personalise import PersonalWorksheet
@@ -102,23 +103,6 @@ def worksheet(
     return story
 
 
-def sheet_key(worksheet_id: str) -> str:
-    """A worksheet's bookmark and link name, apart from the built-in pages' names."""
-    return f"ws-{worksheet_id}"
-
-
-def field_bases(sheet: PersonalWorksheet) -> list[str]:
-    """`<worksheet>.<type>.<n>` per source block: n counts blocks of that type in the file, so
-    a `when:` that leaves a block out never renumbers the others."""
-    seen: dict[str, int] = {}
-    bases = []
-    for block in sheet.sheet.blocks:
-        kind = getattr(block, "type", "block")
-        seen[kind] = seen.get(kind, 0) + 1
-        bases.append(f"{sheet.sheet.id}.{kind}.{seen[kind]}")
-    return bases
-
-
 def _facilitator_notes(notes: str, project: Project, ctx: LayoutContext) -> list[Flowable]:
     """The therapist's notes in a box outlined in the accent colour, under a clear label."""
     pad, accent = ctx.theme.spacing, ctx.theme.colours["accent"]
@@ -142,7 +126,9 @@ def crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flow
 def _crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
     text, s, man = project.text, ctx.styles, project.manifest
     region = crisis_contacts(man.region)
-    emergency = _in(region["emergency"], man.language) if region else text["local_emergency_number"]
+    emergency = (
+        in_language(region["emergency"], man.language) if region else text["local_emergency_number"]
+    )
     anchor = Anchor("crisis", text["crisis_title"], on_page)
     story: list[Flowable] = [
         NewPage(),
@@ -157,7 +143,7 @@ def _crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flo
     lines = [(x.name, x.contact, x.note) for x in man.crisis_lines or []]
     if man.crisis_lines is None and region:
         language = man.language
-        lines = [(_in(x["name"], language), x["contact"][language], x["note"][language])
+        lines = [(in_language(x["name"], language), x["contact"][language], x["note"][language])
                  for x in region["lines"]]  # fmt: skip
     for name, contact, note in lines:
         story.append(ctx.para(f"**{literal(name)}** \u2014 {literal(contact)}", s.body))
@@ -174,11 +160,6 @@ def _crisis(project: Project, ctx: LayoutContext, on_page: PageHook) -> list[Flo
         if height([*page, *contacts], ctx.frame_width) <= ctx.frame_height:
             break
     return [*story, *contacts]
-
-
-def _in(value: str | dict[str, str], language: str) -> str:
-    """A crisis line's text: the same in every language, or one per language."""
-    return value if isinstance(value, str) else value[language]
 
 
 def _own_contacts(project: Project, ctx: LayoutContext, blank_rows: int) -> list[Flowable]:
