@@ -167,3 +167,41 @@ def test_help_list_and_validate_do_not_load_reportlab() -> None:
     for args in (["--help"], ["list"], ["validate"]):  # (a manifest's URL needs the QR encoder)
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
         assert done.stderr.strip().endswith("False"), (args, done.stderr[-300:])
+
+
+def test_a_per_language_title_with_another_key_is_named(cli: Any, tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "m.yaml", manifest(title={"en": "A", "fr": "B"}))
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert (
+        f"{path}:2:1: error: one title per language takes the keys en and es, not 'fr'"
+        in result.stderr
+    )
+
+
+def test_reports_that_cannot_be_merged_are_named(cli: Any, tmp_path: Path) -> None:
+    def report(name: str, **head: Any) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps({"generator": "workbook", **head, "rows": []}))
+        return path
+
+    into = tmp_path / "all.json"
+    two, three = report("a.json", shard="1/2"), report("b.json", shard="1/3")
+    result = cli("batch", "--merge-reports", two, three, "--report", into)
+    assert (
+        result.exit_code == 1
+        and "the reports are shards of different splits (1/2, 1/3)" in result.stderr
+    )
+    plain = report("c.json")
+    result = cli("batch", "--merge-reports", two, plain, "--report", into)
+    assert "some reports say which shard they are and some do not" in result.stderr
+    roster = tmp_path / "roster.json"
+    roster.write_text('[{"recipient.name": "Ada"}]')
+    result = cli("batch", "--merge-reports", roster, "--report", into)
+    assert (
+        result.exit_code == 1
+        and f"{roster}: error: not a batch report: it has no list of rows" in result.stderr
+    )
+    result = cli("batch", "--merge-reports", tmp_path / "nope.json", "--report", into)
+    assert f"{tmp_path / 'nope.json'}: error: file not found" in result.stderr
+    assert not into.exists()
