@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import io
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -169,8 +170,18 @@ def _date_the_file(canv: Any, project: Project) -> None:
         stamp.YMDhms, stamp.dhh, stamp.dmm = (date.year, date.month, date.day, 0, 0, 0), 0, 0
 
 
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def render(project: Project) -> Rendered:
-    """Lay out and draw the whole workbook."""
+    """Lay out and draw the whole workbook. Safe to call from threads: ReportLab keeps state
+    in globals (its settings, font registry, our caches of laid-out text), so builds in one
+    process take turns; run processes to build in parallel, as `batch` does."""
+    with _ONE_AT_A_TIME:
+        return _render(project)
+
+
+def _render(project: Project) -> Rendered:
     new_build()
     fonts = font_set(project.theme.fonts, project.font_folders)
     theme = replace(
