@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from .fonts import FontSet
 
@@ -51,7 +52,7 @@ def escape_markup(value: str) -> str:
     return value.replace("\\", "\\\\").replace("*", "\\*")
 
 
-def _segments(text: str) -> list[tuple[str, bool, bool]]:
+def segments(text: str) -> list[tuple[str, bool, bool]]:
     """Split text into (chunk, bold, italic); unmatched markers stay literal."""
     tokens = [t for t in _TOKEN.split(text) if t]
     usable = {m: tokens.count(m) - tokens.count(m) % 2 for m in ("**", "*")}
@@ -75,8 +76,14 @@ def to_markup(text: str, fonts: FontSet) -> str:
     """Convert inline text to escaped ReportLab markup with font fallback per run."""
     text = visible(text, fonts.invisible)
     plain_text = "*" not in text and "\\" not in text
+    return styled_markup([(text, False, False)] if plain_text else segments(text), fonts)
+
+
+def styled_markup(chunks: Iterable[tuple[str, bool, bool]], fonts: FontSet) -> str:
+    """(text, bold, italic) chunks as escaped ReportLab markup, runs the main font cannot
+    draw in a fallback font."""
     parts = []
-    for chunk, bold, italic in [(text, False, False)] if plain_text else _segments(text):
+    for chunk, bold, italic in chunks:
         piece = ""
         for family, run in fonts.runs(chunk):
             safe = html.escape(run, quote=False)
@@ -93,4 +100,4 @@ def to_markup(text: str, fonts: FontSet) -> str:
 
 def plain(text: str) -> str:
     """Inline text with the markup removed (for outlines, metadata and file names)."""
-    return "".join(chunk for chunk, _, _ in _segments(visible(text)))
+    return "".join(chunk for chunk, _, _ in segments(visible(text)))

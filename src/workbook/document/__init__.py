@@ -43,6 +43,7 @@ from .build import build_document, field_bases, self_help, sheet_key
 from .model import (
     Blank,
     Block,
+    Branding,
     Cell,
     CheckItem,
     Checklist,
@@ -60,6 +61,7 @@ from .model import (
     Inline,
     Lines,
     ListItems,
+    Metadata,
     Notes,
     PageBreak,
     Paragraphs,
@@ -67,6 +69,7 @@ from .model import (
     Scale,
     Script,
     Section,
+    Source,
     Table,
     Text,
     Tip,
@@ -76,9 +79,9 @@ from .model import (
 )
 
 __all__ = [
-    "Blank", "Block", "Cell", "CheckItem", "Checklist", "Columns", "Contents", "ContentsEntry",
+    "Blank", "Block", "Branding", "Cell", "CheckItem", "Checklist", "Columns", "Contents", "ContentsEntry",
     "Cover", "Crisis", "CrisisLine", "Document", "Field", "FillIn", "Heading", "HowTo", "Inline",
-    "Lines", "ListItems", "Notes", "PageBreak", "Paragraphs", "Run", "Scale", "Script", "Section",
+    "Lines", "ListItems", "Metadata", "Notes", "PageBreak", "Paragraphs", "Run", "Scale", "Script", "Section", "Source",
     "Table", "Text", "Tip", "WorksheetSection", "block_fields", "build_document", "field_bases",
     "plain_text", "self_help", "sheet_key",
 ]  # fmt: skip

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Literal
 
 from .. import models as m
 from ..locale import crisis_contacts
-from ..markup import _segments, metadata_text, plain, visible
+from ..markup import metadata_text, plain, segments, visible
 from ..personalise import PersonalWorksheet
 from ..project import Project
 from . import model as d
@@ -32,7 +33,7 @@ class _Build:
         """Our inline markup (**bold**, *italic*, \\ escapes) as typed runs, each as long as
         its style lasts."""
         runs: list[d.Text] = []
-        for chunk, bold, italic in _segments(visible(text, self.invisible)):
+        for chunk, bold, italic in segments(visible(text, self.invisible)):
             if runs and (runs[-1].bold, runs[-1].italic) == (bold, italic):
                 runs[-1] = d.Text(runs[-1].text + chunk, bold, italic)
             elif chunk:
@@ -83,18 +84,21 @@ def _cover(b: _Build) -> d.Cover:
         edition = b.inline(f"**{text['facilitator_edition']}**")
     date = b.inline(project.date) if project.date else None
     return d.Cover("cover", project.manifest.language, b.literal(project.title), prepared_for,
-                   date, edition, _branding(project))  # fmt: skip
+                   date, edition, _branding(b))  # fmt: skip
 
 
-def _branding(project: Project) -> d.Branding | None:
+def _branding(b: _Build) -> d.Branding | None:
+    project, shown = b.project, partial(visible, found=b.invisible)
     prepared = project.manifest.prepared_by
     if not prepared:
         return None
     who = prepared.practice or prepared.name or project.title
     by = project.text["prepared_by"].format(name=prepared.name) if prepared.name else None
     logo = str(project.logo.path) if project.logo else None
-    return d.Branding(by, prepared.practice or None, prepared.contact or None,
-                      prepared.url or None, logo, project.text["alt_logo"].format(practice=who))  # fmt: skip
+    by, practice, contact, url = (shown(x) if x else None for x in
+                                  (by, prepared.practice, prepared.contact, prepared.url))  # fmt: skip
+    alt = project.text["alt_logo"].format(practice=who)
+    return d.Branding(by, practice, contact, url, logo, alt)
 
 
 def self_help(project: Project) -> bool:
@@ -317,7 +321,9 @@ def _crisis(b: _Build) -> d.Crisis:
         in_language(region["emergency"], man.language) if region else text["local_emergency_number"]
     )
     steps = tuple(b.inline(step.format(emergency=emergency)) for step in text["crisis_steps"])
-    source, lines = crisis_lines(b.project)
+    source, given = crisis_lines(b.project)
+    shown = partial(visible, found=b.invisible)
+    lines = [d.CrisisLine(shown(x.name), shown(x.contact), x.note and shown(x.note)) for x in given]
     generic = None if lines else b.inline(text["crisis_generic"])
     return d.Crisis("crisis", man.language, text["crisis_title"], b.inline(text["crisis_title"]),
                     b.paragraphs(text["crisis_intro"]), emergency, steps,

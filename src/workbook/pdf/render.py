@@ -24,6 +24,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -31,17 +32,16 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from .. import __version__
-from ..document.build import sheet_key
+from ..document import Contents, Cover, Document, HowTo, Source, WorksheetSection, build_document
 from ..errors import Diagnostic, WorkbookError
 from ..fonts import font_set
-from ..markup import metadata_text
 from ..project import Project, build_date
 from ..theme import Theme
 from .file import write_packed
-from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext, Origin
+from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
 from .layout.flowables import Anchor, NewPage
 from .layout.forms import blank_callback
-from .layout.pages import contents, cover, crisis, how_to, literal, worksheet
+from .layout.pages import contents, cover, crisis, how_to, worksheet
 from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
@@ -63,7 +63,8 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, buffer: io.BytesIO, project: Project, **kw: Any) -> None:
         super().__init__(buffer, **kw)
         self.project = project
-        self.origin: Origin | None = None  # the source block being laid out, if any
+        self.origin: Source | None = None  # the source block being laid out, if any
+        self.origins: dict[Flowable, Source] = {}  # a worksheet's flowables' source blocks
         self.anchor_pages: dict[str, int] = {}
         self.last_pages: dict[str, int] = {}  # worksheet id -> the page its content ends on
         self.blank_callback: Any = None
@@ -73,7 +74,7 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
-        origin = getattr(first, "_wb_origin", None)
+        origin = self._origin(first)
         if origin is not None:
             self.origin = origin
         elif isinstance(first, (Anchor, PageBreak)):
@@ -84,6 +85,13 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
             del flowables[0]  # nothing is on this page yet: it is the new page
             return
         super().handle_flowable(flowables)
+
+    def _origin(self, flowable: Flowable | None) -> Source | None:
+        """The source block of a flowable (of a group kept together: of its last one, the
+        block its introduction is kept with)."""
+        if isinstance(flowable, KeepTogether) and flowable._content:
+            return self._origin(flowable._content[-1])
+        return self.origins.get(flowable) if flowable is not None else None
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if self.origin is not None and not isinstance(flowable, ActionFlowable):
@@ -127,30 +135,29 @@ def _templates(theme: Theme, geo: Geometry, foot: float) -> list[PageTemplate]:
     ]
 
 
-def _story(project: Project, ctx: LayoutContext, doc: WorkbookDoc) -> tuple[list[Flowable], float]:
-    """The flowables of every page, and the height of the cover's foot; each page and
-    worksheet is a Sect of the structure."""
+def _story(document: Document, project: Project, ctx: LayoutContext,
+           doc: WorkbookDoc) -> tuple[list[Flowable], float]:  # fmt: skip
+    """The flowables of every section, and the height of the cover's foot; each section is
+    a Sect of the structure (a worksheet that fell back to another language says so)."""
     on_page, root = doc.record_page, ctx.section
-    entries = [(sheet_key(ws.sheet.id), ws.title, ws.summary) for ws in project.worksheets]
-    if project.manifest.crisis_page:
-        entries.append(("crisis", literal(project.text["crisis_title"]), ""))
     body = ["body-even", "body"] if project.manifest.duplex else "body"  # page 2 is even
-    ctx.section = root.add("Sect")
-    story, foot = cover(project, ctx)
-    story.append(NextPageTemplate(body))
-    ctx.section = root.add("Sect")
-    story += how_to(project, ctx, on_page)
-    ctx.section = root.add("Sect")
-    story += contents(entries, project, ctx, on_page)
-    for sheet in project.worksheets:
-        language = sheet.sheet.language  # a worksheet that fell back to English says so
-        lang = {} if language == project.manifest.language else {"Lang": language}
-        ctx.section = doc.sections[sheet.sheet.id] = root.add("Sect", **lang)
-        story += worksheet(sheet, project, ctx, on_page)
-    if project.manifest.crisis_page:
-        ctx.section = root.add("Sect")
-        story += crisis(project, ctx, on_page)
-    ctx.section = root
+    story: list[Flowable] = []
+    foot = 0.0
+    for section in document.sections:
+        lang = {} if section.language == document.language else {"Lang": section.language}
+        within = ctx.within(root.add("Sect", **lang))
+        if isinstance(section, Cover):
+            cover_story, foot = cover(section, project.logo, within)
+            story += [*cover_story, NextPageTemplate(body)]
+        elif isinstance(section, HowTo):
+            story += how_to(section, within, on_page)
+        elif isinstance(section, Contents):
+            story += contents(section, within, on_page)
+        elif isinstance(section, WorksheetSection):
+            doc.sections[section.id] = within.section
+            story += worksheet(section, within, on_page)
+        else:
+            story += crisis(section, within, on_page)
     return story, foot
 
 
@@ -187,18 +194,17 @@ def _render(project: Project) -> Rendered:
     theme = replace(
         project.theme, colours={k: HexColor(v) for k, v in project.theme.colours.items()}
     )
-    buffer = io.BytesIO()
-    prepared = project.manifest.prepared_by
-    author = (prepared.practice or prepared.name or "") if prepared else ""
+    document = build_document(project)
+    buffer, about = io.BytesIO(), document.metadata
     doc = WorkbookDoc(
         buffer,
         project,
         pagesize=PAGE_SIZES[project.manifest.page_size],
-        title=metadata_text(literal(project.title)),
-        author=metadata_text(literal(author)),
-        subject=", ".join(metadata_text(w.title) for w in project.worksheets),
+        title=about.title,
+        author=about.author,
+        subject=about.subject,
         creator=f"workbook {__version__}",
-        lang=project.manifest.language,
+        lang=about.language,
         invariant=1,
         pageCompression=1,
         initialFontName=fonts.main.regular,
@@ -206,14 +212,15 @@ def _render(project: Project) -> Rendered:
     styles = make_styles(theme, fonts)
     geo = doc.geometry = Geometry.of(project)
     _, _, frame_width, frame_height = geo.frame(1)
-    ctx = LayoutContext(theme, styles, fonts, project.text, frame_height, frame_width,
-                        fillable=project.manifest.fillable)  # fmt: skip
-    root = ctx.section
+    root = Element("Document")
+    ctx = LayoutContext(theme, styles, fonts, frame_height, frame_width, document.fillable, root,
+                        doc.origins)  # fmt: skip
     font, size = styles.body.fontName, styles.body.fontSize
+    spoken = {f.name: f.spoken for f in document.fields}
     doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
                                         stringWidth(NBSP, font, size), theme.colours["text"],
-                                        ctx.tooltips)  # fmt: skip
-    story, foot = _story(project, ctx, doc)
+                                        spoken)  # fmt: skip
+    story, foot = _story(document, project, ctx, doc)
     doc.addPageTemplates(_templates(theme, geo, foot))
     doc._doSave = 0
     with _flate_only():
@@ -232,7 +239,7 @@ def _render(project: Project) -> Rendered:
         write_metadata(canv, project.manifest.language)
         canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()
-    _note_invisible(project, fonts.invisible)
+    _note_invisible(project, fonts.invisible | document.invisible)
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
 
 
@@ -268,10 +275,9 @@ def _flate_only() -> Iterator[None]:
 def _layout_error(doc: WorkbookDoc, exc: Exception) -> WorkbookError:
     if doc.origin is None:
         return _part_error(doc)
-    where, what, _ = doc.origin
     return WorkbookError.at(
-        where,
-        f"{what}: this content is too big to fit on a page; "
+        doc.origin.location,
+        f"{doc.origin.what}: this content is too big to fit on a page; "
         "split it into smaller blocks or shorter table rows",
     )
 

@@ -18,13 +18,14 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from ... import document as d
 from ...fonts import FontSet
-from ...markup import to_markup
-from .flowables import Paragraph
+from ...markup import styled_markup
 from .measure import TALL
+from .tags import Element
+from .text import TaggedParagraph
 
 NBSP = "\u00a0"
-BLANK = re.compile(r"_{3,}")
 ONE_LETTER = re.compile(r"(?<!\S)(\w) ")
 SENTENCE_END = re.compile(r"([.!?\u2026:;]+[\u201d\u2019\"')\]]*)[ \t\n]+(?=\S)")
 LINE_END = re.compile(r"[^\s]*\s*")  # what may follow a blank at a line's end: punctuation
@@ -32,26 +33,51 @@ MIN_BLANK_EMS = 12  # the shortest blank, in multiples of the text size: a few w
 BLANK_CALLBACK = "wbBlank"
 
 
-def _pieces(template: str, fonts: FontSet) -> list[str]:
+def _pieces(sentence: d.Inline, fonts: FontSet) -> list[str]:
     """The markup between the blanks: the word before a blank wraps with it, a line never
     ends on a one-letter word, a sentence ended by a blank goes on on a new line, and the
     last words never stand alone on a line."""
-    texts = BLANK.split(template)
-    last = len(texts) - 1
-    pieces = []
-    for number, text in enumerate(texts):
+    pieces = _between_blanks(sentence)
+    last = len(pieces) - 1
+    out = []
+    for number, runs in enumerate(pieces):
+        text = "".join(r.text for r in runs)
         if number < last and text.endswith(" "):
             text = text[:-1] + NBSP
         if number == last:
             text = _last_words(text)
-        text = ONE_LETTER.sub(lambda m: m.group(1) + NBSP, text)
+        text = ONE_LETTER.sub(lambda m: m.group(1) + NBSP, text)  # (each keeps its length)
         after_blank = SENTENCE_END.match(text) if number else None
         if after_blank:  # "I recharge by ___. This week ..." starts a new line after "."
-            head, tail = text[: after_blank.end(1)], text[after_blank.end() :]
-            pieces.append(f"{to_markup(head, fonts)}<br/>{to_markup(tail, fonts)}")
+            head = _restyled(runs, text, 0, after_blank.end(1))
+            tail = _restyled(runs, text, after_blank.end(), len(text))
+            out.append(f"{styled_markup(head, fonts)}<br/>{styled_markup(tail, fonts)}")
         else:
-            pieces.append(to_markup(text, fonts))
+            out.append(styled_markup(_restyled(runs, text, 0, len(text)), fonts))
+    return out
+
+
+def _between_blanks(sentence: d.Inline) -> list[list[d.Text]]:
+    """The text runs before, between and after the blanks."""
+    pieces: list[list[d.Text]] = [[]]
+    for run in sentence:
+        if isinstance(run, d.Blank):
+            pieces.append([])
+        else:
+            pieces[-1].append(run)
     return pieces
+
+
+def _restyled(runs: list[d.Text], text: str, start: int, end: int) -> list[tuple[str, bool, bool]]:
+    """text[start:end] (runs' text with spaces changed) in the styles of the runs it came
+    from, as (chunk, bold, italic)."""
+    chunks, at = [], 0
+    for run in runs:
+        low, high = max(at, start), min(at + len(run.text), end)
+        if low < high:
+            chunks.append((text[low:high], run.bold, run.italic))
+        at += len(run.text)
+    return chunks
 
 
 def _last_words(text: str) -> str:
@@ -76,7 +102,7 @@ def _markup(pieces: list[str], counts: Sequence[int], names: Sequence[str | None
     return markup
 
 
-def _room_after(para: Paragraph, blanks: int) -> list[float]:
+def _room_after(para: TaggedParagraph, blanks: int) -> list[float]:
     """For each blank, the room left on its line when it is the last thing on it (nothing
     but punctuation after it), else 0."""
     room = [0.0] * blanks
@@ -98,15 +124,17 @@ def _underlined(frag: Any) -> bool:
     return bool(getattr(frag, "us_lines", None))
 
 
-def sentence(template: str, names: Sequence[str | None], style: ParagraphStyle,
-             fonts: FontSet, width: float, colour: str) -> Paragraph:  # fmt: skip
-    """A fill-in sentence as a paragraph `width` wide, its blanks sized for handwriting."""
-    pieces = _pieces(template, fonts)
+def sentence(runs: d.Inline, fillable: bool, style: ParagraphStyle, fonts: FontSet,
+             width: float, colour: str, tag: Element) -> TaggedParagraph:  # fmt: skip
+    """A fill-in sentence as a paragraph `width` wide, its blanks sized for handwriting and,
+    when `fillable`, carrying their fields."""
+    pieces = _pieces(runs, fonts)
+    names = [r.field.name if fillable else None for r in runs if isinstance(r, d.Blank)]
     space = stringWidth(NBSP, style.fontName, style.fontSize)
     least = math.ceil(MIN_BLANK_EMS * style.fontSize / space)
     counts = [min(least, int(width * 0.6 // space))] * (len(pieces) - 1)
-    para = Paragraph(_markup(pieces, counts, names, colour), style)
+    para = TaggedParagraph(_markup(pieces, counts, names, colour), style)
     para.wrap(width, TALL)
     rooms = _room_after(para, len(counts))
     counts = [c + max(int(r // space) - 1, 0) for c, r in zip(counts, rooms, strict=True)]
-    return Paragraph(_markup(pieces, counts, names, colour), style)
+    return TaggedParagraph(_markup(pieces, counts, names, colour), style, tag=tag)

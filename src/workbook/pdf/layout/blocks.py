@@ -1,40 +1,41 @@
-"""Stage 5, layout: one small render function per block type, registered by model class."""
+"""Stage 5, layout: one small render function per block of the document, registered by class.
+
+Blocks come from `workbook.document`: every text and field name is decided there; this
+module only turns them into flowables and structure elements.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
-from ... import models as m
-from ...errors import Location
+from ... import document as d
 from ...fonts import FontSet
-from ...markup import plain, to_markup
+from ...markup import styled_markup
 from ...theme import Theme
-from .blanks import BLANK
-from .blanks import BLANK_CALLBACK as BLANK_CALLBACK  # pdf.py's names for the blank marker
+from .blanks import BLANK_CALLBACK as BLANK_CALLBACK  # render.py's names for the blank marker
 from .blanks import NBSP as NBSP
 from .blanks import sentence as blank_sentence
-from .flowables import CheckItem, NewPage, Paragraph, QuoteBar, RatingScale, Table, WritingLines
+from .flowables import CheckItem, NewPage, QuoteBar, RatingScale, WritingLines
 from .forms import FieldCell
 from .styles import Styles, derive
 from .tags import Element
+from .text import TaggedParagraph, TaggedTable
 
-B = TypeVar("B", bound=m.BlockBase)
+B = TypeVar("B")
 Renderer = Callable[[Any, "LayoutContext"], list[Flowable]]
-RENDERERS: dict[type[m.BlockBase], Renderer] = {}
-KEEP_WITH_NEXT_LIMIT = 300
+RENDERERS: dict[type, Renderer] = {}
+KEEP_WITH_NEXT_LIMIT = 300  # characters
 SHORT_TIP = 700  # characters; a longer tip may split across pages
 BLANK_SPACES = 40  # the length of a blank whose field marker does not say (forms.py)
-MIN_WRITING_LINES = 3  # the least a `lines` prompt gives: room to write a few sentences by hand
 
 
 def renderer(
@@ -47,78 +48,65 @@ def renderer(
     return register
 
 
-class Origin(NamedTuple):
-    """Where a flowable comes from, for error messages and for finding a worksheet's end."""
-
-    location: Location
-    what: str  # "worksheet 'x', block 3 (table)"
-    sheet: str
+def inline_markup(runs: d.Inline, fonts: FontSet) -> str:
+    """Typed runs as ReportLab markup: every character escaped, fallback fonts per run."""
+    return styled_markup(((r.text, r.bold, r.italic) for r in runs if isinstance(r, d.Text)), fonts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LayoutContext:
+    """What drawing a part of the workbook needs: a new one for each section (`within`)."""
+
     theme: Theme
     styles: Styles
     fonts: FontSet
-    text: dict[str, Any]
     frame_height: float
     frame_width: float
-    fillable: bool = False
-    field_base: str | None = None  # set per block: "<worksheet>.<type>.<n>"
-    # where new structure elements go: the Document, then a page's or worksheet's Sect
-    section: Element = dataclasses.field(default_factory=lambda: Element("Document"))
-    tooltips: dict[str, str] = dataclasses.field(default_factory=dict)  # blank -> spoken name
+    fillable: bool
+    section: Element  # where new structure elements go: a page's or worksheet's Sect
+    origins: dict[Flowable, d.Source]  # the source block of a worksheet's flowables
+
+    def within(self, section: Element) -> LayoutContext:
+        return dataclasses.replace(self, section=section)
+
+    def clear_digits(self) -> LayoutContext:
+        """Text made with this context draws numbers in a font with a plain zero, if the
+        theme's font has a slashed or dotted one: phone numbers (fonts.digits_family)."""
+        return dataclasses.replace(self, fonts=self.fonts.clear_digits)
 
     def element(self, role: str, **attrs: Any) -> Element:
         """A new structure element at the end of the current section."""
         return self.section.add(role, **attrs)
 
-    def field(self, part: str | None = None) -> str | None:
-        """The form-field name for a part of the current block (None when not fillable)."""
-        if not self.fillable or self.field_base is None:
-            return None
-        return f"{self.field_base}.{part}" if part else self.field_base
+    def field(self, field: d.Field) -> str | None:
+        """A field's name in the fillable edition, else None (nothing is drawn for it)."""
+        return field.name if self.fillable else None
 
-    @contextmanager
-    def clear_digits(self) -> Iterator[None]:
-        """Text made inside draws numbers in a font with a plain zero, if the theme's font
-        has a slashed or dotted one: phone numbers and crisis lines (fonts.digits_family)."""
-        fonts, self.fonts = self.fonts, self.fonts.clear_digits
-        try:
-            yield
-        finally:
-            self.fonts = fonts
-
-    def para(self, text: str, style: ParagraphStyle, tag: Element | str = "P",
-             **kw: Any) -> Paragraph:  # fmt: skip
+    def para(self, runs: d.Inline, style: ParagraphStyle, tag: Element | str = "P",
+             **kw: Any) -> TaggedParagraph:  # fmt: skip
         """A paragraph whose text is `tag`: an element, or a new one in the section."""
-        if getattr(style, "keepWithNext", 0) and len(text) > KEEP_WITH_NEXT_LIMIT:
+        if getattr(style, "keepWithNext", 0) and len(d.plain_text(runs)) > KEEP_WITH_NEXT_LIMIT:
             # keep-with-next on text taller than a page would make ReportLab loop forever
             style = derive(style, f"{style.name}-long", keepWithNext=0)
-        markup = to_markup(text, self.fonts)
+        markup = inline_markup(runs, self.fonts)
         if self.fonts.digits is not None:
             markup = digit_faces(markup, self.fonts, style)
-        para = Paragraph(markup, style, **kw)
-        para.tag = self.element(tag) if isinstance(tag, str) else tag
-        return para
+        element = self.element(tag) if isinstance(tag, str) else tag
+        return TaggedParagraph(markup, style, tag=element, **kw)
 
-    def paragraphs(self, text: str, style: ParagraphStyle) -> list[Flowable]:
-        """Blank lines in the source separate paragraphs; single newlines are spaces."""
-        chunks = [c for c in re.split(r"\n\s*\n", text.strip()) if c.strip()]
-        return [self.para(c, style) for c in chunks]
+    def paragraphs(self, paragraphs: tuple[d.Inline, ...], style: ParagraphStyle) -> list[Flowable]:
+        return [self.para(p, style) for p in paragraphs]
 
-    def items(self, texts: list[str], style: ParagraphStyle,
-              bullets: list[str] | None = None) -> list[Paragraph]:  # fmt: skip
+    def items(self, texts: tuple[d.Inline, ...], style: ParagraphStyle,
+              bullets: list[str] | None = None) -> list[TaggedParagraph]:  # fmt: skip
         """A list (L), one paragraph per item (LI: its bullet the Lbl, its text the LBody)."""
         listed = self.element("L")
         paras = []
         for i, text in enumerate(texts):
             item = listed.add("LI")
             label = item.add("Lbl") if bullets else None
-            para = self.para(text, style, item.add("LBody"),
-                             bulletText=bullets[i] if bullets else None)  # fmt: skip
-            para.label_tag = label
-            paras.append(para)
+            paras.append(self.para(text, style, item.add("LBody"), label_tag=label,
+                                   bulletText=bullets[i] if bullets else None))  # fmt: skip
         return paras
 
 
@@ -146,88 +134,88 @@ def digit_faces(markup: str, fonts: FontSet, style: ParagraphStyle) -> str:
     return "".join(parts)
 
 
-def render_block(block: m.BlockBase, ctx: LayoutContext) -> list[Flowable]:
+def render_block(block: d.Block, ctx: LayoutContext) -> list[Flowable]:
     return RENDERERS[type(block)](block, ctx)
 
 
-@renderer(m.Heading)
-def render_heading(block: m.Heading, ctx: LayoutContext) -> list[Flowable]:
+@renderer(d.Heading)
+def render_heading(block: d.Heading, ctx: LayoutContext) -> list[Flowable]:
     return [ctx.para(block.text, ctx.styles.heading, "H2")]
 
 
-@renderer(m.Paragraph)
-def render_paragraph(block: m.Paragraph, ctx: LayoutContext) -> list[Flowable]:
-    return ctx.paragraphs(block.text, ctx.styles.body)
+@renderer(d.Paragraphs)
+def render_paragraph(block: d.Paragraphs, ctx: LayoutContext) -> list[Flowable]:
+    return ctx.paragraphs(block.paragraphs, ctx.styles.body)
 
 
-@renderer(m.Tip)
-def render_tip(block: m.Tip, ctx: LayoutContext) -> list[Flowable]:
+def boxed_note(
+    label: d.Inline, text: d.Inline, style: ParagraphStyle, ctx: LayoutContext
+) -> TaggedParagraph:
+    """A Note: its label in bold, with a full stop, then its text."""
+    markup = f"<b>{inline_markup(label, ctx.fonts)}.</b> {inline_markup(text, ctx.fonts)}"
+    return TaggedParagraph(markup, style, tag=ctx.element("Note"))
+
+
+@renderer(d.Tip)
+def render_tip(block: d.Tip, ctx: LayoutContext) -> list[Flowable]:
     """A shaded box; a short one never splits across pages."""
-    title = block.title or ctx.text["tip"]
-    body = " ".join(block.text.split())
-    para = Paragraph(
-        f"<b>{to_markup(title, ctx.fonts)}.</b> {to_markup(body, ctx.fonts)}", ctx.styles.tip
-    )
-    para.tag = ctx.element("Note")
-    return [KeepTogether([para])] if len(body) <= SHORT_TIP else [para]
+    para = boxed_note(block.title, block.text, ctx.styles.tip, ctx)
+    return [KeepTogether([para])] if len(d.plain_text(block.text)) <= SHORT_TIP else [para]
 
 
-@renderer(m.Script)
-def render_script(block: m.Script, ctx: LayoutContext) -> list[Flowable]:
-    quoted = f"\u201c{block.text.strip()}\u201d"
-    return [
-        QuoteBar(ctx.para(quoted, ctx.styles.script, "BlockQuote"), ctx.theme.colours["accent"])
-    ]
+@renderer(d.Script)
+def render_script(block: d.Script, ctx: LayoutContext) -> list[Flowable]:
+    para = ctx.para(block.text, ctx.styles.script, "BlockQuote")
+    return [QuoteBar(para, ctx.theme.colours["accent"])]
 
 
-@renderer(m.ListBlock)
-def render_list(block: m.ListBlock, ctx: LayoutContext) -> list[Flowable]:
-    style = ctx.styles.item
+@renderer(d.ListItems)
+def render_list(block: d.ListItems, ctx: LayoutContext) -> list[Flowable]:
     bullets = [f"{i}." if block.ordered else "\u2022" for i in range(1, len(block.items) + 1)]
-    return [*ctx.items(block.items, style, bullets), Spacer(1, ctx.theme.spacing * 0.8)]
+    return [*ctx.items(block.items, ctx.styles.item, bullets), Spacer(1, ctx.theme.spacing * 0.8)]
 
 
-@renderer(m.Checklist)
-def render_checklist(block: m.Checklist, ctx: LayoutContext) -> list[Flowable]:
+@renderer(d.Checklist)
+def render_checklist(block: d.Checklist, ctx: LayoutContext) -> list[Flowable]:
     style = derive(ctx.styles.item, "check", leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5)
     box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
-    items = []
-    for i, para in enumerate(ctx.items(block.items, style), start=1):
-        item = CheckItem(para, box, colour, field=ctx.field(f"item{i}"))
-        item.tooltip = ctx.text["spoken_check"].format(item=plain(block.items[i - 1]))
-        items.append(item)
+    paras = ctx.items(tuple(item.text for item in block.items), style)
+    items = [
+        CheckItem(para, box, colour, field=ctx.field(item.field), tooltip=item.field.spoken)
+        for para, item in zip(paras, block.items, strict=True)
+    ]
     return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
 
 
-def _label(text: str | None, ctx: LayoutContext) -> list[Flowable]:
+def _label(text: d.Inline | None, ctx: LayoutContext) -> list[Flowable]:
     return [ctx.para(text, ctx.styles.label)] if text else []
 
 
-@renderer(m.Lines)
-def render_lines(block: m.Lines, ctx: LayoutContext) -> list[Flowable]:
+def writing_lines(count: int, ctx: LayoutContext, block: d.Lines | None = None) -> WritingLines:
+    """Ruled lines; a `lines` block's are fields in the fillable edition, in a group (Div)."""
     theme = ctx.theme
-    lines = WritingLines(
-        max(block.count, MIN_WRITING_LINES),
-        theme.line_height,
-        theme.colours["rule"],
-        ctx.frame_height,
-        ctx.field(),
-        theme.colours["text"],
-        fill=block.fill,
-    )
-    label = _label(block.label, ctx)
-    if ctx.fillable:  # the fields, one per line, in a group after the label
-        lines.tag = ctx.element("Div")
-        spoken = plain(block.label or ctx.text["spoken_lines_default"]).rstrip(":")
-        lines.tooltip = partial(ctx.text["spoken_line"].format, label=spoken)
+    lines = partial(WritingLines, count, theme.line_height, theme.colours["rule"],
+                    ctx.frame_height, text=theme.colours["text"])  # fmt: skip
+    if block is None:
+        return lines()
+    if not ctx.fillable:
+        return lines(fill=block.fill)
+    return lines(field=block.name, fill=block.fill, tag=ctx.element("Div"),
+                 spoken=lambda n: block.field(n).spoken)  # fmt: skip
+
+
+@renderer(d.Lines)
+def render_lines(block: d.Lines, ctx: LayoutContext) -> list[Flowable]:
+    label = _label(block.label, ctx)  # (before the lines' group in the structure)
+    lines = writing_lines(block.count, ctx, block)
     if not block.fill:  # (one that fills the page has nothing after it on the page)
         lines.spaceAfter = ctx.theme.spacing * 1.5  # space, unlike a Spacer, vanishes at a page end
     return [*label, lines]
 
 
-@renderer(m.FillIn)
-def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
-    """A sentence whose ___ are underlined writing spaces (blanks.py sizes them for
+@renderer(d.FillIn)
+def render_fill_in(block: d.FillIn, ctx: LayoutContext) -> list[Flowable]:
+    """A sentence whose blanks are underlined writing spaces (blanks.py sizes them for
     handwriting); its lines are spaced for handwriting too."""
     style = derive(
         ctx.styles.body,
@@ -235,54 +223,39 @@ def render_fill_in(block: m.FillIn, ctx: LayoutContext) -> list[Flowable]:
         leading=max(ctx.theme.line_height, ctx.styles.body.leading * 1.6),
         spaceAfter=ctx.theme.spacing * 1.2,
     )
-    total = len(BLANK.findall(block.template))
-    sentence = " ".join(plain(block.template).split())
-    names = [ctx.field(f"blank{n}") for n in range(1, total + 1)]
-    for number, name in enumerate(names, start=1):
-        if name:  # the field is drawn where the blank is (forms.blank_callback)
-            ctx.tooltips[name] = ctx.text["spoken_blank"].format(
-                sentence=sentence, n=number, total=total)  # fmt: skip
+    label = _label(block.label, ctx)
     colour = "#" + ctx.theme.colours["text"].hexval()[2:]
-    para = blank_sentence(block.template, names, style, ctx.fonts, ctx.frame_width, colour)
-    para.tag = ctx.element("P")  # its blanks' fields belong to it
-    return [*_label(block.label, ctx), para]
+    para = blank_sentence(block.sentence, ctx.fillable, style, ctx.fonts, ctx.frame_width, colour,
+                          ctx.element("P"))  # its blanks' fields belong to it  # fmt: skip
+    return [*label, para]
 
 
-@renderer(m.Table)
-def render_table(block: m.Table, ctx: LayoutContext) -> list[Flowable]:
-    cols = len(block.columns)
-    cells = _table_tags(ctx, cols, len(block.rows) + block.blank_rows)
-    header = [
-        ctx.para(c, ctx.styles.header_cell, th)
-        for c, th in zip(block.columns, cells[0], strict=True)
-    ]
-    rows: list[list[Any]] = [
-        [
-            ctx.para(cell, ctx.styles.cell, td) if cell else ""
-            for cell, td in zip([*row, *[""] * (cols - len(row))], tags, strict=True)
-        ]
-        for row, tags in zip(block.rows, cells[1:], strict=False)
-    ]
+@renderer(d.Table)
+def render_table(block: d.Table, ctx: LayoutContext) -> list[Flowable]:
+    """A header row and the rows; an empty cell is a field in the fillable edition, and the
+    blank rows at the end are tall enough to write in."""
+    cols, given = len(block.columns), len(block.rows) - block.blank_rows
+    cells = _table_tags(ctx, cols, len(block.rows))
+    header = [ctx.para(c, ctx.styles.header_cell, th)
+              for c, th in zip(block.columns, cells[0], strict=True)]  # fmt: skip
     blank_height = ctx.theme.line_height * block.row_lines
-    rows += [[""] * cols for _ in range(block.blank_rows)]
     size, colour = ctx.styles.cell.fontSize, ctx.theme.colours["text"]
-    for r, row in enumerate(rows, start=1):
-        for c, cell in enumerate(row):
-            if cell == "" and ctx.fillable:
-                height = (
-                    blank_height - 2 * ctx.theme.spacing * 0.6
-                    if r > len(block.rows)
-                    else size * 1.5
-                )
-                spoken = ctx.text["spoken_cell"].format(column=plain(block.columns[c]), row=r)
-                row[c] = FieldCell(ctx.field(f"r{r}c{c + 1}"), height, size, colour,
-                                   cells[r][c], spoken)  # fmt: skip
-    weights = block.widths or [1.0] * cols
-    heights = [None] * (1 + len(block.rows)) + [blank_height] * block.blank_rows
-    table = Table(
+
+    def cell(item: d.Cell, r: int, td: Element) -> Any:
+        if item.field is None:
+            return ctx.para(item.text, ctx.styles.cell, td)
+        if not ctx.fillable:
+            return ""
+        height = blank_height - 2 * ctx.theme.spacing * 0.6 if r > given else size * 1.5
+        return FieldCell(item.field.name, height, size, colour, td, item.field.spoken)
+
+    rows = [[cell(item, r, td) for item, td in zip(row, tags, strict=True)]
+            for r, (row, tags) in enumerate(zip(block.rows, cells[1:], strict=True), start=1)]  # fmt: skip
+    weights = block.widths
+    table = TaggedTable(
         [header, *rows],
         colWidths=[f"{100 * w / sum(weights):.4f}%" for w in weights],
-        rowHeights=heights,
+        rowHeights=[None] * (1 + given) + [blank_height] * block.blank_rows,
         repeatRows=1,
         splitInRow=1,
         hAlign="LEFT",
@@ -323,53 +296,50 @@ def _table_style(ctx: LayoutContext) -> TableStyle:
     return TableStyle(commands)
 
 
-@renderer(m.Scale)
-def render_scale(block: m.Scale, ctx: LayoutContext) -> list[Flowable]:
+@renderer(d.Scale)
+def render_scale(block: d.Scale, ctx: LayoutContext) -> list[Flowable]:
     def anchor_style(value: int) -> ParagraphStyle:
-        align = TA_LEFT if value == block.min else TA_RIGHT if value == block.max else TA_CENTER
+        align = TA_LEFT if value == block.low else TA_RIGHT if value == block.high else TA_CENTER
         return derive(ctx.styles.muted, "anchor", alignment=align, spaceAfter=0)
 
     group = ctx.element("Div")  # the label, the numbers, the anchors and the fields
     label = ctx.para(block.label, ctx.styles.label, group.add("P"))
     digits = group.add("P")
-    anchors = {k: ctx.para(v, anchor_style(k), group.add("P"))
-               for k, v in sorted(block.anchors.items())}  # fmt: skip
-    size = ctx.theme.box_size * 2
+    anchors = {k: ctx.para(v, anchor_style(k), group.add("P")) for k, v in block.anchors}
     scale = RatingScale(
-        block.min,
-        block.max,
+        block.low,
+        block.high,
         anchors,
-        size,
+        ctx.theme.box_size * 2,
         ctx.fonts.main.regular,
         ctx.theme.base_size,
         ctx.theme.colours["accent"],
         ctx.theme.colours["text"],
-        ctx.field(),
+        ctx.field(block.field),
+        tags=(group, digits),
+        tooltip=block.field.spoken,
     )
-    scale.tag, scale.digits_tag = group, digits
-    scale.tooltip = ctx.text["spoken_scale"].format(
-        label=plain(block.label), low=block.min, high=block.max)  # fmt: skip
     scale.spaceAfter = ctx.theme.spacing * 2
     return [label, scale]
 
 
-@renderer(m.Columns)
-def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
-    left, right = block.left.items, block.right.items
+@renderer(d.Columns)
+def render_columns(block: d.Columns, ctx: LayoutContext) -> list[Flowable]:
+    left, right = block.left, block.right
     depth = max(len(left), len(right))
     style = derive(ctx.styles.cell, "colitem", leftIndent=ctx.theme.base_size, bulletIndent=0)
 
     cells = _table_tags(ctx, 2, depth)
 
-    def cell(items: list[str], i: int, td: Element) -> Any:
+    def cell(items: tuple[d.Inline, ...], i: int, td: Element) -> Any:
         return ctx.para(items[i], style, td, bulletText="\u2022") if i < len(items) else ""
 
     header = [
-        ctx.para(block.left.title, ctx.styles.header_cell, cells[0][0]),
-        ctx.para(block.right.title, ctx.styles.header_cell, cells[0][1]),
+        ctx.para(block.left_title, ctx.styles.header_cell, cells[0][0]),
+        ctx.para(block.right_title, ctx.styles.header_cell, cells[0][1]),
     ]
     rows = [[cell(left, i, cells[i + 1][0]), cell(right, i, cells[i + 1][1])] for i in range(depth)]
-    table = Table([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
+    table = TaggedTable([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
     style_cmds = _table_style(ctx)
     style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])
     table.setStyle(style_cmds)
@@ -377,8 +347,8 @@ def render_columns(block: m.Columns, ctx: LayoutContext) -> list[Flowable]:
     return [table]
 
 
-@renderer(m.PageBreak)
-def render_page_break(block: m.PageBreak, ctx: LayoutContext) -> list[Flowable]:
+@renderer(d.PageBreak)
+def render_page_break(block: d.PageBreak, ctx: LayoutContext) -> list[Flowable]:
     # "Go on on a new page": on a page that nothing has been drawn on yet (after another page
     # break, or at a worksheet's end, where the next one starts a page anyway) it does
     # nothing, so page breaks in a row never leave a blank page. A reader expects a blank page

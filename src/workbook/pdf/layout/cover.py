@@ -19,13 +19,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, FrameBreak, HRFlowable, Image, Spacer, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
-from ...markup import escape_markup
-from ...project import Logo, Project
+from ... import document as d
+from ...project import Logo
 from ...theme import COVER_FOOT
 from .blocks import LayoutContext
-from .flowables import Table, Tagged
+from .flowables import Tagged
 from .measure import stacked
 from .styles import derive
+from .tags import Element
+from .text import TaggedTable
 
 QR_SIZE = 72  # 1 inch: scans from paper
 SPACES = (1.0, 0.5, 0.0)  # the title block's spaces, as a share of the usual, tried in turn
@@ -66,48 +68,48 @@ class CoverTooFull(Flowable):  # type: ignore[misc]
         raise LayoutError("the cover's title and branding do not fit on one page")
 
 
-def cover(project: Project, ctx: LayoutContext) -> tuple[list[Flowable], float]:
+def cover(section: d.Cover, logo: Logo | None, ctx: LayoutContext) -> tuple[list[Flowable], float]:
     """Title block in the cover's upper frame; the practice's branding in its foot frame, and
     the height that foot needs: at least 62 mm, more for large print, always leaving the
-    title block its room."""
-    width, page = ctx.frame_width, ctx.frame_height
-    made = len(ctx.section.kids)
-    for spaces, arrangement in product(SPACES, arrangements(project.logo)):
-        del ctx.section.kids[made:]  # the elements of a try that did not fit
-        story = _title_block(project, ctx, spaces)
-        branding = _branding(project, ctx, arrangement)
+    title block its room. Each arrangement is tried in a scratch section; the one that fits
+    is made again in the cover's own."""
+    width, page, trial = ctx.frame_width, ctx.frame_height, ctx.within(Element("Sect"))
+    for spaces, arrangement in product(SPACES, arrangements(logo)):
+        story = _title_block(section, trial, spaces)
+        branding = _branding(section.branding, logo, trial, arrangement)
         top, need = stacked(story, width), (stacked(branding, width) + 1 if branding else 0.0)
         gap = ctx.theme.spacing * 2 * spaces if branding else 0.0  # above the branding's rule
         if top + gap + need <= page:
             break
     else:
         return [CoverTooFull()], COVER_FOOT
+    story = _title_block(section, ctx, spaces)
+    branding = _branding(section.branding, logo, ctx, arrangement)
     foot = max(need, min(COVER_FOOT, page - top - gap), 1.0)
     air = Spacer(1, min(page * 0.2, max(page - foot - top - gap, 0)))  # less over a long title
     return [air, *story, FrameBreak(), *_bottom(branding, foot, ctx)], foot
 
 
-def _title_block(project: Project, ctx: LayoutContext, spaces: float) -> list[Flowable]:
+def _title_block(section: d.Cover, ctx: LayoutContext, spaces: float) -> list[Flowable]:
     """Title, rule, who it is for, date and edition, with `spaces` of the usual space after
     each (less only when a theme at its limits leaves no room for the branding)."""
-    s, text, theme = ctx.styles, project.text, ctx.theme
+    s, theme = ctx.styles, ctx.theme
 
     def spaced(style: ParagraphStyle) -> ParagraphStyle:
         if spaces == 1:
             return style
         return derive(style, f"{style.name}-{spaces:g}", spaceAfter=style.spaceAfter * spaces)
 
-    story: list[Flowable] = [ctx.para(escape_markup(project.title), spaced(s.cover_title), "H1")]
+    story: list[Flowable] = [ctx.para(section.title, spaced(s.cover_title), "H1")]
     rule = HRFlowable(width="22%", thickness=3, color=theme.colours["accent"], hAlign="LEFT",
                       spaceBefore=0, spaceAfter=theme.spacing * 2 * spaces)  # fmt: skip
     story.append(Tagged(rule, None))
-    if project.recipient:
-        line = text["prepared_for"].format(name=project.recipient)
-        story.append(ctx.para(escape_markup(line), spaced(s.cover_line)))
-    if project.date:
-        story.append(ctx.para(project.date, spaced(s.meta)))
-    if project.manifest.edition == "facilitator":
-        story.append(ctx.para(f"**{text['facilitator_edition']}**", spaced(s.cover_line)))
+    if section.prepared_for:
+        story.append(ctx.para(section.prepared_for, spaced(s.cover_line)))
+    if section.date:
+        story.append(ctx.para(section.date, spaced(s.meta)))
+    if section.edition:
+        story.append(ctx.para(section.edition, spaced(s.cover_line)))
     return story
 
 
@@ -118,17 +120,17 @@ def _bottom(branding: list[Flowable], foot: float, ctx: LayoutContext) -> list[F
     return [Spacer(1, max(foot - stacked(branding, ctx.frame_width) - 1, 0)), *branding]
 
 
-def _logo(project: Project, ctx: LayoutContext, box: Arrangement) -> Flowable | None:
+def _logo(logo: Logo | None, alt: str, ctx: LayoutContext, box: Arrangement) -> Flowable | None:
     """The logo scaled to fit the arrangement's box, keeping its proportions."""
-    logo = project.logo
     if logo is None:
         return None
     scale = min(box.width / logo.width, box.height / logo.height)
     image = Image(str(logo.path), logo.width * scale, logo.height * scale, hAlign="LEFT")
-    prepared = project.manifest.prepared_by
-    who = (prepared and (prepared.practice or prepared.name)) or project.title
-    figure = ctx.element("Figure", Alt=project.text["alt_logo"].format(practice=who))
-    return Tagged(image, figure)
+    return Tagged(image, ctx.element("Figure", Alt=alt))
+
+
+def _typed(value: str) -> d.Inline:
+    return (d.Text(value),)
 
 
 def _qr(url: str, font: str, size: float = QR_SIZE) -> Drawing:
@@ -144,28 +146,27 @@ def _qr(url: str, font: str, size: float = QR_SIZE) -> Drawing:
     return drawing
 
 
-def _branding(project: Project, ctx: LayoutContext, arrangement: Arrangement) -> list[Flowable]:
+def _branding(branding: d.Branding | None, logo_file: Logo | None, ctx: LayoutContext,
+              arrangement: Arrangement) -> list[Flowable]:  # fmt: skip
     """Logo, name, practice, contact and URL at the foot of the cover, QR code at the right;
     the logo above the text or at its left."""
-    prepared, s = project.manifest.prepared_by, ctx.styles
-    if not prepared:
+    s = ctx.styles
+    if not branding:
         return []
-    logo = _logo(project, ctx, arrangement)
+    logo = _logo(logo_file, branding.logo_alt, ctx, arrangement)
     lines: list[Flowable] = [logo, Spacer(1, LOGO_GAP)] if logo and not arrangement.beside else []
-    if prepared.name:
-        name = project.text["prepared_by"].format(name=prepared.name)
-        lines.append(ctx.para(escape_markup(name), derive(s.body, "by", spaceAfter=2)))
-    if prepared.practice:
-        lines.append(ctx.para(escape_markup(prepared.practice), s.muted))
-    if prepared.contact:
-        with ctx.clear_digits():  # a phone number must read right
-            lines.append(ctx.para(escape_markup(prepared.contact), s.muted))
-    if prepared.url:
-        lines.append(ctx.para(escape_markup(prepared.url), s.muted))
+    if branding.prepared_by:
+        lines.append(ctx.para(_typed(branding.prepared_by), derive(s.body, "by", spaceAfter=2)))
+    if branding.practice:
+        lines.append(ctx.para(_typed(branding.practice), s.muted))
+    if branding.contact:  # a phone number must read right
+        lines.append(ctx.clear_digits().para(_typed(branding.contact), s.muted))
+    if branding.url:
+        lines.append(ctx.para(_typed(branding.url), s.muted))
     qr: Flowable | str = ""
-    if prepared.url:
-        figure = ctx.element("Figure", Alt=prepared.url)
-        qr = Tagged(_qr(prepared.url, ctx.fonts.main.regular), figure)
+    if branding.url:
+        figure = ctx.element("Figure", Alt=branding.url)
+        qr = Tagged(_qr(branding.url, ctx.fonts.main.regular), figure)
     row: list[object] = [lines, qr]
     widths: list[float | str] = ["*", QR_SIZE + 4]
     if logo and arrangement.beside:
@@ -174,8 +175,10 @@ def _branding(project: Project, ctx: LayoutContext, arrangement: Arrangement) ->
     return [_branding_table(row, widths, ctx)]
 
 
-def _branding_table(row: list[object], widths: list[float | str], ctx: LayoutContext) -> Table:
-    table = Table([row], colWidths=widths, hAlign="LEFT")
+def _branding_table(
+    row: list[object], widths: list[float | str], ctx: LayoutContext
+) -> TaggedTable:
+    table = TaggedTable([row], colWidths=widths, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),

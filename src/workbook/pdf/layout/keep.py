@@ -10,13 +10,13 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 
-from ... import models as m
+from ... import document as d
 from .measure import height, opening, parts, stacked
 from .tail import with_tail_breaks
 
 __all__ = ["Room", "height", "keep_rules"]
 
-INTRODUCTIONS = (m.Heading, m.Paragraph, m.Tip, m.Script)
+INTRODUCTIONS = (d.Heading, d.Paragraphs, d.Tip, d.Script)
 SHORT_TEXT = 400  # characters; longer text may be taller than a page and must flow freely
 SHORT_TABLE = 8  # rows; a table this short (and small) is never split
 SHORT_LIST = 4  # items; a list or checklist this short is never split
@@ -47,9 +47,7 @@ def _flat(flowables: list[Flowable]) -> list[Flowable]:
 
 
 def _kept(flowables: list[Flowable]) -> KeepTogether:
-    group = KeepTogether(_flat(flowables))
-    group._wb_origin = getattr(flowables[-1], "_wb_origin", None)
-    return group
+    return KeepTogether(_flat(flowables))
 
 
 def _lead(group: list[Flowable], keep: int, width: float) -> Chunk:
@@ -65,11 +63,11 @@ def _lead(group: list[Flowable], keep: int, width: float) -> Chunk:
     return [Room(need), *group]
 
 
-def _small_table(block: m.BlockBase, flowables: list[Flowable], width: float, page: float) -> bool:
+def _small_table(block: d.Block, flowables: list[Flowable], width: float, page: float) -> bool:
     """A table too short to be worth splitting: a few rows, taking under a third of a page."""
-    if not isinstance(block, (m.Table, m.Columns)):
+    if not isinstance(block, (d.Table, d.Columns)):
         return False
-    rows = len(block.rows) + block.blank_rows if isinstance(block, m.Table) else 0
+    rows = len(block.rows) if isinstance(block, d.Table) else 0
     return rows <= SHORT_TABLE and stacked(flowables, width) < page / 3
 
 
@@ -89,29 +87,36 @@ def _list(intro: list[Flowable], flowables: list[Flowable], width: float,
     return [[_kept([*intro, *items[:2]])], *middle, [_kept([*items[-2:], *end])]]
 
 
-def _place(block: m.BlockBase, intro: list[Flowable], flowables: list[Flowable], width: float,
+def _place(block: d.Block, intro: list[Flowable], flowables: list[Flowable], width: float,
            page: float) -> list[Chunk]:  # fmt: skip
     """A block with the introduction just before it (possibly empty), as chunks."""
-    if isinstance(block, m.PageBreak):  # what comes before it stays on this page
+    if isinstance(block, d.PageBreak):  # what comes before it stays on this page
         return [_lead(intro, len(intro) - 1, width), flowables] if intro else [flowables]
     group = [*intro, *flowables]
     fits = stacked(group, width) < page * KEPT
-    if isinstance(block, m.Lines) and block.fill:
+    if isinstance(block, d.Lines) and block.fill:
         return [_lead(group, len(group) - 1, width)]  # it takes whatever the page has left
-    if isinstance(block, (m.Checklist, m.ListBlock)):
+    if isinstance(block, (d.Checklist, d.ListItems)):
         return _list(intro, flowables, width, page)
-    writing = isinstance(block, (m.Lines, m.FillIn, m.Scale))
+    writing = isinstance(block, (d.Lines, d.FillIn, d.Scale))
     if fits and (writing or _small_table(block, flowables, width, page)):
         return [[_kept(group)]]
     if writing:  # its label and the first lines go together
         return [_lead(group, len(group) - 1, width)]
-    if not intro and isinstance(block, (m.Table, m.Columns)):  # its header and two rows
+    if not intro and isinstance(block, (d.Table, d.Columns)):  # its header and two rows
         return [[Room(opening(flowables[0], width)), *flowables]]
     return [_lead(group, len(intro), width)]
 
 
+def _length(block: d.Heading | d.Paragraphs | d.Tip | d.Script) -> int:
+    """How many characters of text an introduction has (a tip's title not counted)."""
+    if isinstance(block, d.Paragraphs):
+        return sum(len(d.plain_text(p)) for p in block.paragraphs)
+    return len(d.plain_text(block.text))
+
+
 def keep_rules(
-    rendered: list[tuple[m.BlockBase, list[Flowable]]], width: float, page_height: float
+    rendered: list[tuple[d.Block, list[Flowable]]], width: float, page_height: float
 ) -> list[Flowable]:
     """Join the blocks' flowables so that headings and the short text just before a block
     stay with its start, small writing blocks and short lists are never split, a long list
@@ -124,12 +129,12 @@ def keep_rules(
     intro: list[Flowable] = []  # headings and the last short introduction
     intro_text = False  # whether `intro` ends with text (not a heading)
     for block, flowables in rendered:
-        if isinstance(block, INTRODUCTIONS) and len(getattr(block, "text", "")) <= SHORT_TEXT:
+        if isinstance(block, INTRODUCTIONS) and _length(block) <= SHORT_TEXT:
             if intro_text:  # a new heading or text: the text before keeps its heading only
                 chunks.append(_lead(intro, len(intro) - 1, width))
                 intro = []
             intro += flowables
-            intro_text = not isinstance(block, m.Heading)
+            intro_text = not isinstance(block, d.Heading)
             continue
         placed = _place(block, intro, flowables, width, page_height)
         within.update(range(len(chunks) + 1, len(chunks) + len(placed)))

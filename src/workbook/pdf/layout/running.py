@@ -25,9 +25,10 @@ from ...markup import escape_markup, to_markup
 from ...project import Project
 from ...theme import HEADER_LINES, Theme
 from .blocks import LayoutContext, digit_faces
-from .flowables import SLOT, Paragraph, mark_slot
+from .flowables import SLOT, mark_slot
 from .styles import derive
 from .tags import END, FOOTER, HEADER, Element, artifact, quiet
+from .text import TaggedParagraph
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 COVER_BAND = 16 * mm
@@ -67,19 +68,19 @@ class Geometry:
         return self.left(page), self.bottom + self.header, self.frame_width, height
 
 
-def _line(text: str, width: float, style: ParagraphStyle, fonts: FontSet) -> Paragraph:
+def _line(text: str, width: float, style: ParagraphStyle, fonts: FontSet) -> TaggedParagraph:
     """A paragraph of personal text, wrapped at `width`."""
-    para = Paragraph(digit_faces(to_markup(escape_markup(text), fonts), fonts, style), style)
+    para = TaggedParagraph(digit_faces(to_markup(escape_markup(text), fonts), fonts, style), style)
     para.wrap(width, style.leading * 100)
     return para
 
 
-def _fits(para: Paragraph) -> bool:
+def _fits(para: TaggedParagraph) -> bool:
     return bool(para.height <= para.style.leading * 1.01)
 
 
 def one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext,
-             fonts: FontSet | None = None, tail: str = "") -> Paragraph:  # fmt: skip
+             fonts: FontSet | None = None, tail: str = "") -> TaggedParagraph:  # fmt: skip
     """A paragraph of personal text cut with an ellipsis so it fits on one line, and `tail`
     after it whole (unless not even the ellipsis and the tail fit: then all is cut)."""
     fonts = fonts or ctx.fonts
@@ -98,7 +99,7 @@ def one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext
     return _line(value[:low].rstrip() + "\u2026" + tail, width, style, fonts)
 
 
-def footer_line(project: Project, width: float, ctx: LayoutContext) -> Paragraph:
+def footer_line(project: Project, width: float, ctx: LayoutContext) -> TaggedParagraph:
     """The practice and its contact on one line, numbers in clear digits. A phone number cut
     short reads as a wrong one: the contact keeps the parts (between commas or semicolons)
     that fit whole, and the practice is shortened to leave them room."""
