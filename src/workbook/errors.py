@@ -69,3 +69,10 @@ class WorkbookError(Exception):
     @classmethod
     def at(cls, location: Location, message: str) -> WorkbookError:
         return cls(Diagnostic(message, location))
+
+
+def block_label(sheet: str | None, index: int, kind: object) -> str:
+    """How messages name a worksheet's block: "worksheet 'x', block 3 (table)" (index from 0;
+    the sheet and the type only when known)."""
+    prefix = f"worksheet '{sheet}', " if sheet else ""
+    return f"{prefix}block {index + 1}" + (f" ({kind})" if isinstance(kind, str) and kind else "")

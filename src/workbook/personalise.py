@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import Location, WorkbookError
+from .errors import Location, WorkbookError, block_label
 from .library import LoadedWorksheet
 from .models import BlockBase, Worksheet
 from .sandbox import (
@@ -89,7 +89,7 @@ class Personaliser:
     def block(self, item: LoadedWorksheet, index: int, block: BlockBase) -> BlockBase | None:
         """The block with its text rendered, or None when its `when:` is false."""
         key: Key = ("blocks", index)
-        what = f"worksheet '{item.sheet.id}', block {index + 1} ({getattr(block, 'type', '')})"
+        what = block_label(item.sheet.id, index, getattr(block, "type", None))
         where = item.doc.locate((*key, "when"))
         if block.when is not None and not self.condition(block.when, where, what):
             return None

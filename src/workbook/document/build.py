@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any, Literal
 
 from .. import models as m
+from ..errors import block_label
 from ..locale import crisis_contacts
 from ..markup import metadata_text, plain, segments, visible
 from ..personalise import PersonalWorksheet
@@ -156,7 +157,7 @@ def _worksheet(b: _Build, sheet: PersonalWorksheet) -> d.WorksheetSection:
     bases, blocks = field_bases(sheet), []
     for key, block in sheet.blocks:
         index = int(key[1])
-        what = f"worksheet '{sheet.sheet.id}', block {index + 1} ({getattr(block, 'type', '?')})"
+        what = block_label(sheet.sheet.id, index, getattr(block, "type", None))
         source = d.Source(sheet.source.doc.locate(key), what, sheet.sheet.id)
         blocks.append(_BLOCKS[type(block)](b, block, _Where(source, bases[index], sheet)))
     minutes = b.inline(b.text["minutes"].format(n=sheet.sheet.minutes))
