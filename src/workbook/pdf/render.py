@@ -45,7 +45,7 @@ from .layout.pages import contents, cover, crisis, how_to, worksheet
 from .layout.recent import new_build
 from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
 from .layout.styles import make_styles
-from .layout.tags import Element, Tagger
+from .layout.tags import Element, TaggingCanvas
 from .structure import write_metadata, write_structure
 
 
@@ -99,7 +99,6 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
-        Tagger(self.canv)  # marks what is drawn from now on (layout/tags.py)
 
     def record_page(self, key: str, page: int) -> None:
         self.anchor_pages.setdefault(key, page)
@@ -225,7 +224,7 @@ def _render(project: Project) -> Rendered:
     doc._doSave = 0
     with _flate_only():
         try:
-            doc.build(story)
+            doc.build(story, canvasmaker=TaggingCanvas)  # it tags what it draws
         except (LayoutError, ValueError) as exc:
             if isinstance(exc, ValueError) and "negative availWidth" not in str(exc):
                 raise
@@ -235,7 +234,7 @@ def _render(project: Project) -> Rendered:
         care = {page: doc.sections[sheet] for sheet, page in doc.last_pages.items()}
         finish_pages(canv, project, ctx, geo, doc.anchor_pages, care)
         canv.showOutline()
-        write_structure(canv, root, canv._wb_tags)
+        write_structure(canv, root, canv.tags)
         write_metadata(canv, project.manifest.language)
         canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()

@@ -22,6 +22,7 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import getFont
 
 from .recent import RecentCache
+from .tags import TaggingCanvas
 
 _FONT_IN_CODE = re.compile(r"(/[^\s/()<>\[\]{}%]+?)(?:\+\d+)? \S+ Tf")
 _MARK = re.compile(r"/\w+ <</MCID (\d+)>> BDC")
@@ -44,12 +45,6 @@ class _Drawing:
 _DRAWINGS: RecentCache[_Drawing | None] = RecentCache()  # key -> drawing; None: draw normally
 
 
-def _effects(canv: Any) -> tuple[int, ...]:
-    """Counts of everything besides operators and fonts that a drawing could add."""
-    return (len(canv._doc.idToObject), len(canv._annotationrefs), len(canv._formsinuse),
-            len(canv._extgstate._c), len(canv._colorsUsed), len(canv._shadingUsed))  # fmt: skip
-
-
 Texts = Iterable[tuple[str, str]] | None
 Elements = Callable[[], list[Any]]
 
@@ -67,33 +62,35 @@ def draw_recorded(canv: Any, key: Any, draw: Callable[[], None], texts: Callable
     must not be recorded. `elements` lists, in a fixed order, the structure elements the
     drawing may mark content for.
     """
-    doc = canv._doc
-    drawing = None if key is None else _DRAWINGS.get(key, ...)
-    if drawing is None:
+    if key is None or not isinstance(canv, TaggingCanvas):  # only our canvas can replay
         draw()
         return
-    if drawing is not ... and drawing.fits(doc):
+    drawing = _DRAWINGS.get(key, ...)
+    if drawing is None:  # it could not be recorded
+        draw()
+        return
+    if drawing is not ... and drawing.fits(canv._doc):
         if not drawing.marks:
-            canv._code.extend(drawing.code)
+            canv.add_operators(drawing.code)
             return
-        code, mine, tags = list(drawing.code), elements(), canv._wb_tags
+        code, mine, tags = list(drawing.code), elements(), canv.tags
         for line, index in drawing.marks:
             code[line] = tags.open(mine[index])
-        canv._code.extend(code)
+        canv.add_operators(code)
         return
-    start, before = len(canv._code), _effects(canv)
+    start, before = canv.drawn(), canv.resources()
     draw()
     _DRAWINGS[key] = _record(canv, start, before, texts(), elements)
 
 
 def _marks(
-    canv: Any, code: tuple[str, ...], elements: Elements
+    canv: TaggingCanvas, code: tuple[str, ...], elements: Elements
 ) -> tuple[tuple[int, int], ...] | None:
     """Where the drawing opened marks, and for which of `elements`; None if for others."""
     lines = [(i, int(m.group(1))) for i, x in enumerate(code) if (m := _MARK.fullmatch(x))]
     if not lines:
         return ()
-    owners = canv._wb_tags.marks.get(canv.getPageNumber(), [])
+    owners = canv.tags.marks.get(canv.getPageNumber(), [])
     index = {id(e): i for i, e in enumerate(elements())}
     found = []
     for line, mcid in lines:
@@ -103,12 +100,12 @@ def _marks(
     return tuple(found)
 
 
-def _record(canv: Any, start: int, before: tuple[int, ...], texts: Texts,
+def _record(canv: TaggingCanvas, start: int, before: tuple[int, ...], texts: Texts,
             elements: Elements) -> _Drawing | None:  # fmt: skip
     doc = canv._doc
-    code = tuple(canv._code[start:])
+    code = tuple(canv.operators_since(start))
     marks = _marks(canv, code, elements)
-    if texts is None or marks is None or _effects(canv) != before:
+    if texts is None or marks is None or canv.resources() != before:
         return None
     by_pdf_name = {pdf_name: name for name, pdf_name in doc.fontMapping.items()}
     used = {by_pdf_name.get(m) for m in _FONT_IN_CODE.findall("\n".join(code))}

@@ -149,7 +149,7 @@ def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
     the page ends, in `care`), and the contents' numbers (the text of their links)."""
     total = canv.getPageNumber() - 1
     style = ctx.styles.running
-    tags = canv._wb_tags
+    tags = canv.tags
     with quiet(canv):  # a form's content is marked where the form is used
         for page in (1, 2) if geo.duplex else (1,):
             canv.beginForm(running_form(page, geo))

@@ -6,15 +6,22 @@ content belongs to (`tag`); when it is drawn, its operators are wrapped in a mar
 sequence whose MCID the element records, and decoration (rules, boxes, bands, writing
 lines) is wrapped as an artifact. Replayed drawings (replay.py) never hold an MCID: the
 marks are put around the operators after they are drawn or replayed. Annotations made
-while a flowable draws (links, form fields) are owned by its element. pdf_tags.py writes
+while a flowable draws (links, form fields) are owned by its element. structure.py writes
 the tree into the PDF.
+
+The drawing goes through `TaggingCanvas`, a canvas of our own that platypus makes
+(`doc.build(story, canvasmaker=TaggingCanvas)`): it is the one place that touches
+ReportLab's operator list and annotation hook. On any other canvas the helpers here draw
+without marks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
+
+from reportlab.pdfgen.canvas import Canvas
 
 ARTIFACT = "/Artifact BMC"
 HEADER = "/Artifact <</Type /Pagination /Subtype /Header>> BDC"
@@ -69,7 +76,7 @@ class Tagger:
     gets a Form element of its own under it.
     """
 
-    def __init__(self, canv: Any) -> None:
+    def __init__(self, canv: Canvas) -> None:
         self.canv = canv
         self.marks: dict[int, list[Element]] = {}  # page -> the element of each MCID
         self.widgets: list[tuple[Any, Element]] = []  # (annotation, owner) in creation order
@@ -77,18 +84,10 @@ class Tagger:
         self.owner: Element | None = None
         self.as_form = False
         self.slots: dict[str, Element] = {}  # contents slot name -> element of the number
-        canv._wb_tags = self
-        add_annotation = canv._addAnnotation
-
-        def on_annotation(annotation: Any, name: Any = None, addtopage: int = 1) -> None:
-            add_annotation(annotation, name, addtopage)
-            self._own(annotation)
-
-        canv._addAnnotation = on_annotation
 
     def open(self, element: Element, page: int | None = None) -> str:
         """A new MCID for `element` on this page (or `page`): the operator that opens it."""
-        page = page or self.canv._pageNumber
+        page = page or self.canv.getPageNumber()
         owners = self.marks.get(page)
         if owners is None:
             owners = self.marks[page] = []
@@ -97,7 +96,8 @@ class Tagger:
         owners.append(element)
         return f"/{element.role} <</MCID {mcid}>> BDC"
 
-    def _own(self, annotation: Any) -> None:
+    def own(self, annotation: Any) -> None:
+        """`annotation` was just made: it belongs to the current owner."""
         owner = self.owner
         if owner is None:
             return  # left for the tests to find: every annotation must have an owner
@@ -107,12 +107,60 @@ class Tagger:
         self.widgets.append((annotation, owner))
 
 
+class TaggingCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that tags what it draws: its `tags` record the marks and annotations.
+
+    ReportLab keeps the page (or form) being drawn as a list of operator lines and makes
+    every annotation through `_addAnnotation`; these methods are the only code that
+    relies on either.
+    """
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.tags = Tagger(self)
+
+    def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> None:
+        super()._addAnnotation(annotation, name, addtopage)
+        self.tags.own(annotation)
+
+    def mark(self, operator: str) -> None:
+        """Put a marked-content operator (BDC, BMC, EMC) where drawing goes on."""
+        self._code.append(operator)
+
+    def drawn(self) -> int:
+        """How many operator lines the page or form being drawn has so far."""
+        return len(self._code)
+
+    def operators_since(self, start: int) -> list[str]:
+        """The operator lines drawn since `drawn()` was `start`."""
+        return list(self._code[start:])
+
+    def replace_operators(self, start: int, lines: list[str]) -> None:
+        """Put `lines` in place of the operator lines drawn since `start`."""
+        self._code[start:] = lines
+
+    def add_operators(self, lines: Iterable[str]) -> None:
+        """Append operator lines drawn before (replay.py)."""
+        self._code.extend(lines)
+
+    def resources(self) -> tuple[int, ...]:
+        """Counts of what drawing may add besides operators and fonts: objects, annotations,
+        forms used, graphics states, colours and shadings (replay.py)."""
+        return (len(self._doc.idToObject), len(self._annotationrefs), len(self._formsinuse),
+                len(self._extgstate._c), len(self._colorsUsed), len(self._shadingUsed))  # fmt: skip
+
+
+def _tags(canv: Any) -> Tagger | None:
+    """The tags of a tagging canvas, else None."""
+    return canv.tags if isinstance(canv, TaggingCanvas) else None
+
+
 class owned_by:  # a context manager as a class: cheaper than @contextmanager
     """Annotations made inside belong to `element` (inside an artifact too: a check box
     that draws its own border is still a form field)."""
 
     def __init__(self, canv: Any, element: Element | None, as_form: bool = True) -> None:
-        self.tags: Tagger | None = getattr(canv, "_wb_tags", None)
+        self.tags = _tags(canv)
         self.owner = element, as_form
 
     def __enter__(self) -> None:
@@ -126,26 +174,27 @@ class owned_by:  # a context manager as a class: cheaper than @contextmanager
 
 
 def tagger(canv: Any) -> Tagger | None:
-    """The canvas's tagger while it marks content, else None (inside artifacts and forms)."""
-    tags: Tagger | None = getattr(canv, "_wb_tags", None)
+    """The canvas's tagger while it marks content, else None (inside artifacts and forms,
+    and on a canvas that does not tag)."""
+    tags = _tags(canv)
     return tags if tags is not None and not tags.quiet else None
 
 
 def begin_artifact(canv: Any, opener: str = ARTIFACT) -> None:
     """Start decoration: nothing drawn until `end_artifact` is marked as content."""
-    tags = getattr(canv, "_wb_tags", None)
+    tags = _tags(canv)
     if tags is not None:
         if not tags.quiet:
-            canv._code.append(opener)
+            canv.mark(opener)
         tags.quiet += 1
 
 
 def end_artifact(canv: Any) -> None:
-    tags = getattr(canv, "_wb_tags", None)
+    tags = _tags(canv)
     if tags is not None:
         tags.quiet -= 1
         if not tags.quiet:
-            canv._code.append(END)
+            canv.mark(END)
 
 
 class artifact:  # a context manager as a class: cheaper than @contextmanager
@@ -164,7 +213,7 @@ class artifact:  # a context manager as a class: cheaper than @contextmanager
 @contextmanager
 def quiet(canv: Any) -> Iterator[None]:
     """Drawing that is not page content of its own (a form XObject): no marks at all."""
-    tags = getattr(canv, "_wb_tags", None)
+    tags = _tags(canv)
     if tags is not None:
         tags.quiet += 1
     try:
@@ -182,42 +231,37 @@ def marked(canv: Any, element: Element | None) -> Iterator[None]:
         with artifact(canv):
             yield
         return
-    canv._code.append(tags.open(element))
+    canv.mark(tags.open(element))
     tags.quiet += 1  # nothing inside may open a sequence of its own
     try:
         yield
     finally:
         tags.quiet -= 1
-        canv._code.append(END)
+        canv.mark(END)
 
 
 def mark_drawn(canv: Any, draw: Callable[[], None], body: Element | None,
                label: Element | None = None, backdrop: bool = False) -> None:  # fmt: skip
     """Draw a paragraph, then mark what it drew: its background or border box (`backdrop`)
-    as an artifact, its bullet as `label`, the rest as `body`.
-
-    ReportLab draws a paragraph as an optional `q … Q` box, then `q`, an optional bullet
-    text object, the text, `Q`; marks go between those lines so they nest properly.
-    """
+    as an artifact, its bullet as `label`, the rest as `body`."""
     tags = tagger(canv)
     if tags is None or body is None:
         with artifact(canv):
             draw()
         return
-    code = canv._code
-    start = len(code)
+    start = canv.drawn()
     opener = tags.open(body)  # before drawing: the fields it makes come after its text
     with owned_by(canv, body):
         draw()
-    if not backdrop and label is None:  # the usual case, without copying the lines
-        if len(code) - start >= 2 and code[start] == "q" and code[-1] == "Q":
-            code.insert(start + 1, opener)
-            code.insert(len(code) - 1, END)
-        else:
-            code.insert(start, opener)
-            code.append(END)
-        return
-    lines = code[start:]
+    lines = _marked_lines(canv.operators_since(start), tags, opener, label, backdrop)
+    canv.replace_operators(start, lines)
+
+
+def _marked_lines(lines: list[str], tags: Tagger, opener: str, label: Element | None,
+                  backdrop: bool) -> list[str]:  # fmt: skip
+    """A paragraph's operators with marks between them, so that they nest properly:
+    ReportLab draws a paragraph as an optional `q … Q` box, then `q`, an optional bullet
+    text object, the text, `Q`."""
     marked_lines: list[str] = []
     if backdrop and "Q" in lines:
         end = lines.index("Q") + 1
@@ -225,12 +269,10 @@ def mark_drawn(canv: Any, draw: Callable[[], None], body: Element | None,
         lines = lines[end:]
     inner = lines[1:-1] if len(lines) >= 2 and lines[0] == "q" and lines[-1] == "Q" else None
     if inner is None:
-        marked_lines += [opener, *lines, END]
-    else:
-        bullet = next((i for i, x in enumerate(inner) if x.startswith("BT")), None)
-        marked_lines.append("q")
-        if label is not None and bullet is not None:
-            marked_lines += [tags.open(label), *inner[: bullet + 1], END]
-            inner = inner[bullet + 1 :]
-        marked_lines += [opener, *inner, END, "Q"]
-    code[start:] = marked_lines
+        return [*marked_lines, opener, *lines, END]
+    bullet = next((i for i, x in enumerate(inner) if x.startswith("BT")), None)
+    marked_lines.append("q")
+    if label is not None and bullet is not None:
+        marked_lines += [tags.open(label), *inner[: bullet + 1], END]
+        inner = inner[bullet + 1 :]
+    return [*marked_lines, opener, *inner, END, "Q"]
