@@ -33,8 +33,12 @@ renumbers the others. The part depends on the block type:
 The crisis page's own-contacts table is `_crisis.contacts.rRcC` (a worksheet id cannot start
 with `_`); its first row is the practitioner when `prepared_by` has a name and contact.
 
-A field's spoken name (a PDF's `/TU`, an input's label) is said in the workbook's interface
-text: `spoken_check`, `spoken_line`, `spoken_blank`, `spoken_cell`, `spoken_scale`.
+A field's spoken name (a PDF's `/TU`, an input's label) is said in its worksheet's language
+(English for a worksheet that fell back to English), with that language's interface text:
+`spoken_check`, `spoken_line`, `spoken_blank` (the words either side of the blank),
+`spoken_cell` (rows counted as a screen reader counts them: the header is row 1),
+`spoken_scale`. The names themselves are the same in every language, so answers move
+between editions.
 """
 
 from __future__ import annotations

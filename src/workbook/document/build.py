@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from .. import models as m
 from ..errors import block_label
-from ..locale import crisis_contacts
+from ..locale import crisis_contacts, strings
 from ..markup import metadata_text, plain, segments, visible
 from ..personalise import PersonalWorksheet
 from ..project import Project
 from . import model as d
 
+SPOKEN_WORDS = 4  # a blank is named by the words on either side of it, up to this many
 MIN_WRITING_LINES = 3  # the least a `lines` prompt gives: room to write a few sentences
 BLANK = re.compile(r"_{3,}")  # a fill-in blank: three or more underscores
 CRISIS_FIELDS = "_crisis.contacts"  # "_" cannot start a worksheet id
@@ -150,26 +151,31 @@ def field_bases(sheet: PersonalWorksheet) -> list[str]:
 
 
 def _worksheet(b: _Build, sheet: PersonalWorksheet) -> d.WorksheetSection:
+    """A worksheet, its interface text ("about 20 minutes", "Tip", spoken names) in its own
+    language: English in a Spanish workbook when the worksheet fell back to English."""
+    language = sheet.sheet.language
+    text = b.text if language == b.project.manifest.language else strings(language)
     notes = None
     if b.project.manifest.edition == "facilitator" and sheet.facilitator_notes:
         body = " ".join(sheet.facilitator_notes.split())
-        notes = d.Notes(b.text["facilitator_notes"], b.inline(body))
+        notes = d.Notes(text["facilitator_notes"], b.inline(body))
     bases, blocks = field_bases(sheet), []
     for key, block in sheet.blocks:
         index = int(key[1])
         what = block_label(sheet.sheet.id, index, getattr(block, "type", None))
         source = d.Source(sheet.source.doc.locate(key), what, sheet.sheet.id)
-        blocks.append(_BLOCKS[type(block)](b, block, _Where(source, bases[index], sheet)))
-    minutes = b.inline(b.text["minutes"].format(n=sheet.sheet.minutes))
+        at = _Where(source, bases[index], language, text)
+        blocks.append(_BLOCKS[type(block)](b, block, at))
+    minutes = b.inline(text["minutes"].format(n=sheet.sheet.minutes))
     return d.WorksheetSection(sheet_key(sheet.sheet.id), sheet.sheet.language, plain(sheet.title),
                               sheet.sheet.id, b.inline(sheet.title), minutes, notes, tuple(blocks))  # fmt: skip
 
 
 class _Where:
-    """A block's source, field-name base and worksheet language."""
+    """A block's source, field-name base, and its worksheet's language and interface text."""
 
-    def __init__(self, source: d.Source, base: str, sheet: PersonalWorksheet) -> None:
-        self.source, self.base, self.language = source, base, sheet.sheet.language
+    def __init__(self, source: d.Source, base: str, language: str, text: dict[str, Any]) -> None:
+        self.source, self.base, self.language, self.text = source, base, language, text
 
     def field(
         self, part: str, spoken: str, kind: Any = "text", values: tuple[str, ...] = ()
@@ -207,7 +213,7 @@ def _paragraph(b: _Build, block: m.Paragraph, at: _Where) -> d.Block:
 
 @_builds(m.Tip)
 def _tip(b: _Build, block: m.Tip, at: _Where) -> d.Block:
-    title = block.title or b.text["tip"]
+    title = block.title or at.text["tip"]
     return d.Tip(at.source, b.inline(title), b.inline(" ".join(block.text.split())))
 
 
@@ -223,7 +229,7 @@ def _list(b: _Build, block: m.ListBlock, at: _Where) -> d.Block:
 
 @_builds(m.Checklist)
 def _checklist(b: _Build, block: m.Checklist, at: _Where) -> d.Block:
-    spoken = b.text["spoken_check"]
+    spoken = at.text["spoken_check"]
     items = tuple(
         d.CheckItem(b.inline(item), at.field(f"item{i}", spoken.format(item=plain(item)), "check"))
         for i, item in enumerate(block.items, start=1)
@@ -233,8 +239,8 @@ def _checklist(b: _Build, block: m.Checklist, at: _Where) -> d.Block:
 
 @_builds(m.Lines)
 def _lines(b: _Build, block: m.Lines, at: _Where) -> d.Block:
-    label = plain(block.label or b.text["spoken_lines_default"]).rstrip(":")
-    spoken = b.text["spoken_line"].replace("{label}", label.replace("{", "{{").replace("}", "}}"))
+    label = plain(block.label or at.text["spoken_lines_default"]).rstrip(":")
+    spoken = at.text["spoken_line"].replace("{label}", label.replace("{", "{{").replace("}", "}}"))
     return d.Lines(at.source, _label(b, block.label), max(block.count, MIN_WRITING_LINES),
                    block.fill, at.base, spoken, at.language)  # fmt: skip
 
@@ -244,30 +250,43 @@ def _fill_in(b: _Build, block: m.FillIn, at: _Where) -> d.Block:
     """The sentence's pieces between blanks are read separately (as the PDF draws them)."""
     pieces = BLANK.split(block.template)
     total = len(pieces) - 1
-    sentence = " ".join(plain(block.template).split())
     runs: list[d.Run] = [*b.inline(pieces[0])]
     for n, piece in enumerate(pieces[1:], start=1):
-        spoken = b.text["spoken_blank"].format(sentence=sentence, n=n, total=total)
+        said = at.text["spoken_blank"].format(
+            before=_words(pieces[n - 1], -SPOKEN_WORDS),
+            after=_words(piece, SPOKEN_WORDS),
+            n=n,
+            total=total,
+        )
+        spoken = " ".join(said.split())  # (a blank that starts or ends the sentence)
         runs += [d.Blank(n, at.field(f"blank{n}", spoken)), *b.inline(piece)]
     return d.FillIn(at.source, _label(b, block.label), tuple(runs))
 
 
+def _words(text: str, count: int) -> str:
+    """The first `count` words of inline text, or with a negative count the last ones."""
+    words = plain(text).split()
+    return " ".join(words[:count] if count > 0 else words[count:])
+
+
 @_builds(m.Table)
 def _table(b: _Build, block: m.Table, at: _Where) -> d.Block:
-    return table(b, block, at.source, at.base, at.language)
+    return table(b, block, at.source, at.base, at.language, at.text)
 
 
-def table(b: _Build, block: m.Table, source: d.Source | None, base: str, language: str) -> d.Table:
-    """Given rows padded with empty cells, then blank rows; every empty cell a field."""
+def table(b: _Build, block: m.Table, source: d.Source | None, base: str, language: str,
+          text: dict[str, Any]) -> d.Table:  # fmt: skip
+    """Given rows padded with empty cells, then blank rows; every empty cell a field, spoken
+    with its row counted as a screen reader counts it (the header row is row 1)."""
     cols = len(block.columns)
     given = [[*row, *[""] * (cols - len(row))] for row in block.rows]
     rows = [*given, *([""] * cols for _ in range(block.blank_rows))]
-    spoken = b.text["spoken_cell"]
+    spoken = text["spoken_cell"]
 
     def cell(text: str, r: int, c: int) -> d.Cell:
         if text:
             return d.Cell(b.inline(text))
-        said = spoken.format(column=plain(block.columns[c]), row=r)
+        said = spoken.format(column=plain(block.columns[c]), row=r + 1)
         return d.Cell((), d.Field(f"{base}.r{r}c{c + 1}", said, "text", language))
 
     cells = tuple(tuple(cell(t, r, c) for c, t in enumerate(row)) for r, row in enumerate(rows, 1))
@@ -278,7 +297,7 @@ def table(b: _Build, block: m.Table, source: d.Source | None, base: str, languag
 
 @_builds(m.Scale)
 def _scale(b: _Build, block: m.Scale, at: _Where) -> d.Block:
-    spoken = b.text["spoken_scale"].format(label=plain(block.label), low=block.min, high=block.max)
+    spoken = at.text["spoken_scale"].format(label=plain(block.label), low=block.min, high=block.max)
     values = tuple(str(v) for v in range(block.min, block.max + 1))
     anchors = tuple((k, b.inline(v)) for k, v in sorted(block.anchors.items()))
     return d.Scale(at.source, b.inline(block.label), block.min, block.max, anchors,
@@ -341,4 +360,4 @@ def _own_contacts(b: _Build) -> d.Table:
     block = m.Table.model_validate({"type": "table", "columns": b.text["crisis_own_columns"],
                                     "rows": rows, "blank_rows": CRISIS_BLANK_ROWS,
                                     "widths": [1.0, 1.4], "row_lines": 1.25})  # fmt: skip
-    return table(b, block, None, CRISIS_FIELDS, b.project.manifest.language)
+    return table(b, block, None, CRISIS_FIELDS, b.project.manifest.language, b.text)

@@ -115,6 +115,8 @@ def _attributes(attrs: dict[str, str], doc: Any) -> str:
             text += f" /{name} {PDFString(attrs[name]).format(doc).decode('latin-1')}"
     if "Scope" in attrs:
         text += f" /A << /O /Table /Scope /{attrs['Scope']} >>"
+    if "ListNumbering" in attrs:
+        text += f" /A << /O /List /ListNumbering /{attrs['ListNumbering']} >>"
     return text
 
 

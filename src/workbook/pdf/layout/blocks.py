@@ -98,9 +98,12 @@ class LayoutContext:
         return [self.para(p, style) for p in paragraphs]
 
     def items(self, texts: tuple[d.Inline, ...], style: ParagraphStyle,
-              bullets: list[str] | None = None) -> list[TaggedParagraph]:  # fmt: skip
-        """A list (L), one paragraph per item (LI: its bullet the Lbl, its text the LBody)."""
-        listed = self.element("L")
+              bullets: list[str] | None = None, listed: Element | None = None,
+              ) -> list[TaggedParagraph]:  # fmt: skip
+        """A list (L, or `listed`), one paragraph per item (LI: its bullet the Lbl, its text
+        the LBody); the L says how its items are numbered (ListNumbering)."""
+        if listed is None:
+            listed = self.element("L", ListNumbering=_numbering(bullets))
         paras = []
         for i, text in enumerate(texts):
             item = listed.add("LI")
@@ -108,6 +111,12 @@ class LayoutContext:
             paras.append(self.para(text, style, item.add("LBody"), label_tag=label,
                                    bulletText=bullets[i] if bullets else None))  # fmt: skip
         return paras
+
+
+def _numbering(bullets: list[str] | None) -> str:
+    if not bullets:
+        return "None"
+    return "Decimal" if bullets[0][:1].isdigit() else "Disc"
 
 
 def digit_faces(markup: str, fonts: FontSet, style: ParagraphStyle) -> str:
@@ -325,21 +334,18 @@ def render_scale(block: d.Scale, ctx: LayoutContext) -> list[Flowable]:
 
 @renderer(d.Columns)
 def render_columns(block: d.Columns, ctx: LayoutContext) -> list[Flowable]:
-    left, right = block.left, block.right
-    depth = max(len(left), len(right))
+    """Two lists side by side, drawn as a table of two columns; read as two lists, each
+    with its title as its caption (not as rows of unrelated pairs)."""
+    depth = max(len(block.left), len(block.right))
     style = derive(ctx.styles.cell, "colitem", leftIndent=ctx.theme.base_size, bulletIndent=0)
-
-    cells = _table_tags(ctx, 2, depth)
-
-    def cell(items: tuple[d.Inline, ...], i: int, td: Element) -> Any:
-        return ctx.para(items[i], style, td, bulletText="\u2022") if i < len(items) else ""
-
-    header = [
-        ctx.para(block.left_title, ctx.styles.header_cell, cells[0][0]),
-        ctx.para(block.right_title, ctx.styles.header_cell, cells[0][1]),
-    ]
-    rows = [[cell(left, i, cells[i + 1][0]), cell(right, i, cells[i + 1][1])] for i in range(depth)]
-    table = TaggedTable([header, *rows], colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
+    columns = []
+    for title, items in ((block.left_title, block.left), (block.right_title, block.right)):
+        listed = ctx.element("L", ListNumbering="Disc")
+        head = ctx.para(title, ctx.styles.header_cell, listed.add("Caption"))
+        paras = ctx.items(items, style, ["\u2022"] * len(items), listed)
+        columns.append([head, *paras, *[""] * (depth - len(items))])
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    table = TaggedTable(rows, colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
     style_cmds = _table_style(ctx)
     style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])
     table.setStyle(style_cmds)

@@ -41,8 +41,10 @@ def contents(section: d.Contents, ctx: LayoutContext, on_page: PageHook) -> list
     ]
     number_width = ctx.theme.base_size * 4
     toc = ctx.element("TOC")
-    for entry in section.entries:
-        item = toc.add("TOCI")
+    for entry in section.entries:  # (a worksheet that fell back to English: its entry too)
+        item = toc.add(
+            "TOCI", **({} if entry.language == section.language else {"Lang": entry.language})
+        )
         link = item.add("Link")  # the title, the page number and the link itself
         title = ctx.para(entry.title, ctx.styles.toc_entry, link)
         summary = (
