@@ -86,8 +86,11 @@ def draw_recorded(canv: Any, key: Any, draw: Callable[[], None], texts: Callable
 def _marks(
     canv: TaggingCanvas, code: tuple[str, ...], elements: Elements
 ) -> tuple[tuple[int, int], ...] | None:
-    """Where the drawing opened marks, and for which of `elements`; None if for others."""
+    """Where the drawing opened marks, and for which of `elements`, in the order their MCIDs
+    were given (a list item's label may be drawn before its text yet numbered after it);
+    None if for others."""
     lines = [(i, int(m.group(1))) for i, x in enumerate(code) if (m := _MARK.fullmatch(x))]
+    lines.sort(key=lambda found: found[1])
     if not lines:
         return ()
     owners = canv.tags.marks.get(canv.getPageNumber(), [])
