@@ -193,9 +193,10 @@ def test_structure_follows_the_blocks(tmp_path: Path) -> None:
     sect = [e for d, e in walk(tree) if d == 1][3]  # cover, how-to, contents, then the worksheet
     outline = [(d, str(e.S)) for d, e in walk(sect)]
     top = [role for d, role in outline if d == 0]
-    assert top == ["/H1", "/P", "/H2", "/P", "/Note", "/BlockQuote", "/L", "/L", "/P", "/Div",
+    assert top == ["/H1", "/P", "/H2", "/P", "/Div", "/BlockQuote", "/L", "/L", "/P", "/Div",
                    "/P", "/Table", "/Div", "/L", "/L", "/P"]  # fmt: skip
-    assert [r for d, r in outline[7:10]] == ["/LI", "/Lbl", "/LBody"]
+    assert "/Note" not in [r for _, r in outline]  # a tip is a block (Div), not a footnote
+    assert [r for d, r in outline[8:11]] == ["/LI", "/Lbl", "/LBody"]
     roles = [r for _, r in outline]
     assert roles.count("/TH") == 2 and roles.count("/TD") == 2 + 2
     lists = [e for d, e in walk(sect) if d == 0 and str(e.S) == "/L"]
@@ -223,6 +224,23 @@ def test_fields_say_what_they_are(tmp_path: Path) -> None:
     assert spoken[blank] == "I feel … when, blank 1 of 4"  # the words either side of it
     cell = next(name for name in spoken if ".table." in name)
     assert re.fullmatch(r".+, row \d+", spoken[cell])
+
+
+def test_a_scale_reads_as_a_labelled_choice(tmp_path: Path) -> None:
+    """The numbers read as "a number from 0 to 4", not "01234"; each anchor says its number;
+    every button has a spoken name of its own (PDF.js reads the buttons, not the group), and
+    the group starts with no choice (/V /Off)."""
+    scale = {"type": "scale", "label": "How ready?", "min": 0, "max": 4,
+             "anchors": {0: "No", 4: "Yes"}}  # fmt: skip
+    write_yaml(tmp_path / "sheets" / "mine.yaml", worksheet("mine", [scale]))
+    path = built(tmp_path, worksheets_dirs=["sheets"], worksheets=["mine"], fillable=True)
+    facts = check_tagged(path, "en")
+    group = next(e for e in facts["elements"] if str(e.S) == "/Div")
+    texts = [str(k.get("/ActualText", "")) for k in group.K if str(k.S) == "/P"]
+    assert texts == ["", "a number from 0 to 4", "0: No", "4: Yes"]  # the label, numbers, anchors
+    radio = next(f for f in facts["fields"] if str(f.T) == "mine.scale.1")
+    assert str(radio.V) == "/Off" and str(radio.TU) == "How ready? 0 to 4"
+    assert [str(kid.TU) for kid in radio.Kids] == [f"How ready? {n} of 0 to 4" for n in range(5)]
 
 
 def test_a_worksheet_that_fell_back_to_english_says_so(tmp_path: Path) -> None:

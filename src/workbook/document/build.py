@@ -177,12 +177,10 @@ class _Where:
     def __init__(self, source: d.Source, base: str, language: str, text: dict[str, Any]) -> None:
         self.source, self.base, self.language, self.text = source, base, language, text
 
-    def field(
-        self, part: str, spoken: str, kind: Any = "text", values: tuple[str, ...] = ()
-    ) -> d.Field:
-        return d.Field(
-            f"{self.base}.{part}" if part else self.base, spoken, kind, self.language, values
-        )
+    def field(self, part: str, spoken: str, kind: Any = "text", values: tuple[str, ...] = (),
+              choices: tuple[str, ...] = ()) -> d.Field:  # fmt: skip
+        name = f"{self.base}.{part}" if part else self.base
+        return d.Field(name, spoken, kind, self.language, values, choices)
 
 
 BlockBuilder = Callable[[_Build, Any, _Where], d.Block]
@@ -297,11 +295,14 @@ def table(b: _Build, block: m.Table, source: d.Source | None, base: str, languag
 
 @_builds(m.Scale)
 def _scale(b: _Build, block: m.Scale, at: _Where) -> d.Block:
-    spoken = at.text["spoken_scale"].format(label=plain(block.label), low=block.min, high=block.max)
+    """A row of numbers to circle: a radio group whose every button says its number."""
+    said = {"label": plain(block.label), "low": block.min, "high": block.max}
     values = tuple(str(v) for v in range(block.min, block.max + 1))
+    choices = tuple(at.text["spoken_scale_value"].format(value=v, **said) for v in values)
+    field = at.field("", at.text["spoken_scale"].format(**said), "radio", values, choices)
     anchors = tuple((k, b.inline(v)) for k, v in sorted(block.anchors.items()))
-    return d.Scale(at.source, b.inline(block.label), block.min, block.max, anchors,
-                   at.field("", spoken, "radio", values))  # fmt: skip
+    numbers = at.text["scale_numbers"].format(**said)
+    return d.Scale(at.source, b.inline(block.label), block.min, block.max, anchors, field, numbers)
 
 
 @_builds(m.Columns)

@@ -41,6 +41,7 @@ class Field:
     kind: Literal["text", "check", "radio"]
     language: str
     values: tuple[str, ...] = ()  # a radio group's choices
+    choices: tuple[str, ...] = ()  # what a screen reader says for each choice's button
 
 
 # -- blocks ------------------------------------------------------------------------------
@@ -155,6 +156,7 @@ class Scale:
     high: int
     anchors: tuple[tuple[int, Inline], ...]
     field: Field
+    numbers: str  # how the printed row of numbers reads: "a number from 0 to 10"
 
 
 @dataclass(frozen=True)

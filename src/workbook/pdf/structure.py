@@ -24,7 +24,7 @@ from .file import Packed
 from .layout.tags import Element, Mark, Tagger, Widget
 
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
-_TEXT_ATTRIBUTES = ("Lang", "Alt")
+_TEXT_ATTRIBUTES = ("Lang", "Alt", "ActualText")
 
 
 def _number(doc: Any, obj: Any) -> int:

@@ -160,9 +160,10 @@ def render_paragraph(block: d.Paragraphs, ctx: LayoutContext) -> list[Flowable]:
 def boxed_note(
     label: d.Inline, text: d.Inline, style: ParagraphStyle, ctx: LayoutContext
 ) -> TaggedParagraph:
-    """A Note: its label in bold, with a full stop, then its text."""
+    """A callout (a tip, facilitator notes): a Div block with a paragraph whose label, in
+    bold with a full stop, comes first."""
     markup = f"<b>{inline_markup(label, ctx.fonts)}.</b> {inline_markup(text, ctx.fonts)}"
-    return TaggedParagraph(markup, style, tag=ctx.element("Note"))
+    return TaggedParagraph(markup, style, tag=ctx.element("Div").add("P"))
 
 
 @renderer(d.Tip)
@@ -313,8 +314,9 @@ def render_scale(block: d.Scale, ctx: LayoutContext) -> list[Flowable]:
 
     group = ctx.element("Div")  # the label, the numbers, the anchors and the fields
     label = ctx.para(block.label, ctx.styles.label, group.add("P"))
-    digits = group.add("P")
-    anchors = {k: ctx.para(v, anchor_style(k), group.add("P")) for k, v in block.anchors}
+    digits = group.add("P", ActualText=block.numbers)  # not "012345678910"
+    anchors = {k: ctx.para(v, anchor_style(k), group.add("P", ActualText=f"{k}: {d.plain_text(v)}"))
+               for k, v in block.anchors}  # "0: Not at all"  # fmt: skip
     scale = RatingScale(
         block.low,
         block.high,
@@ -327,6 +329,7 @@ def render_scale(block: d.Scale, ctx: LayoutContext) -> list[Flowable]:
         ctx.field(block.field),
         tags=(group, digits),
         tooltip=block.field.spoken,
+        choices=block.field.choices,
     )
     scale.spaceAfter = ctx.theme.spacing * 2
     return [label, scale]

@@ -135,6 +135,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
         field: str | None = None,
         tags: tuple[Element | None, Element | None] = (None, None),
         tooltip: str = "",
+        choices: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.low, self.high, self.anchors, self.field = low, high, anchors, field
@@ -143,6 +144,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
         # the scale's group (its fields belong to it) and the element of the printed numbers
         self.tag, self.digits_tag = tags
         self.tooltip = tooltip  # the radio group's spoken name
+        self.choices = choices  # each button's
 
     def _centre(self, value: int) -> float:
         steps = self.high - self.low
@@ -179,9 +181,11 @@ class RatingScale(Flowable):  # type: ignore[misc]
         """A radio button over each circle, owned by the scale's element (a Form each)."""
         canv, base = self.canv, self.height - self.size
         with owned_by(canv, self.tag):
-            for value in range(self.low, self.high + 1):
+            for i, value in enumerate(range(self.low, self.high + 1)):
                 x = self._centre(value) - self.size / 2
-                radio(canv, field, str(value), x, base, self.size, self.colour, self.tooltip)
+                spoken = self.choices[i] if self.choices else self.tooltip
+                radio(canv, field, str(value), (x, base, self.size), self.colour,
+                      (self.tooltip, spoken))  # fmt: skip
 
     def draw(self) -> None:
         """Circles (decoration), their numbers (text), the fields, then the anchor labels."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.colors import Color, transparent
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -71,10 +72,15 @@ def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: 
     )
 
 
-def radio(canv: Canvas, name: str, value: str, x: float, y: float, size: float, colour: Color,
-          tooltip: str = "") -> None:  # fmt: skip
-    """One button of the radio group `name`; the group's `tooltip` comes with its first."""
-    canv.acroForm.radio(
+def radio(canv: Canvas, name: str, value: str, box: tuple[float, float, float], colour: Color,
+          spoken: tuple[str, str]) -> None:  # fmt: skip
+    """One button of the radio group `name` at (x, y, size); `spoken` is what a screen
+    reader says for the group and for this button ("How ready? 3 of 0 to 10"). The group
+    starts with no choice made (/V /Off)."""
+    x, y, size = box
+    group_spoken, button_spoken = spoken
+    form = canv.acroForm
+    form.radio(
         name=name,
         value=value,
         x=x,
@@ -88,8 +94,12 @@ def radio(canv: Canvas, name: str, value: str, x: float, y: float, size: float, 
         fillColor=transparent,
         textColor=colour,
         fieldFlags="noToggleToOff radio",
-        tooltip=tooltip or name,
+        tooltip=group_spoken or name,
     )
+    group = form._radios[name]  # ReportLab's group and the button it just made
+    group.V = group.V or "Off"
+    button = canv._doc.idToObject[group.kids[-1].name]
+    button.dict["TU"] = PDFString(button_spoken or group_spoken or name)
 
 
 class FieldCell(Flowable):  # type: ignore[misc]
