@@ -159,3 +159,42 @@ def test_themes_that_extend_each_other_in_a_loop(cli: Any, tmp_path: Path) -> No
     write_yaml(tmp_path / "b.yaml", {"extends": "a.yaml"})
     result = cli("validate", tmp_path / "a.yaml")
     assert result.exit_code == 1 and "themes extend each other in a loop" in result.stderr
+
+
+def bold_font(reader: PdfReader, words: str) -> str:
+    """The font the first text run holding `words` is drawn in."""
+    found: list[str] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if words in text and font is not None:
+            found.append(str(font["/BaseFont"]))
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return found[0]
+
+
+def test_a_theme_that_mixes_fonts_leaves_other_themes_bold_alone(
+    tmp_path: Path, make_pdf: Any
+) -> None:
+    """ReportLab finds <b> and <i> from the regular face's name, for the whole process: a theme
+    whose bold comes from another family gets it, and a later workbook in the default theme,
+    which shares the regular face, keeps its own bold."""
+    import fontpkg
+
+    bold = Path(fontpkg.path("Noto Sans", weight=700, style="normal", nearest=True))
+    (tmp_path / "Mixed.ttf").write_bytes(bold.read_bytes())
+    write_yaml(tmp_path / "mixed.yaml", {"fonts": {"bold": "Mixed.ttf"}})
+
+    def build(name: str, **fields: Any) -> str:
+        """The font of a bold phrase no earlier build has laid out."""
+        words = f"bold words {name} {tmp_path.name}"
+        block = {"type": "paragraph", "text": f"Plain words and **{words}**."}
+        write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(blocks=[block]))
+        data = manifest(worksheets=["mine"], worksheets_dirs=["mine"], crisis_page=False)
+        reader, _ = make_pdf({**data, **fields}, f"{name}.pdf")
+        return bold_font(reader, words)
+
+    assert "AtkinsonHyperlegible-Bold" in build("before")  # the default theme's fonts
+    assert "NotoSans" in build("mixed", theme="mixed.yaml")
+    assert "AtkinsonHyperlegible-Bold" in build("after")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,10 @@ SUBSETS_KEPT = 16  # font subsets remembered per font file, and compressed ones 
 FONT_FILE_SUFFIXES = (".ttf", ".otf")
 MAX_WIDTH = 10_000  # thousandths of an em: the widest real glyphs are about 3 em
 _OTHER_FONT_SUFFIXES = (".ttc", ".otc", ".woff", ".woff2", ".pfb", ".pfa", ".afm", ".dfont")
+# ReportLab's font registry and its bold/italic mappings are global, and projects load (which
+# registers a theme's fonts) outside the render lock: one registration at a time, and a
+# registered name is never registered again (a build may be drawing with that font object)
+_REGISTRY = threading.RLock()
 
 
 @cache
@@ -50,13 +55,16 @@ def _register_file(path: str, alias: str = "") -> tuple[str, frozenset[int]]:
     # markup, and the same on every machine so that PDFs are byte-identical
     stem = re.sub(r"[^A-Za-z0-9-]", "", Path(path).stem)[:40]
     name = f"wb-{alias}{stem}-{hashlib.sha1(data).hexdigest()[:8]}"
-    try:
-        font = TTFont(name, path)
-        _read_every_glyph(font.face)
-    except Exception as exc:  # a damaged font fails in many ways: TTFError, struct.error, ...
-        raise WorkbookError(_unusable(path, exc)) from None
-    _subset_once(font.face)
-    pdfmetrics.registerFont(font)
+    with _REGISTRY:
+        if name in pdfmetrics.getRegisteredFontNames():  # the same file, from another path
+            return name, frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+        try:
+            font = TTFont(name, path)
+            _read_every_glyph(font.face)
+        except Exception as exc:  # a damaged font fails in many ways: TTFError, struct.error, ...
+            raise WorkbookError(_unusable(path, exc)) from None
+        _subset_once(font.face)
+        pdfmetrics.registerFont(font)
     return name, frozenset(font.face.charToGlyph)
 
 
@@ -204,20 +212,27 @@ class Family:
 @cache
 def register_family(fonts: tuple[tuple[str, str], ...]) -> Family:
     """Register the four slots of a family (idempotent) so <b> and <i> find their faces."""
-    spec = dict(fonts)
-    names = {}
-    coverage: frozenset[int] = frozenset()
-    for slot in SLOTS:
-        name, cover = _register_file(font_file(spec.get(slot) or spec["regular"], slot))
-        names[slot] = name
-        coverage = coverage or cover
-    family = Family(**names, coverage=coverage)
     from reportlab.lib.fonts import addMapping
 
-    addMapping(family.regular, 0, 0, family.regular)
-    addMapping(family.regular, 1, 0, family.bold)
-    addMapping(family.regular, 0, 1, family.italic)
-    addMapping(family.regular, 1, 1, family.bold_italic)
+    spec = dict(fonts)
+    specs = {slot: spec.get(slot) or spec["regular"] for slot in SLOTS}
+    registered = {slot: _register_file(font_file(specs[slot], slot)) for slot in SLOTS}
+    names = {slot: name for slot, (name, _) in registered.items()}
+    # what the family covers: the regular face's characters (another's if it has none)
+    coverage = next((cover for _, cover in registered.values() if cover), frozenset())
+    if len(set(specs.values())) > 1 or is_font_path(specs["regular"]):
+        # <b> and <i> are looked up from the regular face's name, once per process: a family
+        # that is not one font package's own four faces registers its regular face under a
+        # name of its own, so that no family changes another's bold or italic
+        others = "/".join(names[slot] for slot in SLOTS if slot != "regular")
+        alias = hashlib.sha1(others.encode()).hexdigest()[:6] + "-"
+        names["regular"] = _register_file(font_file(specs["regular"], "regular"), alias)[0]
+    family = Family(**names, coverage=coverage)
+    with _REGISTRY:
+        addMapping(family.regular, 0, 0, family.regular)
+        addMapping(family.regular, 1, 0, family.bold)
+        addMapping(family.regular, 0, 1, family.italic)
+        addMapping(family.regular, 1, 1, family.bold_italic)
     return family
 
 
@@ -251,9 +266,10 @@ def digits_family() -> Family:
         names[slot], cover = _register_file(str(path)) if path.is_file() else (regular, coverage)
         coverage &= cover
     family = Family(**names, coverage=coverage)
-    for bold, italic, slot in ((0, 0, "regular"), (1, 0, "bold"), (0, 1, "italic"),
-                               (1, 1, "bold_italic")):  # fmt: skip
-        addMapping(regular, bold, italic, names[slot])
+    with _REGISTRY:
+        for bold, italic, slot in ((0, 0, "regular"), (1, 0, "bold"), (0, 1, "italic"),
+                                   (1, 1, "bold_italic")):  # fmt: skip
+            addMapping(regular, bold, italic, names[slot])
     return family
 
 

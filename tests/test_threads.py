@@ -1,0 +1,134 @@
+"""Builds in threads give the same bytes as builds alone: the studio will build in a server.
+
+Rendering takes turns (`workbook.pdf.render` holds a lock); loading a project does not, so
+these tests switch threads as often as Python allows while projects load and render.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import fontpkg
+
+from conftest import write_yaml
+from workbook.build import build
+from workbook.pdf import render
+from workbook.project import BuildOptions, load_project
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+THREADS = 4
+Case = tuple[Path, str, bool]  # manifest, language, fillable
+CASES: list[Case] = [
+    (EXAMPLES / f"{name}.yaml", language, fillable)
+    for name in ("partner", "parent", "self")
+    for language in ("en", "es")
+    for fillable in (False, True)
+]
+
+
+def _options(case: Case, **more: Any) -> BuildOptions:
+    manifest, language, fillable = case
+    overrides = {"language": language, "fillable": fillable, **more.pop("overrides", {})}
+    return BuildOptions(manifest=manifest, overrides=overrides, **more)
+
+
+def _rendered(options: BuildOptions) -> bytes:
+    return render(load_project(options)).pdf
+
+
+def _written(options: BuildOptions) -> bytes:
+    result = build(options)
+    assert result.path is not None
+    return result.path.read_bytes()
+
+
+@contextmanager
+def _switching_often() -> Iterator[None]:
+    """Let Python switch threads every microsecond, to show races a normal run would hide."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def _in_threads(jobs: Sequence[Callable[[], bytes]]) -> list[bytes | BaseException]:
+    """Run the jobs over THREADS threads that start together; each job's bytes or exception."""
+    results: list[bytes | BaseException] = [b""] * len(jobs)
+    start = threading.Barrier(THREADS)
+
+    def work(first: int) -> None:
+        start.wait()
+        for index in range(first, len(jobs), THREADS):
+            try:
+                results[index] = jobs[index]()
+            except BaseException as exc:  # reported by the test, not lost
+                results[index] = exc
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+    with _switching_often():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a build never finished"
+    return results
+
+
+def _differences(names: list[str], results: list[bytes | BaseException],
+                 expected: list[bytes]) -> list[str]:  # fmt: skip
+    return [f"{name}: {result!r}" if isinstance(result, BaseException) else f"{name}: other bytes"
+            for name, result, alone in zip(names, results, expected, strict=True)
+            if isinstance(result, BaseException) or result != alone]  # fmt: skip
+
+
+def test_builds_in_threads_give_the_bytes_of_builds_alone(tmp_path: Path) -> None:
+    """36 builds of the examples (English and Spanish, print and fillable) over 4 threads, a
+    third of them written to a file by `build`, each the same as that build done alone."""
+    alone = {case: _rendered(_options(case)) for case in CASES}
+    jobs: list[tuple[str, Callable[[], bytes], bytes]] = []
+    for number, case in enumerate(CASES * 3):
+        name = f"{case[0].stem}/{case[1]}/{'fillable' if case[2] else 'print'} #{number}"
+        if number < 2 * len(CASES):
+            jobs.append((name, partial(_rendered, _options(case)), alone[case]))
+        else:
+            options = _options(case, output=tmp_path / f"{number}.pdf")
+            jobs.append((f"{name} (build)", partial(_written, options), alone[case]))
+    random.Random(26).shuffle(jobs)
+    names, calls, expected = (list(column) for column in zip(*jobs, strict=True))
+    assert _differences(names, _in_threads(calls), expected) == []
+
+
+def _own_font_theme(folder: Path) -> dict[str, str]:
+    """Overrides for a theme whose regular face is its own copy of the default theme's."""
+    regular = fontpkg.path("Atkinson Hyperlegible", weight=400, style="normal", nearest=True)
+    folder.mkdir()
+    font = shutil.copy(regular, folder / Path(regular).name)  # the same name and bytes
+    fonts = {"regular": str(font)}
+    return {"theme": str(write_yaml(folder / "own.yaml", {"extends": "default", "fonts": fonts}))}
+
+
+def test_a_theme_font_loads_while_other_threads_build(tmp_path: Path) -> None:
+    """Themes naming their own copies of a font file, loaded for the first time (which
+    registers the font) while other threads lay out with that font, change no byte."""
+    cases = [case for case in CASES if not case[2]]  # the print editions
+    themes = [_own_font_theme(tmp_path / f"theme-{i}") for i in range(len(cases))]
+    jobs = [partial(_rendered, _options(case)) for case in cases]
+    jobs += [partial(_rendered, _options(case, overrides=own))
+             for case, own in zip(cases, themes, strict=True)]  # fmt: skip
+    expected = [_rendered(_options(case)) for case in cases]
+    results = _in_threads(jobs)
+    expected += [_rendered(_options(case, overrides=own))
+                 for case, own in zip(cases, themes, strict=True)]  # fmt: skip
+    names = [f"{case[0].stem}/{case[1]}" for case in cases]
+    names += [f"{name} (own font)" for name in names]
+    assert _differences(names, results, expected) == []
