@@ -38,9 +38,6 @@ class RecentCache(Generic[V]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def clear(self) -> None:
-        self._entries.clear()
-
     def _forget(self, before: int) -> None:
         stale = [key for key, (used, _) in self._entries.items() if used < before]
         for key in stale:
