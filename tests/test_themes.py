@@ -118,21 +118,17 @@ def test_cached_layout_never_borrows_another_styles_alignment(
     assert x > float(reader.pages[0].mediabox.width) * 0.35
 
 
-def test_the_same_words_in_another_alignment_keep_it(
-    tmp_path: Path, make_pdf: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_same_words_in_another_alignment_keep_it(tmp_path: Path, make_pdf: Any) -> None:
     """Two scales whose end labels swap places: each label keeps its side. A style derived
     from another once passed for it in the layout caches, and the second scale got the first
-    one's drawing."""
-    from workbook.pdf.layout import styles
-
-    monkeypatch.setattr(styles, "_made", {})  # styles made afresh, as in a new process
-    monkeypatch.setattr(styles, "_derived", {})
+    one's drawing. A theme no other build in this process used has its styles made afresh, as
+    in a new process."""
+    theme = write_yaml(tmp_path / f"{tmp_path.name}.yaml", {"extends": "default"})
     anchors = [{1: "Calm", 5: "Upset"}, {1: "Upset", 5: "Calm"}]
     scales = [{"type": "scale", "label": "How?", "min": 1, "max": 5, "anchors": a} for a in anchors]
     write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(blocks=scales))
     data = {"workbook": 1, "title": "Scales", "prepared_by": {"practice": "Lee Counselling"},
-            "worksheets_dirs": ["mine"], "worksheets": ["mine"]}  # fmt: skip
+            "worksheets_dirs": ["mine"], "worksheets": ["mine"], "theme": theme.name}  # fmt: skip
     reader, _ = make_pdf(data)
     xs: dict[str, list[float]] = {}
     for page in range(len(reader.pages)):
@@ -141,17 +137,6 @@ def test_the_same_words_in_another_alignment_keep_it(
                 xs.setdefault(text, []).append(x)
     assert xs["Upset"][1] == pytest.approx(xs["Calm"][0], abs=0.5), xs  # both at the left end
     assert xs["Calm"][1] > xs["Upset"][0] + 1, xs  # right-aligned: the shorter word starts later
-
-
-def test_a_derived_style_never_passes_for_its_parent() -> None:
-    from reportlab.lib.styles import ParagraphStyle
-
-    from workbook.pdf.layout.flowables import _style_key
-
-    parent = ParagraphStyle("parent", alignment=0)
-    key = _style_key(parent)  # remembered on the style, which ReportLab copies to children
-    assert _style_key(ParagraphStyle("right", parent=parent, alignment=2)) != key
-    assert _style_key(ParagraphStyle("same", parent=parent)) == key  # names do not count
 
 
 def test_themes_that_extend_each_other_in_a_loop(cli: Any, tmp_path: Path) -> None:
