@@ -301,6 +301,27 @@ def test_a_font_with_damaged_glyphs_is_refused_before_drawing(cli: Any, tmp_path
     assert error.endswith("): copy or download it again")
 
 
+def test_a_font_with_damaged_widths_is_refused_before_drawing(cli: Any, tmp_path: Path) -> None:
+    """Every advance width in the metrics table set to 65,535 units: no real font has a
+    character that wide, so the table is damaged."""
+    import struct
+
+    data = bytearray(atkinson().read_bytes())
+    count = struct.unpack(">H", data[4:6])[0]
+    tables = {bytes(data[12 + 16 * i : 16 + 16 * i]): 12 + 16 * i for i in range(count)}
+    hhea, _ = struct.unpack(">II", data[tables[b"hhea"] + 8 : tables[b"hhea"] + 16])
+    hmtx, _ = struct.unpack(">II", data[tables[b"hmtx"] + 8 : tables[b"hmtx"] + 16])
+    [metrics] = struct.unpack(">H", data[hhea + 34 : hhea + 36])  # numberOfHMetrics
+    for glyph in range(metrics):
+        data[hmtx + 4 * glyph : hmtx + 4 * glyph + 2] = b"\xff\xff"
+    (tmp_path / "Body.ttf").write_bytes(bytes(data))
+    path, theme = theme_manifest(tmp_path, {"fonts": {"regular": "Body.ttf"}})
+    assert failure(cli, path).splitlines() == [
+        f"{theme}:2:3: error: theme: fonts.regular: the font {tmp_path / 'Body.ttf'} is damaged "
+        "(a character 65.535 em wide): copy or download it again"
+    ]
+
+
 def test_a_font_symlink_to_a_non_font_names_the_path(cli: Any, tmp_path: Path) -> None:
     (tmp_path / "Body.ttf").symlink_to("/etc/hostname")
     path, theme = theme_manifest(tmp_path, {"fonts": {"italic": "Body.ttf"}})

@@ -322,3 +322,62 @@ def test_a_preview_stopped_midway_leaves_no_workbook_in_the_temporary_folder(
         _, stderr = process.communicate(timeout=60)
         assert b"Traceback" not in stderr
         assert list(temporary.iterdir()) == []
+
+
+def test_building_over_a_password_protected_workbook(cli: Any, tmp_path: Path) -> None:
+    """Its answers cannot be read without the password, so it is kept unless --force."""
+    out = tmp_path / "locked.pdf"
+    assert cli("build", small(tmp_path), "-o", out, "--password", "s3cret").exit_code == 0
+    before = out.read_bytes()
+    for again in ([], ["--password", "s3cret"]):
+        result = cli("build", small(tmp_path), "-o", out, *again)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"{out}: error: this PDF is password-protected, so its answers cannot be checked; "
+            "use --force to replace it, or -o to write somewhere else\n"
+        )
+        assert out.read_bytes() == before and temporaries(tmp_path) == []
+    assert cli("build", small(tmp_path), "-o", out, "--force").exit_code == 0
+    assert not PdfReader(out).is_encrypted
+
+
+def test_a_write_that_fails_midway_keeps_the_old_file_and_no_temporary(
+    cli: Any, tmp_path: Path
+) -> None:
+    """As on a full disk: the file system refuses the bytes part way through (a limit on file
+    size stands in for a full disk here). The message says so at the output's path, the
+    workbook already there is untouched and the temporary is gone."""
+    out = tmp_path / "book.pdf"
+    assert cli("build", small(tmp_path), "-o", out).exit_code == 0
+    before = out.read_bytes()
+    limited = (
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({len(before) // 2}, "
+        "resource.getrlimit(resource.RLIMIT_FSIZE)[1])); from workbook.cli import run; run()"
+    )
+    command = [sys.executable, "-c", limited, "build", str(small(tmp_path)), "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"{out}: error: cannot write here: File too large\n",
+    )
+    assert out.read_bytes() == before and temporaries(tmp_path) == []
+
+
+def test_a_writer_whose_bytes_fail_midway_leaves_no_temporary(tmp_path: Path) -> None:
+    """A report is written in chunks as they are made: when making one fails, the error goes
+    on up, the file already there is untouched and the temporary is gone."""
+    from workbook.output import guard, write_guarded
+
+    report = tmp_path / "report.json"
+    report.write_text('{"generator": "workbook 0.1.0", "rows": []}')
+    before = report.read_bytes()
+
+    def chunks() -> Any:
+        yield b'{"generator": "workbook 0.1.0", "rows": ['
+        raise RuntimeError("the journal could not be read")
+
+    with pytest.raises(RuntimeError, match="the journal could not be read"):
+        write_guarded(chunks(), guard(report, "report"))
+    assert report.read_bytes() == before and temporaries(tmp_path) == []

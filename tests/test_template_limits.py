@@ -147,6 +147,32 @@ def test_repetition_counts_what_a_list_holds(tmp_path: Path, text: str) -> None:
     assert refused(tmp_path, text) == REPEAT
 
 
+POWERS = ["{{ 2**65 }}", "{{ 2**-65 }}", "{{ 2**64.5 }}", "{{ 1.5**99 }}", "{{ (2**2)**65 }}"]
+
+
+@pytest.mark.parametrize("text", POWERS)
+def test_a_power_beyond_64_is_refused(tmp_path: Path, text: str) -> None:
+    power = text.rsplit("**", 1)[1].removesuffix(" }}")
+    assert refused(tmp_path, text) == f"not allowed in a template: the power {power} is too large"
+
+
+REPEATS = ['{{ "x"*10001 }}', '{{ 10001*"x" }}', '{{ "ab"*5001 }}', "{{ [0]*10001 }}",
+           "{{ (1, 2)*5001 }}", "{% set n = 10001 %}{{ '-'*n }}"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", REPEATS)
+def test_repetition_beyond_10000_items_is_refused(tmp_path: Path, text: str) -> None:
+    assert refused(tmp_path, text) == REPEAT
+
+
+def test_format_map_is_metered_as_format_is(tmp_path: Path) -> None:
+    text = BIG_TEXT + '{{ "{s}{s}".format_map({"s": s}) }}'
+    assert refused(tmp_path, text) == LONG
+    assert refused(tmp_path, '{{ "{s}".format_map({}, {}) }}') == (
+        "template error: format_map() takes exactly one argument"
+    )
+
+
 def test_many_small_texts_add_up_to_a_refusal(tmp_path: Path) -> None:
     text = (
         BIG_TEXT + '{% macro m() %}{% for i in range(99) %}{{ s ~ "!" }}{% endfor %}{% endmacro %}'
@@ -166,7 +192,12 @@ ORDINARY = [
     ("{{ ['tea', 'toast']|join(', ') }} and {{ loved_one.name ~ '!' }}", "tea, toast and Alex!"),
     ("{{ '%s is %d' % ('Alex', 2**5) }} {{ '{:0>4}'.format(7) }}", "Alex is 32 0007"),
     ("{{ 'a-b'|replace('-', '+') }} {{ 'x'.ljust(3, '.') }} {{ [1, 2, 3]|sum }}", "a+b x.. 6"),
-]
+    # the limits' own edges: a power of 64, 10,000 repeated items
+    ("{{ 2**64 }} {{ 2**-64 }} {{ (-2)**63 }}", "18446744073709551616 5.421010862427522e-20 "
+     "-9223372036854775808"),
+    ("{{ ('x'*10000)|length }} {{ (10000*[0])|length }} {{ ('ab'*5000)|length }}",
+     "10000 10000 10000"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "expected"), ORDINARY)
