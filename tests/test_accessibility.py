@@ -293,3 +293,19 @@ def test_a_label_with_braces_is_spoken_as_written(tmp_path: Path) -> None:
         "mine.lines.1.2": "My {odd} label, line 2",
         "mine.lines.1.3": "My {odd} label, line 3",  # every prompt gets at least 3 lines
     }
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_words_at_line_ends_are_not_joined(tmp_path: Path, language: str) -> None:
+    """Read without guessing spaces from where glyphs stand (poppler's structure text), every
+    word is one that pdftotext, which does guess, also finds: no "aconsiderar"."""
+    path = built(tmp_path, language=language, worksheets=CORE)
+    read = subprocess.run([tool("pdfinfo"), "-struct-text", str(path)], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    seen = subprocess.run([tool("pdftotext"), str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    words = set(re.findall(r"\w+", seen))
+    spoken = re.findall(r"\w+", " ".join(re.findall(r'"(.*)"', read)))
+    assert len(spoken) > 1000
+    joined = sorted({w for w in spoken if w not in words})
+    assert not joined

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak
 
 from .forms import check_box, radio, text_field
@@ -171,10 +172,12 @@ class RatingScale(Flowable):  # type: ignore[misc]
         canv, r = self.canv, self.size / 2
         canv.saveState()
         canv.setFillColor(self.text)
-        canv.setFont(self.font, min(self.font_size, self.size * 0.5))
-        for value in range(self.low, self.high + 1):
-            y = self.height - r - self.font_size * 0.35
-            canv.drawCentredString(self._centre(value), y, str(value))
+        size = min(self.font_size, self.size * 0.5)
+        canv.setFont(self.font, size)
+        for value in range(self.low, self.high + 1):  # centred, each followed by a space,
+            y = self.height - r - self.font_size * 0.35  # so the numbers read apart
+            x = self._centre(value) - stringWidth(str(value), self.font, size) / 2
+            canv.drawString(x, y, f"{value} ")
         canv.restoreState()
 
     def _radios(self, field: str) -> None:
@@ -191,7 +194,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
         """Circles (decoration), their numbers (text), the fields, then the anchor labels."""
         key = (RatingScale, self.low, self.high, self.width, self.height, self.size,
                self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
-        digits = "".join(map(str, range(self.low, self.high + 1)))
+        digits = "".join(f"{n} " for n in range(self.low, self.high + 1))
         with artifact(self.canv):
             draw_recorded(self.canv, (*key, "rings"), self._rings, lambda: [])
         with marked(self.canv, self.digits_tag):

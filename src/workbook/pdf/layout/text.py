@@ -122,7 +122,19 @@ class TaggedParagraph(RLParagraph):  # type: ignore[misc]
         mark_drawn(self.canv, self._draw_replayed, self.tag, label, boxed)
 
     def _draw_replayed(self) -> None:
-        draw_recorded(self.canv, self.draw_key(), super().draw, self._runs)
+        draw_recorded(self.canv, self.draw_key(), self._draw_spaced, self._runs)
+
+    def _draw_spaced(self) -> None:
+        """Draw with a space at the end of every line but the last, where ReportLab leaves it
+        out: text read without guessing spaces from glyph positions (a screen reader, the
+        structure's text) would join the last word of a line to the first of the next. The
+        space is drawn after the line's end, so nothing on the page moves."""
+        laid_out = self.blPara
+        self.blPara = _with_line_end_spaces(laid_out)
+        try:
+            super().draw()
+        finally:
+            self.blPara = laid_out
 
     def draw_key(self) -> tuple[Any, ...] | None:
         """Everything the drawing depends on; None for a part of a split paragraph."""
@@ -138,15 +150,46 @@ class TaggedParagraph(RLParagraph):  # type: ignore[misc]
         if self.blPara.kind == 0:
             if any(getattr(self.blPara, name, None) for name in ("link", "us_lines")):
                 return None
-            runs = [(self.blPara.fontName, " ".join(words)) for _, words in lines]
+            runs = [(self.blPara.fontName, " ".join(words) + " ") for _, words in lines]
         else:
             frags = [f for line in lines for f in line.words]
             if any(getattr(f, n, None) for f in frags for n in ("cbDefn", "link", "us_lines")):
                 return None
-            runs = [(f.fontName, f.text) for f in frags]
+            runs = [(f.fontName, f.text + " ") for f in frags]  # (with the spaces at line ends)
         if self.bulletText:
             runs.append((self.style.bulletFontName, str(self.bulletText)))
         return runs
+
+
+def _with_line_end_spaces(para: Any) -> Any:
+    """A copy of laid-out lines whose every line but the last ends in a space (a line
+    ending in a drawing, an underline or a link is left as it is)."""
+    if len(para.lines) < 2:
+        return para
+    spaced = para.clone()
+    if para.kind == 0:
+        spaced.lines = [(extra, [*words[:-1], words[-1] + " "]) if words and i else (extra, words)
+                        for i, (extra, words) in _all_but_last(para.lines)]  # fmt: skip
+        return spaced
+    spaced.lines = [_line_with_space(line) if i else line for i, line in _all_but_last(para.lines)]
+    return spaced
+
+
+def _all_but_last(lines: list[Any]) -> list[tuple[bool, Any]]:
+    """(whether to add a space, line) for each line."""
+    return [(i < len(lines) - 1, line) for i, line in enumerate(lines)]
+
+
+def _line_with_space(line: Any) -> Any:
+    words = line.words
+    last = words[-1] if words else None
+    if last is None or any(getattr(last, n, None) for n in ("cbDefn", "link", "us_lines")):
+        return line
+    if last.text.endswith(" "):
+        return line
+    spaced = line.clone()
+    spaced.words = [*words[:-1], last.clone(text=last.text + " ")]
+    return spaced
 
 
 class TaggedTable(RLTable):  # type: ignore[misc]
