@@ -60,6 +60,25 @@ def test_fields_and_spoken_names_are_the_pdfs(
     assert all(f.language == language for f in document.fields)
 
 
+@pytest.mark.parametrize("theme", ["default", "large-print", "ink-saver"])
+@pytest.mark.parametrize("page_size", ["letter", "a4"])
+def test_every_field_is_drawn_wherever_pages_break(
+    tmp_path: Path, theme: str, page_size: str
+) -> None:
+    """However tables split across pages, no row to write in loses its fields (a repeated
+    header alone at a page foot once took the next row's); the crisis page may leave out
+    blank rows it has no room for, but keeps at least one."""
+    data = manifest(worksheets=BUILT_IN, fillable=True, edition="facilitator", theme=theme,
+                    page_size=page_size)  # fmt: skip
+    document, reader = document_and_pdf(tmp_path, data)
+    drawn = set(spoken_names(reader))
+    sheets = {f.name for s in document.worksheets for f in s.fields}
+    assert sheets <= drawn
+    crisis = {f.name for f in crisis_of(document).fields} & drawn
+    assert {"_crisis.contacts.r1c1", "_crisis.contacts.r1c2"} <= crisis
+    assert drawn - sheets - crisis == set()
+
+
 def test_own_worksheet_fields_follow_the_contract(tmp_path: Path) -> None:
     blocks = [
         {"type": "lines", "label": "Short", "count": 1},
