@@ -4,10 +4,11 @@ app.py      the Typer app, error reporting, signals, the console entry point
 library.py  list, show, validate, schema, new
 build.py    build, preview
 batch.py    batch
+answers.py  answers
 wizard.py   init
 """
 
-from . import batch, build, library, wizard  # noqa: F401 - each registers its commands
+from . import answers, batch, build, library, wizard  # noqa: F401 - each registers its commands
 from .app import app, run
 
 __all__ = ["app", "run"]
