@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from conftest import manifest, write_yaml
 from workbook.answers import field_order, read_answers
@@ -179,14 +179,14 @@ def pdfjs() -> list[str]:
     return [node, str(PDFJS / "fill.mjs")]
 
 
-def fill_pdfjs(source: Path, target: Path, fill: dict[str, Any]) -> Path:
+def fill_pdfjs(source: Path, target: Path, fill: dict[str, Any], password: str = "") -> Path:
     """As Firefox's viewer does: values into annotationStorage, then saveDocument()."""
     said = {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v
             for k, v in fill.items()}  # fmt: skip
     spec = target.with_suffix(".json")
     spec.write_text(json.dumps(said), encoding="utf-8")
     done = subprocess.run([*pdfjs(), source, target, spec], capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+                          timeout=120, env={**os.environ, "PDFJS_PASSWORD": password})  # fmt: skip
     assert done.returncode == 0, done.stderr
     return target
 
@@ -270,6 +270,28 @@ def test_check_boxes_and_scales_whatever_their_on_state_is_called(
     assert got["boundary-planning.scale.1"] == 4
 
 
+def test_names_split_into_a_field_hierarchy_read_the_same(blank: Path, tmp_path: Path) -> None:
+    """As an editor that restructures `a.b.c` into parent fields saves it: the full name is
+    the names joined with dots, the type and value inherited from the parent."""
+    filled = fill_pypdf(blank, tmp_path / "f.pdf", VALUES)
+    writer = PdfWriter(clone_from=filled)
+    form = writer._root_object["/AcroForm"]["/Fields"]
+    index, ref = next(
+        (i, r) for i, r in enumerate(form) if r.get_object()["/T"] == "i-statements.lines.1.1"
+    )
+    field = ref.get_object()
+    parent = DictionaryObject({NameObject("/T"): TextStringObject("i-statements.lines.1"),
+                               NameObject("/FT"): field.pop("/FT"),
+                               NameObject("/V"): field.pop("/V"),
+                               NameObject("/Kids"): ArrayObject([ref])})  # fmt: skip
+    field[NameObject("/T")] = TextStringObject("1")
+    field[NameObject("/Parent")] = form[index] = writer._add_object(parent)
+    form.append(writer._add_object(DictionaryObject({
+        NameObject("/T"): TextStringObject("Signature1"), NameObject("/FT"): NameObject("/Sig")})))  # fmt: skip
+    writer.write(tmp_path / "tree.pdf")
+    assert_filled(tmp_path / "tree.pdf")  # and a field not named as workbook names them is left out
+
+
 def test_a_password_protected_workbook(tmp_path: Path, cli: Any) -> None:
     path = tmp_path / "locked.pdf"
     built = cli("build", write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements"])),
@@ -281,6 +303,10 @@ def test_a_password_protected_workbook(tmp_path: Path, cli: Any) -> None:
     assert cli("answers", path, "--password", "s3cret").exit_code == 0
     opened = cli("answers", path, "--json", env={"WORKBOOK_PASSWORD": "s3cret"})
     assert json.loads(opened.stdout)["worksheets"][0]["id"] == "i-statements"
+    filled = fill_pdfjs(
+        path, tmp_path / "filled.pdf", {"i-statements.lines.1.1": "Ñandú"}, "s3cret"
+    )
+    assert values(filled, "s3cret")["i-statements.lines.1.1"] == "Ñandú"
 
 
 # -- output ------------------------------------------------------------------------------

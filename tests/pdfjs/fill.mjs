@@ -2,6 +2,8 @@
 //
 //   node fill.mjs IN.pdf OUT.pdf VALUES.json
 //
+// A password-protected PDF is opened with the password in PDFJS_PASSWORD.
+//
 // VALUES.json maps fully qualified field names to values:
 //   text field  -> string
 //   check box   -> true / false
@@ -76,7 +78,9 @@ async function main() {
   const values = JSON.parse(fs.readFileSync(valuesPath, "utf8"));
 
   const data = new Uint8Array(fs.readFileSync(src));
-  const doc = await getDocument({ data, ...localOptions() }).promise;
+  const password = process.env.PDFJS_PASSWORD;
+  const doc = await getDocument({ data, ...localOptions(), ...(password ? { password } : {}) })
+    .promise;
   const fields = (await doc.getFieldObjects()) ?? {};
 
   for (const [name, value] of Object.entries(values)) {

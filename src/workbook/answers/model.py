@@ -71,7 +71,8 @@ class WorkbookAnswers:
 def read_answers(path: Path, password: str | None = None) -> WorkbookAnswers:
     """The answers in one filled workbook; a located error for any other file."""
     raw = read_pdf(path, password)
-    ours = [f for f in raw.fields if FIELD_NAME.fullmatch(f.name) and f.kind in KINDS]
+    found = {f.name: f for f in raw.fields if FIELD_NAME.fullmatch(f.name) and f.kind in KINDS}
+    ours = list(found.values())  # a field listed twice is read once
     if not ours and raw.creator.startswith("workbook"):
         raise fail(path, "this workbook has no form fields: it is a print edition. Answers "
                          "are kept only in the fillable edition (build --fillable)")  # fmt: skip

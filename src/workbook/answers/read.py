@@ -111,7 +111,9 @@ def _read(reader: Any) -> RawWorkbook:
     language = _text(root.get("/Lang")) or None
     pages = _widget_pages(reader)
     form = root.get("/AcroForm")
-    fields = [] if form is None else list(_walk(form.get_object().get("/Fields", []), pages))
+    fields = (
+        [] if form is None else list(_walk(_resolved(_resolved(form).get("/Fields", [])), pages))
+    )
     return RawWorkbook(
         title=_text(info.get("/Title")) or None,
         recipient=_extra(lambda: _recipient(reader, language), None),
@@ -131,10 +133,13 @@ def _extra(read: Callable[[], T], otherwise: T) -> T:
         return otherwise
 
 
+def _resolved(value: Any) -> Any:
+    """An object, not a reference to it."""
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
 def _text(value: Any) -> str:
-    return (
-        "" if value is None else str(value.get_object() if hasattr(value, "get_object") else value)
-    )
+    return "" if value is None else str(_resolved(value))
 
 
 def _xmp_creator(reader: Any) -> str:
@@ -160,16 +165,17 @@ def _walk(kids: Any, pages: dict[int, int], prefix: str = "", inherited: dict[st
     those kids are its widgets."""
     if depth > MAX_DEPTH:
         raise ValueError("the form's fields nest too deeply")
-    for ref in kids.get_object():
+    for ref in kids:
         node = ref.get_object()
         own = _text(node.get("/T"))
         name = f"{prefix}.{own}" if prefix and own else own or prefix
         keys = {**(inherited or {}), **{k: node[k] for k in ("/FT", "/V", "/Ff") if k in node}}
-        children = [k for k in node.get("/Kids", []) if "/T" in k.get_object()]
+        kids_of = _resolved(node.get("/Kids", []))
+        children = [k for k in kids_of if "/T" in k.get_object()]
         if children:
             yield from _walk(children, pages, name, keys, depth + 1)
             continue
-        widgets = list(node.get("/Kids", [])) or [ref]
+        widgets = list(kids_of) or [ref]
         on = [p for w in widgets if (p := pages.get(getattr(w, "idnum", -1))) is not None]
         kind, value = _value(keys, widgets)
         yield RawField(name, kind, value, _text(node.get("/TU")), min(on, default=None))

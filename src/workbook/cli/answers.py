@@ -16,7 +16,7 @@ BOM = "\ufeff"  # so that a spreadsheet opens a CSV file as UTF-8 (Дмитри�
 def answers(
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE.pdf|FOLDER...", help="Filled workbooks, or folders of them."),
+        typer.Argument(metavar="PDF", help="Filled workbooks (PDF files), or folders of them."),
     ],
     as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False,
     as_csv: Annotated[bool, Opt("--csv", help="Print CSV: one row per workbook.")] = False,
