@@ -167,7 +167,8 @@ def test_every_edition_of_the_whole_library_is_tagged(tmp_path: Path, edition: s
     assert roles.count("/Sect") == expected_sects
     assert roles.count("/Figure") == 2  # the logo and the QR code
     qr = [e for e in facts["elements"] if str(e.S) == "/Figure"][1]
-    assert str(qr.Alt) == "https://example.org/b"
+    said = "Código QR: un enlace a" if fields.get("language") == "es" else "QR code: a link to"
+    assert str(qr.Alt) == f"{said} https://example.org/b"  # what it is, not only where
     assert bool(facts["fields"]) == bool(fields.get("fillable"))
 
 

@@ -100,7 +100,8 @@ def _branding(b: _Build) -> d.Branding | None:
     by, practice, contact, url = (shown(x) if x else None for x in
                                   (by, prepared.practice, prepared.contact, prepared.url))  # fmt: skip
     alt = project.text["alt_logo"].format(practice=who)
-    return d.Branding(by, practice, contact, url, logo, alt)
+    qr_alt = project.text["alt_qr"].format(url=url) if url else None
+    return d.Branding(by, practice, contact, url, logo, alt, qr_alt)
 
 
 def self_help(project: Project) -> bool:

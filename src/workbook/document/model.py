@@ -192,6 +192,7 @@ class Branding:
     url: str | None  # also a QR code
     logo: str | None  # the image's path
     logo_alt: str
+    qr_alt: str | None  # what the QR code is: "QR code: a link to …"
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ def _branding(branding: d.Branding | None, logo_file: Logo | None, ctx: LayoutCo
         lines.append(ctx.para(_typed(branding.url), s.muted))
     qr: Flowable | str = ""
     if branding.url:
-        figure = ctx.element("Figure", Alt=branding.url)
+        figure = ctx.element("Figure", Alt=branding.qr_alt or branding.url)
         qr = Tagged(_qr(branding.url, ctx.fonts.main.regular), figure)
     row: list[object] = [lines, qr]
     widths: list[float | str] = ["*", QR_SIZE + 4]
