@@ -58,7 +58,8 @@ def _quiet() -> Iterator[None]:
     """pypdf logs and warns about odd files, quoting their bytes: none of it for the user
     (those bytes may be someone's answers)."""
     logger = logging.getLogger("pypdf")
-    level, logger.level = logger.level, logging.CRITICAL + 1
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # (setLevel: its modules' loggers follow at once)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
