@@ -6,6 +6,7 @@ these tests switch threads as often as Python allows while projects load and ren
 
 from __future__ import annotations
 
+import logging
 import random
 import shutil
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import fontpkg
 
@@ -25,6 +26,7 @@ from workbook.project import BuildOptions, load_project
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 THREADS = 4
+T = TypeVar("T")
 Case = tuple[Path, str, bool]  # manifest, language, fillable
 CASES: list[Case] = [
     (EXAMPLES / f"{name}.yaml", language, fillable)
@@ -61,9 +63,9 @@ def _switching_often() -> Iterator[None]:
         sys.setswitchinterval(previous)
 
 
-def _in_threads(jobs: Sequence[Callable[[], bytes]]) -> list[bytes | BaseException]:
-    """Run the jobs over THREADS threads that start together; each job's bytes or exception."""
-    results: list[bytes | BaseException] = [b""] * len(jobs)
+def _in_threads(jobs: Sequence[Callable[[], T]]) -> list[T | BaseException]:
+    """Run the jobs over THREADS threads that start together; each job's result or exception."""
+    results: dict[int, T | BaseException] = {}
     start = threading.Barrier(THREADS)
 
     def work(first: int) -> None:
@@ -80,8 +82,8 @@ def _in_threads(jobs: Sequence[Callable[[], bytes]]) -> list[bytes | BaseExcepti
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a build never finished"
-    return results
+    assert not any(thread.is_alive() for thread in threads), "a job never finished"
+    return [results[index] for index in range(len(jobs))]
 
 
 def _differences(names: list[str], results: list[bytes | BaseException],
@@ -132,3 +134,19 @@ def test_a_theme_font_loads_while_other_threads_build(tmp_path: Path) -> None:
     names = [f"{case[0].stem}/{case[1]}" for case in cases]
     names += [f"{name} (own font)" for name in names]
     assert _differences(names, results, expected) == []
+
+
+def test_checking_workbooks_in_threads_leaves_pypdf_logging_as_it_was(tmp_path: Path) -> None:
+    """Before a build replaces a workbook it reads it with pypdf (for answers), whose logger,
+    the whole process's, is quiet meanwhile: threads doing that at once leave it as it was,
+    not silenced for good."""
+    from workbook.output import guard
+
+    logger = logging.getLogger("pypdf")
+    before = logger.level
+    pdf = _written(_options(CASES[4], output=tmp_path / "0.pdf"))
+    for i in range(1, THREADS):
+        (tmp_path / f"{i}.pdf").write_bytes(pdf)
+    jobs = [partial(guard, tmp_path / f"{i % THREADS}.pdf", "pdf") for i in range(40 * THREADS)]
+    assert not any(isinstance(result, BaseException) for result in _in_threads(jobs))
+    assert logger.level == before

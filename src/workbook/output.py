@@ -15,6 +15,7 @@ through the same two steps:
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import os
@@ -22,7 +23,7 @@ import re
 import secrets
 import shutil
 import stat
-import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,15 +141,29 @@ def _head(path: Path, size: int = 4096) -> bytes:
         os.close(fd)
 
 
+_QUIET = threading.Lock()
+_quiet_readers = 0  # threads reading a PDF now
+_loud_level = logging.NOTSET  # pypdf's level before the first of them
+
+
 @contextlib.contextmanager
 def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs what it finds odd in a file, quoting its bytes: none of that for the user."""
+    """pypdf logs what it finds odd in a file, quoting its bytes: none of that for the user.
+    Its logger is the whole process's: quiet while any thread reads, as it was after the last."""
+    global _quiet_readers, _loud_level
     logger = logging.getLogger("pypdf")
-    level, logger.level = logger.level, logging.CRITICAL + 1
+    with _QUIET:
+        if not _quiet_readers:
+            _loud_level = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _quiet_readers += 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        with _QUIET:
+            _quiet_readers -= 1
+            if not _quiet_readers:
+                logger.setLevel(_loud_level)
 
 
 def _check_pdf(path: Path, shown: Path) -> None:
@@ -222,6 +237,23 @@ def _temp_prefix(path: Path) -> str:
     return f".{name}."
 
 
+_NEW_FILE = os.O_RDWR | os.O_CREAT | os.O_EXCL  # a file of our own, never one already there
+_NEW_FILE |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _new_temporary(path: Path) -> tuple[int, str]:
+    """A new temporary beside `path` (`.name.` and 8 random characters), made with the mode
+    any new file gets: the system applies the umask, which reading would mean setting, for
+    every thread of the process at once."""
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f"{_temp_prefix(path)}{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, _NEW_FILE, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
+
+
 def remove_stale_temporaries(path: Path) -> None:
     """Remove temporaries of `path` that no running writer holds (a killed run's)."""
     try:
@@ -264,15 +296,12 @@ def write_guarded(data: bytes | Iterable[bytes], target: Target, force: bool = F
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(path)
-        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+        fd, tmp = _new_temporary(path)
         ACTIVE_TEMPORARIES.add(tmp)
     except OSError as exc:
         raise _fail(target.shown, f"cannot write here: {exc.strerror}") from None
     try:
         _lock(fd)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # like any new file, not mkstemp's owner-only mode
         with os.fdopen(fd, "wb") as handle:
             for chunk in [data] if isinstance(data, bytes) else data:
                 handle.write(chunk)
