@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import re
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any, TypeVar
 
 from ..errors import Location, WorkbookError
 from ..locale import SUPPORTED_LANGUAGES, strings
+from ..output import _quiet_pypdf
 
 EOF_WINDOW = 1024  # a PDF's %%EOF is within its last 1024 bytes (as readers allow)
 MAX_DEPTH = 32  # how deep a field tree may nest before it is called damaged
@@ -53,21 +52,6 @@ def fail(path: Path, message: str) -> WorkbookError:
     return WorkbookError.at(Location(path), message)
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """pypdf logs and warns about odd files, quoting their bytes: none of it for the user
-    (those bytes may be someone's answers)."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)  # (setLevel: its modules' loggers follow at once)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
-
-
 def read_pdf(path: Path, password: str | None = None) -> RawWorkbook:
     """A PDF's form fields and metadata; a located error for anything that is not a readable
     PDF (the password is tried only on an encrypted file)."""
@@ -82,7 +66,7 @@ def read_pdf(path: Path, password: str | None = None) -> RawWorkbook:
                          "short while being copied or downloaded?)")  # fmt: skip
     from pypdf import PdfReader
 
-    with _quiet():
+    with _quiet_pypdf():  # pypdf's log quotes a file's bytes: they may be someone's answers
         try:
             reader = PdfReader(io.BytesIO(data))
             _unlock(reader, path, password)
