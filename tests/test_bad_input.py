@@ -491,14 +491,14 @@ def test_eleven_page_breaks_in_a_row_make_one_new_page(tmp_path: Path, make_pdf:
               {"type": "paragraph", "text": "Bye."}]  # fmt: skip
     pages = page_break_workbook(tmp_path, make_pdf, blocks)
     hi = next(n for n, text in enumerate(pages) if text.endswith("Hi."))
-    assert pages[hi + 1].endswith("Bye.")  # the very next page: no blank ones between
+    assert "Bye." in pages[hi + 1]  # the very next page: no blank ones between
     assert "supports, and does not replace" in pages[hi + 1]  # the worksheet's last page
 
 
 def test_a_closing_page_break_leaves_no_blank_page(tmp_path: Path, make_pdf: Any) -> None:
     blocks = [{"type": "paragraph", "text": "Hi."}, {"type": "page_break"}, {"type": "page_break"}]
     pages = page_break_workbook(tmp_path, make_pdf, blocks)
-    hi = next(n for n, text in enumerate(pages) if text.endswith("Hi."))
+    hi = next(n for n, text in enumerate(pages) if "minutes Hi." in text)
     assert "supports, and does not replace" in pages[hi]  # the care note is on its last page
     assert "Saying it with" in pages[hi + 1]  # the next worksheet follows at once
     assert "supports, and does not replace" not in pages[hi + 1]

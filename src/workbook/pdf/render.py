@@ -1,7 +1,7 @@
 """Stage 6, the PDF: page templates, running header and footer, page numbers, outline, metadata.
 
 One layout pass: page numbers that are not known when a page is drawn ("of Y", the contents'
-page numbers) go into slots the page keeps, filled once the build ends (layout/running.py).
+page numbers) are forms the pages draw, defined once the build ends (layout/running.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
 )
-from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..document import Contents, Cover, Document, HowTo, Source, WorksheetSection, build_document
@@ -43,7 +43,14 @@ from .layout.flowables import Anchor, NewPage
 from .layout.forms import blank_callback
 from .layout.pages import contents, cover, crisis, how_to, worksheet
 from .layout.recent import new_build
-from .layout.running import PAGE_SIZES, Geometry, cover_band, finish_pages, on_page
+from .layout.running import (
+    PAGE_SIZES,
+    Geometry,
+    cover_band,
+    finish_pages,
+    on_page,
+    with_care_notes,
+)
 from .layout.styles import make_styles
 from .layout.tags import Element, TaggingCanvas
 from .structure import write_metadata, write_structure
@@ -66,7 +73,6 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         self.origin: Source | None = None  # the source block being laid out, if any
         self.origins: dict[Flowable, Source] = {}  # a worksheet's flowables' source blocks
         self.anchor_pages: dict[str, int] = {}
-        self.last_pages: dict[str, int] = {}  # worksheet id -> the page its content ends on
         self.blank_callback: Any = None
         self.geometry: Any = None
         self.sections: dict[str, Element] = {}  # worksheet id -> its Sect
@@ -92,10 +98,6 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
         if isinstance(flowable, KeepTogether) and flowable._content:
             return self._origin(flowable._content[-1])
         return self.origins.get(flowable) if flowable is not None else None
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        if self.origin is not None and not isinstance(flowable, ActionFlowable):
-            self.last_pages[self.origin.sheet] = self.page  # not the next page's beginning
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
@@ -220,6 +222,8 @@ def _render(project: Project) -> Rendered:
                                         stringWidth(NBSP, font, size), theme.colours["text"],
                                         spoken)  # fmt: skip
     story, foot = _story(document, project, ctx, doc)
+    sheet_of = lambda flowable: getattr(doc._origin(flowable), "sheet", None)  # noqa: E731
+    story = with_care_notes(story, sheet_of, doc.sections, project, ctx, geo)
     doc.addPageTemplates(_templates(theme, geo, foot))
     doc._doSave = 0
     with _flate_only():
@@ -231,8 +235,8 @@ def _render(project: Project) -> Rendered:
             raise _layout_error(doc, exc) from None
         canv = doc.canv
         _date_the_file(canv, project)
-        care = {page: doc.sections[sheet] for sheet, page in doc.last_pages.items()}
-        finish_pages(canv, project, ctx, geo, doc.anchor_pages, care)
+        keys = [e.key for s in document.sections if isinstance(s, Contents) for e in s.entries]
+        finish_pages(canv, project, ctx, geo, {key: doc.anchor_pages.get(key) for key in keys})
         canv.showOutline()
         write_structure(canv, root, canv.tags)
         write_metadata(canv, project.manifest.language)

@@ -5,7 +5,6 @@ Each has only wrap/split/draw; all decisions about content are made in blocks.py
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from .forms import check_box, radio, text_field
 from .replay import draw_recorded
-from .tags import Element, artifact, marked, owned_by, tagger
+from .tags import Element, artifact, marked, owned_by
 from .text import TaggedParagraph
 
 
@@ -269,18 +268,18 @@ class Anchor(Flowable):  # type: ignore[misc]
 
 
 class ContentsEntry(Flowable):  # type: ignore[misc]
-    """A table-of-contents line: linked title and summary, and a slot for the page number.
+    """A table-of-contents line: linked title and summary, and the page number.
 
-    The number is written into the slot once the worksheet's page is known, so the contents
-    need only one layout pass.
+    The number is a form defined once the worksheet's page is known (running.py), so the
+    contents need only one layout pass. The title, the link and the number belong to the
+    `link` element; `alt` describes the link.
     """
 
     def __init__(self, title: TaggedParagraph, summary: TaggedParagraph, key: str,
-                 number_width: float, link: Element | None = None, alt: str = "") -> None:  # fmt: skip
+                 number_width: float, link: Element | None, alt: str) -> None:  # fmt: skip
         super().__init__()
         self.title, self.summary, self.key, self.number_width = title, summary, key, number_width
-        self.link_tag = link  # the Link element that owns the link
-        self.alt = alt  # the link's description
+        self.link_tag, self.alt = link, alt
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         inner = aw - self.number_width
@@ -293,14 +292,6 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
         canv = self.canv
         self.title.drawOn(canv, 0, self.height - self.title.height)
         self.summary.drawOn(canv, 0, self.height - self.title.height - self.summary.height)
-        canv.saveState()
-        baseline = self.height - self.title.style.fontSize
-        canv.translate(self.width, baseline)
-        mark_slot(canv, self.key)
-        canv.restoreState()
-        tags = tagger(canv)
-        if tags is not None and self.link_tag is not None:
-            tags.slots[self.key] = self.link_tag  # the page number, once known, is its text
         with owned_by(canv, self.link_tag, as_form=False):
             canv.linkRect(
                 self.alt,
@@ -309,18 +300,19 @@ class ContentsEntry(Flowable):  # type: ignore[misc]
                 relative=1,
                 thickness=0,
             )
+        canv.saveState()
+        canv.translate(self.width, self.height - self.title.style.fontSize)  # the title's baseline
+        with marked(canv, self.link_tag):  # the number is the link's text too
+            canv.doForm(number_form(self.key))
+        canv.restoreState()
 
     def getSpaceAfter(self) -> float:
         return float(self.summary.getSpaceAfter())
 
 
-# a comment line of its own among a page's operators (text strings never hold a raw newline)
-SLOT = re.compile(r"^%workbook-slot (\S+)$", re.MULTILINE)
-
-
-def mark_slot(canv: Any, name: str) -> None:
-    """Leave a slot in the page for what is drawn once the build ends (see running.py)."""
-    canv.addLiteral(f"%workbook-slot {name}")
+def number_form(key: str) -> str:
+    """The form that draws the page number of the section `key`, right-aligned at 0, 0."""
+    return f"wb-number-{key}"
 
 
 class Tagged(Flowable):  # type: ignore[misc]

@@ -1,8 +1,10 @@
-"""Stage 5, layout: page geometry and what repeats on pages — header, footer, page numbers.
+"""Stage 5, layout: page geometry and what repeats on pages — header, footer, page numbers,
+the care note.
 
 The header and footer are the same on every page, so each is drawn once as a form. "Page X
-of Y" and the contents' page numbers are not known while pages are drawn: each page keeps
-a slot for them (a comment line among its operators), filled when the build ends.
+of Y" and the contents' page numbers are not known while pages are drawn: a page draws a
+form for each (ReportLab lets a page use a form defined later), and the forms are defined
+when the build ends. The marks that tag them go around the form on the page.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus.doctemplate import ActionFlowable, FrameActionFlowable
 
 from ...fonts import FontSet
 from ...markup import escape_markup, to_markup
 from ...project import Project
 from ...theme import HEADER_LINES, Theme
 from .blocks import LayoutContext, digit_faces
-from .flowables import SLOT, mark_slot
+from .flowables import number_form
 from .styles import derive
-from .tags import END, FOOTER, HEADER, Element, artifact, quiet
+from .tags import FOOTER, HEADER, Element, artifact, marked, quiet
 from .text import TaggedParagraph
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -142,80 +146,105 @@ def running_form(page: int, geo: Geometry) -> str:
     return "wb-running-even" if geo.duplex and page % 2 == 0 else "wb-running"
 
 
+def page_form(page: int) -> str:
+    """The form that draws "Page X of Y" on page X."""
+    return f"wb-page-{page}"
+
+
 def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
-                 anchor_pages: dict[str, int], care: dict[int, Element]) -> None:  # fmt: skip
-    """Once the page count is known: define the running header and footer forms, and fill
-    each page's slots with its "Page X of Y" and care note (a paragraph of the worksheet
-    the page ends, in `care`), and the contents' numbers (the text of their links)."""
+                 numbers: dict[str, int | None]) -> None:  # fmt: skip
+    """Once the page count is known, define the forms the pages used: the running header
+    and footer, each page's "Page X of Y", and the contents' page numbers (`numbers`, by
+    the key of the section each entry links to)."""
     total = canv.getPageNumber() - 1
-    style = ctx.styles.running
-    tags = canv.tags
     with quiet(canv):  # a form's content is marked where the form is used
         for page in (1, 2) if geo.duplex else (1,):
-            canv.beginForm(running_form(page, geo))
-            draw_running(canv, project, ctx, geo, page, total)
-            canv.endForm()
-    note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
+            _form(canv, running_form(page, geo), partial(draw_running, canv, project, ctx, geo,
+                                                         page, total))  # fmt: skip
+        for page in range(2, total + 1):
+            _form(canv, page_form(page), partial(_page_of, canv, project, ctx, geo, page, total))
+        for key, number in numbers.items():
+            _form(canv, number_form(key), partial(_number, canv, ctx, number), geo)
 
-    def foot(page: int) -> str:
-        x = geo.left(page)
-        marked = ""
-        if page in care:
-            marked = _marked(tags.open(care[page].add("P"), page), canv,
-                             partial(note.drawOn, canv, x, geo.bottom + style.leading * 0.9))  # fmt: skip
 
-        def page_of() -> None:
-            canv.setFillColor(style.textColor)
-            canv.setFont(ctx.fonts.main.regular, style.fontSize)
-            canv.drawRightString(x + geo.frame_width, geo.bottom - style.leading + style.fontSize * 0.25,
-                                 project.text["page_of"].format(page=page, total=total))  # fmt: skip
+def _form(
+    canv: Canvas, name: str, draw: Callable[[], None], around: Geometry | None = None
+) -> None:
+    """Define a form; drawn `around` its origin (a page's size each way), or on the page."""
+    if around is None:
+        canv.beginForm(name)
+    else:
+        canv.beginForm(name, -around.width, -around.height, around.width, around.height)
+    draw()
+    canv.endForm()
 
-        return marked + _marked(FOOTER, canv, page_of)
 
-    def number(page: int) -> None:  # right-aligned on the contents entry's title baseline
+def _page_of(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry, page: int,
+             total: int) -> None:  # fmt: skip
+    """ "Page X of Y", right-aligned in the footer."""
+    style = ctx.styles.running
+    canv.setFillColor(style.textColor)
+    canv.setFont(ctx.fonts.main.regular, style.fontSize)
+    canv.drawRightString(geo.left(page) + geo.frame_width,
+                         geo.bottom - style.leading + style.fontSize * 0.25,
+                         project.text["page_of"].format(page=page, total=total))  # fmt: skip
+
+
+def _number(canv: Canvas, ctx: LayoutContext, page: int | None) -> None:
+    """A contents entry's page number, right-aligned on its title's baseline."""
+    if page is not None:
         canv.setFont(ctx.fonts.main.bold, ctx.styles.toc_entry.fontSize)
         canv.drawRightString(0, 0, str(page))
 
-    numbers = {key: _operators(canv, partial(number, page)) for key, page in anchor_pages.items()}
-    pages = canv._doc.Pages.pages  # finished pages keep their operators as text until saved
-    for page in range(2, total + 1):
-
-        def fill(slot: str, page: int = page) -> str:
-            if slot == "foot":
-                return foot(page)
-            link = tags.slots.get(slot)
-            operators = numbers.get(slot, "")
-            return f"{tags.open(link, page)}\n{operators}\n{END}" if link else operators
-
-        finished = pages[page - 1]
-        finished.setStream(SLOT.sub(lambda m: fill(m.group(1)), finished.stream))
-
-
-def _marked(opener: str, canv: Canvas, draw: Callable[[], None]) -> str:
-    """Operators for a slot, in a marked-content sequence."""
-    return f"{opener}\n{_operators(canv, draw)}\n{END}\n"
-
-
-def _operators(canv: Canvas, draw: Callable[[], None]) -> str:
-    """What `draw` draws, as operators for a slot (text and lines only: links, forms and
-    images would be attached to the page being drawn, not to the slot's)."""
-    drawn, canv._code = canv._code, []
-    try:
-        with quiet(canv):  # the slot's operators are marked where they are put
-            canv.saveState()
-            draw()
-            canv.restoreState()
-        return "\n".join(canv._code)
-    finally:
-        canv._code = drawn
-
 
 def on_page(canv: Canvas, doc: Any) -> None:
-    """Every page but the cover: the running header and footer, and a slot for the page
-    number and care note."""
+    """Every page but the cover: the running header and footer, and the page number."""
+    page = canv.getPageNumber()
     with artifact(canv, HEADER):
-        canv.doForm(running_form(canv.getPageNumber(), doc.geometry))
-    mark_slot(canv, "foot")
+        canv.doForm(running_form(page, doc.geometry))
+    with artifact(canv, FOOTER):
+        canv.doForm(page_form(page))
+
+
+class CareNote(FrameActionFlowable):  # type: ignore[misc]
+    """The care note at the foot of the page a worksheet ends on, a paragraph of the
+    worksheet's Sect. Like ReportLab's other frame actions it takes no room and never starts
+    a page: it is drawn on the page of the flowable before it."""
+
+    def __init__(self, note: Flowable, section: Element, x: Callable[[int], float],
+                 y: float) -> None:  # fmt: skip
+        self.note, self.section, self.x, self.y = note, section, x, y
+
+    def frameAction(self, frame: Any) -> None:
+        canv = self.canv
+        with marked(canv, self.section.add("P")):
+            canv.saveState()
+            self.note.drawOn(canv, self.x(canv.getPageNumber()), self.y)
+            canv.restoreState()
+
+
+def with_care_notes(story: list[Flowable], sheet_of: Callable[[Flowable], str | None],
+                    sections: dict[str, Element], project: Project, ctx: LayoutContext,
+                    geo: Geometry) -> list[Flowable]:  # fmt: skip
+    """`story` with a care note after each worksheet's last flowable that takes room (a page
+    break ending a worksheet leaves the note on the page before it). `sheet_of` tells the
+    worksheet a flowable belongs to; `sections` holds each worksheet's Sect."""
+    style = ctx.styles.running
+    note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
+    last = {}
+    for i, flowable in enumerate(story):
+        sheet = sheet_of(flowable)
+        if sheet in sections and not isinstance(flowable, (ActionFlowable, PageBreak)):
+            last[sheet] = i
+    ends = {i: sheet for sheet, i in last.items()}
+    noted: list[Flowable] = []
+    for i, flowable in enumerate(story):
+        noted.append(flowable)
+        if i in ends:
+            noted.append(
+                CareNote(note, sections[ends[i]], geo.left, geo.bottom + style.leading * 0.9)
+            )
+    return noted
 
 
 def cover_band(theme: Theme, geo: Geometry) -> Any:

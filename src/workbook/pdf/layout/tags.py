@@ -83,7 +83,6 @@ class Tagger:
         self.quiet = 0
         self.owner: Element | None = None
         self.as_form = False
-        self.slots: dict[str, Element] = {}  # contents slot name -> element of the number
 
     def open(self, element: Element, page: int | None = None) -> str:
         """A new MCID for `element` on this page (or `page`): the operator that opens it."""
