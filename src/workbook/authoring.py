@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import itertools
 import json
+import pkgutil
 import re
 from importlib import resources
 from pathlib import Path
@@ -44,13 +46,15 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 
 def _field_docs() -> dict[str, dict[str, str]]:
-    """The docstring under each model field in models.py, by class and field name.
+    """The docstring under each model field in the models package, by class and field name.
 
     Read here rather than by pydantic's use_attribute_docstrings, which would parse the source
     of every model at import time and slow down every command's start.
     """
     docs: dict[str, dict[str, str]] = {}
-    for node in ast.parse(inspect.getsource(models)).body:
+    modules = [importlib.import_module(f"{models.__name__}.{m.name}")
+               for m in pkgutil.iter_modules(models.__path__)]  # fmt: skip
+    for node in (n for module in modules for n in ast.parse(inspect.getsource(module)).body):
         if isinstance(node, ast.ClassDef):
             docs[node.name] = {
                 field.target.id: inspect.cleandoc(doc.value.value)
