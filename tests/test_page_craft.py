@@ -29,9 +29,8 @@ from pypdf import PdfReader
 from conftest import manifest, worksheet, write_yaml
 from workbook.build import build
 from workbook.library import builtin_dir
-from workbook.pdf.layout.running import PAGE_SIZES
 from workbook.project import BuildOptions
-from workbook.theme import HEADER_LINES, load_theme
+from workbook.theme import A4, HEADER_LINES, LETTER, load_theme
 
 LIBRARY = sorted(p.stem for p in (builtin_dir() / "en").glob("*.yaml"))
 COMBINATIONS = [
@@ -139,7 +138,9 @@ def read_boxes(
 def text_frame(theme_name: str, paper: str) -> tuple[float, float]:
     theme = load_theme(theme_name)
     header = theme.base_size * HEADER_LINES
-    return theme.margins["bottom"] + header, PAGE_SIZES[paper][1] - theme.margins["top"] - header
+    return theme.margins["bottom"] + header, {"a4": A4, "letter": LETTER}[paper][1] - theme.margins[
+        "top"
+    ] - header
 
 
 @cache
@@ -298,7 +299,7 @@ def test_writing_space_is_enough_to_write_by_hand(tmp_path: Path) -> None:
     annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     fields = {str(a["/T"]): [float(x) for x in a["/Rect"]] for a in annotations if "/T" in a}
     assert {"mine.lines.1.1", "mine.lines.1.2", "mine.lines.1.3"} <= set(fields)
-    right = PAGE_SIZES["letter"][0] - load_theme("default").margins["outer"]
+    right = LETTER[0] - load_theme("default").margins["outer"]
     end, inside = fields["mine.fill_in.1.blank1"], fields["mine.fill_in.1.blank2"]
     assert right - 6 < end[2] <= right
     assert inside[2] - inside[0] >= 12 * load_theme("default").base_size

@@ -9,8 +9,13 @@ import pytest
 
 from conftest import manifest, worksheet, write_yaml
 from workbook.errors import WorkbookError
-from workbook.sources import parse_yaml
-from workbook.validate import load_manifest, load_worksheet
+from workbook.models import Manifest
+from workbook.sources import parse_yaml, read_yaml
+from workbook.validate import load_worksheet, validate_doc
+
+
+def load_manifest(path: Path) -> Any:
+    return validate_doc(read_yaml(path), Manifest)
 
 
 def errors_of(path: Path, loader: Any = load_worksheet) -> list[str]:

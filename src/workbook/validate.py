@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, WorkbookError
-from .models import BLOCK_BY_TYPE, COLOUR_PATTERN, Manifest, Worksheet, describe
+from .models import BLOCK_BY_TYPE, COLOUR_PATTERN, Worksheet, describe
 from .sources import Key, SourceDoc, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -177,11 +177,6 @@ def validate_worksheet(doc: SourceDoc, path: Path) -> Worksheet:
 def load_worksheet(path: Path) -> tuple[Worksheet, SourceDoc]:
     doc = read_yaml(path)
     return validate_worksheet(doc, path), doc
-
-
-def load_manifest(path: Path) -> tuple[Manifest, SourceDoc]:
-    doc = read_yaml(path)
-    return validate_doc(doc, Manifest), doc
 
 
 def kind_of(doc: SourceDoc) -> str:
