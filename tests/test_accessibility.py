@@ -252,6 +252,10 @@ def test_a_worksheet_that_fell_back_to_english_says_so(tmp_path: Path) -> None:
     facts = check_tagged(path, "es")
     sects = [e for e in facts["elements"] if str(e.S) == "/Sect"]
     assert [str(s.get("/Lang", "")) for s in sects[3:5]] == ["en", ""]
+    care = sects[3].K[len(sects[3].K) - 1]  # the care note, in the workbook's language
+    assert str(care.S) == "/P" and str(care.Lang) == "es"
+    entries = [e for e in facts["elements"] if str(e.S) == "/TOCI"]
+    assert [str(e.get("/Lang", "")) for e in entries[:2]] == ["en", ""]
 
 
 def test_a_screen_reader_hears_the_worksheets_in_block_order(tmp_path: Path) -> None:

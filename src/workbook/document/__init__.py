@@ -70,6 +70,7 @@ from .model import (
     PageBreak,
     Paragraphs,
     Run,
+    Running,
     Scale,
     Script,
     Section,
@@ -85,7 +86,7 @@ from .model import (
 __all__ = [
     "Blank", "Block", "Branding", "Cell", "CheckItem", "Checklist", "Columns", "Contents", "ContentsEntry",
     "Cover", "Crisis", "CrisisLine", "Document", "Field", "FillIn", "Heading", "HowTo", "Inline",
-    "Lines", "ListItems", "Metadata", "Notes", "PageBreak", "Paragraphs", "Run", "Scale", "Script", "Section", "Source",
+    "Lines", "ListItems", "Metadata", "Notes", "PageBreak", "Paragraphs", "Run", "Running", "Scale", "Script", "Section", "Source",
     "Table", "Text", "Tip", "WorksheetSection", "block_fields", "build_document", "field_bases",
     "plain_text", "self_help", "sheet_key",
 ]  # fmt: skip

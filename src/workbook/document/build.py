@@ -70,7 +70,15 @@ def build_document(project: Project) -> d.Document:
     )
     care = b.inline(project.text["care_note"])
     return d.Document(man.language, man.region, man.edition, man.fillable, metadata,
-                      tuple(sections), care, frozenset(b.invisible))  # fmt: skip
+                      tuple(sections), _running(b), care, frozenset(b.invisible))  # fmt: skip
+
+
+def _running(b: _Build) -> d.Running:
+    prepared, shown = b.project.manifest.prepared_by, partial(visible, found=b.invisible)
+    practice = (prepared.practice or "") if prepared else ""
+    contact = (prepared.contact or "") if prepared else ""
+    return d.Running(shown(b.project.title), shown(b.project.recipient or ""), shown(practice),
+                     shown(contact), b.text["page_of"])  # fmt: skip
 
 
 def _escape(value: str) -> str:

@@ -302,6 +302,18 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Running:
+    """What repeats on every page but the cover, as typed: the header's title and recipient,
+    the footer's practice and contact, and how "Page X of Y" reads."""
+
+    title: str
+    recipient: str
+    practice: str
+    contact: str
+    page_of: str  # with {page} and {total}
+
+
+@dataclass(frozen=True)
 class Document:
     """A whole workbook, every content decision taken; renderers draw it and decide layout."""
 
@@ -311,6 +323,7 @@ class Document:
     fillable: bool  # the PDF draws the fields; the names exist either way
     metadata: Metadata
     sections: tuple[Section, ...]
+    running: Running
     care_note: Inline  # at the foot of each worksheet's last page
     invisible: frozenset[str]  # characters left out of the text (they print as boxes)
 

@@ -223,7 +223,7 @@ def _render(project: Project) -> Rendered:
                                         spoken)  # fmt: skip
     story, foot = _story(document, project, ctx, doc)
     sheet_of = lambda flowable: getattr(doc._origin(flowable), "sheet", None)  # noqa: E731
-    story = with_care_notes(story, sheet_of, doc.sections, project, ctx, geo)
+    story = with_care_notes(story, sheet_of, doc.sections, document, ctx, geo)
     doc.addPageTemplates(_templates(theme, geo, foot))
     doc._doSave = 0
     with _flate_only():
@@ -236,7 +236,7 @@ def _render(project: Project) -> Rendered:
         canv = doc.canv
         _date_the_file(canv, project)
         keys = [e.key for s in document.sections if isinstance(s, Contents) for e in s.entries]
-        finish_pages(canv, project, ctx, geo, {key: doc.anchor_pages.get(key) for key in keys})
+        finish_pages(canv, document.running, ctx, geo, {key: doc.anchor_pages.get(key) for key in keys})
         canv.showOutline()
         write_structure(canv, root, canv.tags)
         write_metadata(canv, project.manifest.language)

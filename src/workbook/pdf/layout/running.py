@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import ActionFlowable, FrameActionFlowable
 
+from ... import document as d
 from ...fonts import FontSet
 from ...markup import escape_markup, to_markup
 from ...project import Project
@@ -103,14 +104,12 @@ def one_line(value: str, width: float, style: ParagraphStyle, ctx: LayoutContext
     return _line(value[:low].rstrip() + "\u2026" + tail, width, style, fonts)
 
 
-def footer_line(project: Project, width: float, ctx: LayoutContext) -> TaggedParagraph:
+def footer_line(running: d.Running, width: float, ctx: LayoutContext) -> TaggedParagraph:
     """The practice and its contact on one line, numbers in clear digits. A phone number cut
     short reads as a wrong one: the contact keeps the parts (between commas or semicolons)
     that fit whole, and the practice is shortened to leave them room."""
     style, fonts = ctx.styles.running, ctx.fonts.clear_digits
-    prepared = project.manifest.prepared_by
-    practice = (prepared.practice or "") if prepared else ""
-    contact = (prepared.contact or "") if prepared else ""
+    practice, contact = running.practice, running.contact
     whole = " \u00b7 ".join(x for x in (practice, contact) if x)
     if _fits(_line(whole, width, style, fonts)):
         return _line(whole, width, style, fonts)
@@ -124,22 +123,22 @@ def footer_line(project: Project, width: float, ctx: LayoutContext) -> TaggedPar
     return one_line(whole, width, style, ctx, fonts)
 
 
-def draw_running(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry, page: int,
+def draw_running(canv: Canvas, running: d.Running, ctx: LayoutContext, geo: Geometry, page: int,
                  total: int) -> None:  # fmt: skip
     """The running header (title, recipient) and footer (practice and contact, clear of the
     widest "Page X of Y")."""
     style = ctx.styles.running
     right = derive(style, "running-right", alignment=TA_RIGHT)
     x, inner, top = geo.left(page), geo.frame_width, geo.height - geo.top
-    one_line(project.title, inner * 0.58, style, ctx).drawOn(canv, x, top)
-    one_line(project.recipient or "", inner * 0.4, right, ctx).drawOn(canv, x + inner * 0.6, top)
+    one_line(running.title, inner * 0.58, style, ctx).drawOn(canv, x, top)
+    one_line(running.recipient, inner * 0.4, right, ctx).drawOn(canv, x + inner * 0.6, top)
     canv.setStrokeColor(ctx.theme.colours["rule"])
     canv.setLineWidth(0.5)
     canv.line(x, top - style.leading * 0.4, x + inner, top - style.leading * 0.4)
-    page_of = project.text["page_of"].format(page=total, total=total)
+    page_of = running.page_of.format(page=total, total=total)
     room = inner - stringWidth(page_of, ctx.fonts.main.regular, style.fontSize) - style.fontSize
     width = max(min(inner * 0.7, room), inner * 0.3)
-    footer_line(project, width, ctx).drawOn(canv, x, geo.bottom - style.leading)
+    footer_line(running, width, ctx).drawOn(canv, x, geo.bottom - style.leading)
 
 
 def running_form(page: int, geo: Geometry) -> str:
@@ -151,7 +150,7 @@ def page_form(page: int) -> str:
     return f"wb-page-{page}"
 
 
-def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry,
+def finish_pages(canv: Canvas, running: d.Running, ctx: LayoutContext, geo: Geometry,
                  numbers: dict[str, int | None]) -> None:  # fmt: skip
     """Once the page count is known, define the forms the pages used: the running header
     and footer, each page's "Page X of Y", and the contents' page numbers (`numbers`, by
@@ -159,10 +158,10 @@ def finish_pages(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geomet
     total = canv.getPageNumber() - 1
     with quiet(canv):  # a form's content is marked where the form is used
         for page in (1, 2) if geo.duplex else (1,):
-            _form(canv, running_form(page, geo), partial(draw_running, canv, project, ctx, geo,
+            _form(canv, running_form(page, geo), partial(draw_running, canv, running, ctx, geo,
                                                          page, total))  # fmt: skip
         for page in range(2, total + 1):
-            _form(canv, page_form(page), partial(_page_of, canv, project, ctx, geo, page, total))
+            _form(canv, page_form(page), partial(_page_of, canv, running, ctx, geo, page, total))
         for key, number in numbers.items():
             _form(canv, number_form(key), partial(_number, canv, ctx, number), geo)
 
@@ -179,7 +178,7 @@ def _form(
     canv.endForm()
 
 
-def _page_of(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry, page: int,
+def _page_of(canv: Canvas, running: d.Running, ctx: LayoutContext, geo: Geometry, page: int,
              total: int) -> None:  # fmt: skip
     """ "Page X of Y", right-aligned in the footer."""
     style = ctx.styles.running
@@ -187,7 +186,7 @@ def _page_of(canv: Canvas, project: Project, ctx: LayoutContext, geo: Geometry, 
     canv.setFont(ctx.fonts.main.regular, style.fontSize)
     canv.drawRightString(geo.left(page) + geo.frame_width,
                          geo.bottom - style.leading + style.fontSize * 0.25,
-                         project.text["page_of"].format(page=page, total=total))  # fmt: skip
+                         running.page_of.format(page=page, total=total))  # fmt: skip
 
 
 def _number(canv: Canvas, ctx: LayoutContext, page: int | None) -> None:
@@ -212,25 +211,28 @@ class CareNote(FrameActionFlowable):  # type: ignore[misc]
     a page: it is drawn on the page of the flowable before it."""
 
     def __init__(self, note: Flowable, section: Element, x: Callable[[int], float],
-                 y: float) -> None:  # fmt: skip
+                 y: float, lang: str | None = None) -> None:  # fmt: skip
         self.note, self.section, self.x, self.y = note, section, x, y
+        self.lang = {"Lang": lang} if lang else {}  # the note's, in a worksheet of another
 
     def frameAction(self, frame: Any) -> None:
         canv = self.canv
-        with marked(canv, self.section.add("P")):
+        with marked(canv, self.section.add("P", **self.lang)):
             canv.saveState()
             self.note.drawOn(canv, self.x(canv.getPageNumber()), self.y)
             canv.restoreState()
 
 
 def with_care_notes(story: list[Flowable], sheet_of: Callable[[Flowable], str | None],
-                    sections: dict[str, Element], project: Project, ctx: LayoutContext,
+                    sections: dict[str, Element], document: d.Document, ctx: LayoutContext,
                     geo: Geometry) -> list[Flowable]:  # fmt: skip
     """`story` with a care note after each worksheet's last flowable that takes room (a page
     break ending a worksheet leaves the note on the page before it). `sheet_of` tells the
-    worksheet a flowable belongs to; `sections` holds each worksheet's Sect."""
+    worksheet a flowable belongs to; `sections` holds each worksheet's Sect (whose Lang, in
+    a worksheet that fell back to English, the note in the workbook's language does not
+    share)."""
     style = ctx.styles.running
-    note = one_line(project.text["care_note"], geo.frame_width, style, ctx)
+    note = one_line(d.plain_text(document.care_note), geo.frame_width, style, ctx)
     last = {}
     for i, flowable in enumerate(story):
         sheet = sheet_of(flowable)
@@ -242,7 +244,13 @@ def with_care_notes(story: list[Flowable], sheet_of: Callable[[Flowable], str | 
         noted.append(flowable)
         if i in ends:
             noted.append(
-                CareNote(note, sections[ends[i]], geo.left, geo.bottom + style.leading * 0.9)
+                CareNote(
+                    note,
+                    sections[ends[i]],
+                    geo.left,
+                    geo.bottom + style.leading * 0.9,
+                    document.language if "Lang" in sections[ends[i]].attrs else None,
+                )
             )
     return noted
 
