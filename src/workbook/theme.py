@@ -34,7 +34,7 @@ class Theme:
     fonts: dict[str, str]  # slot (regular/bold/italic/bold_italic) -> family name or .ttf path
     base_size: float
     leading: float
-    colours: dict[str, Any]  # "#RRGGBB" strings; pdf.render hands layout ReportLab colours
+    colours: dict[str, str]  # "#RRGGBB"; each renderer converts them (pdf/layout/styles.ink)
     margins: dict[str, float]
     spacing: float
     line_height: float

@@ -12,13 +12,12 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -51,7 +50,7 @@ from .layout.running import (
     on_page,
     with_care_notes,
 )
-from .layout.styles import make_styles
+from .layout.styles import ink, make_styles
 from .layout.tags import Element, TaggingCanvas
 from .structure import write_metadata, write_structure
 
@@ -192,9 +191,7 @@ def render(project: Project) -> Rendered:
 def _render(project: Project) -> Rendered:
     new_build()
     fonts = font_set(project.theme.fonts, project.font_folders)
-    theme = replace(
-        project.theme, colours={k: HexColor(v) for k, v in project.theme.colours.items()}
-    )
+    theme = project.theme
     document = build_document(project)
     buffer, about = io.BytesIO(), document.metadata
     doc = WorkbookDoc(
@@ -214,12 +211,12 @@ def _render(project: Project) -> Rendered:
     geo = doc.geometry = Geometry.of(project)
     _, _, frame_width, frame_height = geo.frame(1)
     root = Element("Document")
-    ctx = LayoutContext(theme, styles, fonts, frame_height, frame_width, document.fillable, root,
+    ctx = LayoutContext(theme, ink(theme), styles, fonts, frame_height, frame_width, document.fillable, root,
                         doc.origins)  # fmt: skip
     font, size = styles.body.fontName, styles.body.fontSize
     spoken = {f.name: f.spoken for f in document.fields}
     doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
-                                        stringWidth(NBSP, font, size), theme.colours["text"],
+                                        stringWidth(NBSP, font, size), ctx.ink["text"],
                                         spoken)  # fmt: skip
     story, foot = _story(document, project, ctx, doc)
     sheet_of = lambda flowable: getattr(doc._origin(flowable), "sheet", None)  # noqa: E731

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
@@ -58,6 +59,7 @@ class LayoutContext:
     """What drawing a part of the workbook needs: a new one for each section (`within`)."""
 
     theme: Theme
+    ink: dict[str, Color]  # the theme's colours (styles.ink)
     styles: Styles
     fonts: FontSet
     frame_height: float
@@ -176,7 +178,7 @@ def render_tip(block: d.Tip, ctx: LayoutContext) -> list[Flowable]:
 @renderer(d.Script)
 def render_script(block: d.Script, ctx: LayoutContext) -> list[Flowable]:
     para = ctx.para(block.text, ctx.styles.script, "BlockQuote")
-    return [QuoteBar(para, ctx.theme.colours["accent"])]
+    return [QuoteBar(para, ctx.ink["accent"])]
 
 
 @renderer(d.ListItems)
@@ -188,7 +190,7 @@ def render_list(block: d.ListItems, ctx: LayoutContext) -> list[Flowable]:
 @renderer(d.Checklist)
 def render_checklist(block: d.Checklist, ctx: LayoutContext) -> list[Flowable]:
     style = derive(ctx.styles.item, "check", leftIndent=0, spaceAfter=ctx.theme.spacing * 0.5)
-    box, colour = ctx.theme.box_size, ctx.theme.colours["accent"]
+    box, colour = ctx.theme.box_size, ctx.ink["accent"]
     paras = ctx.items(tuple(item.text for item in block.items), style)
     items = [
         CheckItem(para, box, colour, field=ctx.field(item.field), tooltip=item.field.spoken)
@@ -204,8 +206,8 @@ def _label(text: d.Inline | None, ctx: LayoutContext) -> list[Flowable]:
 def writing_lines(count: int, ctx: LayoutContext, block: d.Lines | None = None) -> WritingLines:
     """Ruled lines; a `lines` block's are fields in the fillable edition, in a group (Div)."""
     theme = ctx.theme
-    lines = partial(WritingLines, count, theme.line_height, theme.colours["rule"],
-                    ctx.frame_height, text=theme.colours["text"])  # fmt: skip
+    lines = partial(WritingLines, count, theme.line_height, ctx.ink["rule"],
+                    ctx.frame_height, text=ctx.ink["text"])  # fmt: skip
     if block is None:
         return lines()
     if not ctx.fillable:
@@ -234,7 +236,7 @@ def render_fill_in(block: d.FillIn, ctx: LayoutContext) -> list[Flowable]:
         spaceAfter=ctx.theme.spacing * 1.2,
     )
     label = _label(block.label, ctx)
-    colour = "#" + ctx.theme.colours["text"].hexval()[2:]
+    colour = "#" + ctx.ink["text"].hexval()[2:]
     para = blank_sentence(block.sentence, ctx.fillable, style, ctx.fonts, ctx.frame_width, colour,
                           ctx.element("P"))  # its blanks' fields belong to it  # fmt: skip
     return [*label, para]
@@ -249,7 +251,7 @@ def render_table(block: d.Table, ctx: LayoutContext) -> list[Flowable]:
     header = [ctx.para(c, ctx.styles.header_cell, th)
               for c, th in zip(block.columns, cells[0], strict=True)]  # fmt: skip
     blank_height = ctx.theme.line_height * block.row_lines
-    size, colour = ctx.styles.cell.fontSize, ctx.theme.colours["text"]
+    size, colour = ctx.styles.cell.fontSize, ctx.ink["text"]
 
     def cell(item: d.Cell, r: int, td: Element) -> Any:
         if item.field is None:
@@ -289,7 +291,7 @@ def _table_tags(ctx: LayoutContext, cols: int, rows: int) -> list[list[Element]]
 
 
 def _table_style(ctx: LayoutContext) -> TableStyle:
-    c, pad = ctx.theme.colours, ctx.theme.spacing * 0.6
+    c, pad = ctx.ink, ctx.theme.spacing * 0.6
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), ctx.fonts.main.regular, ctx.styles.cell.fontSize),
         ("GRID", (0, 0), (-1, -1), 0.6, c["rule"]),
@@ -324,8 +326,8 @@ def render_scale(block: d.Scale, ctx: LayoutContext) -> list[Flowable]:
         ctx.theme.box_size * 2,
         ctx.fonts.main.regular,
         ctx.theme.base_size,
-        ctx.theme.colours["accent"],
-        ctx.theme.colours["text"],
+        ctx.ink["accent"],
+        ctx.ink["text"],
         ctx.field(block.field),
         tags=(group, digits),
         tooltip=block.field.spoken,
@@ -350,7 +352,7 @@ def render_columns(block: d.Columns, ctx: LayoutContext) -> list[Flowable]:
     rows = [list(row) for row in zip(*columns, strict=True)]
     table = TaggedTable(rows, colWidths=["50%", "50%"], repeatRows=1, splitInRow=1)
     style_cmds = _table_style(ctx)
-    style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.theme.colours["rule"])
+    style_cmds.add("LINEBELOW", (0, 1), (-1, -2), 0.3, ctx.ink["rule"])
     table.setStyle(style_cmds)
     table.spaceAfter = ctx.theme.spacing * 1.5
     return [table]

@@ -101,7 +101,7 @@ def _title_block(section: d.Cover, ctx: LayoutContext, spaces: float) -> list[Fl
         return derive(style, f"{style.name}-{spaces:g}", spaceAfter=style.spaceAfter * spaces)
 
     story: list[Flowable] = [ctx.para(section.title, spaced(s.cover_title), "H1")]
-    rule = HRFlowable(width="22%", thickness=3, color=theme.colours["accent"], hAlign="LEFT",
+    rule = HRFlowable(width="22%", thickness=3, color=ctx.ink["accent"], hAlign="LEFT",
                       spaceBefore=0, spaceAfter=theme.spacing * 2 * spaces)  # fmt: skip
     story.append(Tagged(rule, None))
     if section.prepared_for:
@@ -184,7 +184,7 @@ def _branding_table(
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("LINEABOVE", (0, 0), (-1, 0), 0.5, ctx.theme.colours["rule"]),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.5, ctx.ink["rule"]),
         ("TOPPADDING", (0, 0), (-1, -1), ctx.theme.spacing),
     ]
     if len(row) == 3:  # a logo at the left: it and the text start at the rule, like a letterhead

@@ -81,7 +81,7 @@ def worksheet(section: d.WorksheetSection, ctx: LayoutContext, on_page: PageHook
 
 def _facilitator_notes(notes: d.Notes, ctx: LayoutContext) -> Flowable:
     """The therapist's notes in a box outlined in the accent colour, under a clear label."""
-    pad, accent = ctx.theme.spacing, ctx.theme.colours["accent"]
+    pad, accent = ctx.theme.spacing, ctx.ink["accent"]
     style = derive(ctx.styles.notes, "facilitator", borderColor=accent, borderWidth=1.2,
                    borderPadding=(pad, pad, pad, pad), leftIndent=pad, rightIndent=pad,
                    spaceBefore=pad, spaceAfter=pad * 2.5)  # fmt: skip

@@ -31,7 +31,7 @@ from ...project import Project
 from ...theme import HEADER_LINES, Theme
 from .blocks import LayoutContext, digit_faces
 from .flowables import number_form
-from .styles import derive
+from .styles import derive, ink
 from .tags import FOOTER, HEADER, Element, artifact, marked, quiet
 from .text import TaggedParagraph
 
@@ -132,7 +132,7 @@ def draw_running(canv: Canvas, running: d.Running, ctx: LayoutContext, geo: Geom
     x, inner, top = geo.left(page), geo.frame_width, geo.height - geo.top
     one_line(running.title, inner * 0.58, style, ctx).drawOn(canv, x, top)
     one_line(running.recipient, inner * 0.4, right, ctx).drawOn(canv, x + inner * 0.6, top)
-    canv.setStrokeColor(ctx.theme.colours["rule"])
+    canv.setStrokeColor(ctx.ink["rule"])
     canv.setLineWidth(0.5)
     canv.line(x, top - style.leading * 0.4, x + inner, top - style.leading * 0.4)
     page_of = running.page_of.format(page=total, total=total)
@@ -262,15 +262,17 @@ def cover_band(theme: Theme, geo: Geometry) -> Any:
         with artifact(canv):
             _band(canv)
 
+    colours = ink(theme)
+
     def _band(canv: Canvas) -> None:
         canv.saveState()
         if theme.filled_backgrounds:
-            canv.setFillColor(theme.colours["heading"])
+            canv.setFillColor(colours["heading"])
             canv.rect(0, geo.height - COVER_BAND, geo.width, COVER_BAND, stroke=0, fill=1)
-            canv.setFillColor(theme.colours["accent"])
+            canv.setFillColor(colours["accent"])
             canv.rect(0, geo.height - COVER_BAND - 4, geo.width, 4, stroke=0, fill=1)
         else:
-            canv.setStrokeColor(theme.colours["heading"])
+            canv.setStrokeColor(colours["heading"])
             canv.setLineWidth(2)
             y = geo.height - geo.top
             canv.line(geo.inner, y, geo.width - geo.outer, y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
@@ -40,6 +41,11 @@ _made: RecentCache[Styles] = RecentCache()
 _derived: RecentCache[ParagraphStyle] = RecentCache()
 
 
+def ink(theme: Theme) -> dict[str, Color]:
+    """The theme's colours as ReportLab colours."""
+    return {name: HexColor(value) for name, value in theme.colours.items()}
+
+
 def make_styles(theme: Theme, fonts: FontSet) -> Styles:
     """The styles for a theme and font family, made once per process."""
     main = fonts.main
@@ -61,7 +67,7 @@ def derive(parent: ParagraphStyle, name: str, **changes: Any) -> ParagraphStyle:
 
 def _make_styles(theme: Theme, fonts: FontSet) -> Styles:
     size, lead = theme.base_size, theme.leading
-    c = theme.colours
+    c = ink(theme)
     regular = fonts.main.regular
     body = ParagraphStyle(
         "body",
