@@ -39,7 +39,7 @@ from ..theme import Theme
 from .file import write_packed
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
 from .layout.flowables import Anchor, NewPage
-from .layout.forms import blank_callback
+from .layout.forms import blank_callback, with_form_fonts
 from .layout.pages import contents, cover, crisis, how_to, worksheet
 from .layout.recent import new_build
 from .layout.running import (
@@ -225,7 +225,8 @@ def _render(project: Project) -> Rendered:
     doc._doSave = 0
     with _flate_only():
         try:
-            doc.build(story, canvasmaker=TaggingCanvas)  # it tags what it draws
+            # it tags what it draws, and its form fields are set in the build's fonts
+            doc.build(story, canvasmaker=with_form_fonts(TaggingCanvas, fonts))
         except (LayoutError, ValueError) as exc:
             if isinstance(exc, ValueError) and "negative availWidth" not in str(exc):
                 raise

@@ -5,20 +5,87 @@ of that type in the worksheet's source (so `when:` never renumbers them), plus a
 `i-statements.fill_in.2.blank1`, `objection-handling.table.1.r2c3`,
 `boundary-planning.checklist.1.item4`, `boundary-planning.lines.3.1` (one per ruled line),
 `therapist-matching.scale.1` (a radio group with one button per value).
+
+Text fields are set in the form's own font, embedded whole (pdf/form_fonts.py), so that what
+people type shows in any script the theme's fonts can draw.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color, transparent
-from reportlab.pdfbase.pdfdoc import PDFString
+from reportlab.pdfbase.acroform import AcroForm, PDFFromString
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from ...fonts import FontSet
+from ..form_fonts import RESOURCE, FieldFont, add_font, field_font
 from .tags import Element, owned_by
 
-FIELD_FONT = "Helvetica"  # AcroForm appearance streams use a standard PDF font
+
+class FieldForm(AcroForm):  # type: ignore[misc]
+    """ReportLab's AcroForm, with the field font as the font of every text field and the
+    form's default: ReportLab would use a standard font, which is never embedded."""
+
+    def __init__(self, canv: Any, fonts: FontSet) -> None:
+        super().__init__(canv)
+        self.field_fonts = fonts
+        self.field_font: FieldFont | None = None
+
+    def makeFont(self, fontName: str | None) -> tuple[str, str]:
+        """ReportLab asks this for each text field: (a reference to the font, its name)."""
+        if self.field_font is None:
+            self.field_font = field_font(self.field_fonts)
+            self.fonts[RESOURCE] = add_font(self.canv._doc, self.field_font)
+        return self.fonts[RESOURCE], RESOURCE
+
+    def txAP(self, key: str, value: str, *args: Any, **kw: Any) -> Any:
+        """ReportLab's text field appearance, with the value drawn in the field font
+        (ReportLab writes it as one-byte text), and never shared between fields (ReportLab
+        shares equal ones): pypdf and qpdf write a value into the stream a field has."""
+        stream = super().txAP(key, "", *args, **kw)
+        if value and self.field_font is not None:
+            colour = self.streamFillColor(kw["textColor"]) if kw.get("textColor") else "0 g"
+            drawn = self.field_font.draw(value, args[2], (kw["width"], kw["height"]), colour)
+            head, _, tail = stream.content.rpartition("Q\nEMC")
+            stream.content = f"{head}{drawn}\nQ\nEMC{tail}"
+        stream._af_refstr += f"\n% field {len(self.fields)}"  # the key ReportLab shares by
+        return stream
+
+    def format(self, doc: Any) -> bytes:
+        """ReportLab's, without the /Encoding it gives standard fonts."""
+        entries: dict[str, Any] = {"Fields": PDFArray([self.getRef(f) for f in self.fields])}
+        if self.sigFlags:
+            entries["SigFlags"] = self.sigFlags
+        if self.fonts:
+            entries["DA"] = PDFString(f"/{RESOURCE} 0 Tf 0 g")
+            entries["DR"] = PDFFromString(f"<< /Font << /{RESOURCE} {self.fonts[RESOURCE]} >> >>")
+        entries.update(self.extras)
+        return bytes(PDFDictionary(entries).format(doc))
+
+
+def form_of(canv: Any) -> AcroForm:
+    """The canvas's form, made on its first field: a FieldForm when the canvas carries the
+    build's fonts (`with_form_fonts`)."""
+    form = getattr(canv, "AcroForm", None)
+    if form is None:
+        form = FieldForm(canv, canv.form_fonts) if hasattr(canv, "form_fonts") else canv.acroForm
+        canv.AcroForm = canv._doc._catalog.AcroForm = form
+    return form
+
+
+def with_form_fonts(canvasmaker: Callable[..., Any], fonts: FontSet) -> Callable[..., Any]:
+    """A canvas maker for `doc.build` whose canvases carry the fonts for their form."""
+
+    def make(*args: Any, **kw: Any) -> Any:
+        canv = canvasmaker(*args, **kw)
+        canv.form_fonts = fonts
+        return canv
+
+    return make
 
 
 def text_field(
@@ -33,7 +100,7 @@ def text_field(
     """A borderless, transparent text field over (x, y, width, height) in local coordinates;
     `tooltip` is what a screen reader says for it."""
     x, y, width, height = box
-    canv.acroForm.textfield(
+    form_of(canv).textfield(
         name=name,
         x=x,
         y=y,
@@ -44,7 +111,6 @@ def text_field(
         borderColor=transparent,
         fillColor=transparent,
         textColor=colour,
-        fontName=FIELD_FONT,
         fontSize=0 if multiline else size,
         maxlen=10_000 if multiline else 500,
         fieldFlags="multiline" if multiline else "",
@@ -55,7 +121,7 @@ def text_field(
 
 def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: Color,
               tooltip: str = "") -> None:  # fmt: skip
-    canv.acroForm.checkbox(
+    form_of(canv).checkbox(
         name=name,
         x=x,
         y=y,
@@ -79,7 +145,7 @@ def radio(canv: Canvas, name: str, value: str, box: tuple[float, float, float], 
     starts with no choice made (/V /Off)."""
     x, y, size = box
     group_spoken, button_spoken = spoken
-    form = canv.acroForm
+    form = form_of(canv)
     form.radio(
         name=name,
         value=value,
