@@ -70,40 +70,8 @@ class FieldFont:
         return b"".join(struct.pack(">H", self.cids[ord(c)]) for c in text if ord(c) in self.cids)
 
     def width(self, text: str, size: float) -> float:
-        return (
-            sum(self.widths[self.cids[ord(c)]] for c in text if ord(c) in self.cids) * size / 1000
-        )
-
-    def lines(self, value: str, size: float, width: float) -> list[str]:
-        """`value` broken at spaces into lines `width` wide (and where it has line breaks)."""
-        lines = []
-        for paragraph in value.split("\n"):
-            line = ""
-            for word in paragraph.split(" "):
-                wider = f"{line} {word}" if line else word
-                if line and self.width(wider, size) > width:
-                    lines.append(line)
-                    wider = word
-                line = wider
-            lines.append(line)
-        return lines
-
-    def draw(self, value: str, size: float, box: tuple[float, float], colour: str) -> str:
-        """Content-stream operators drawing `value` in a field `box` (width, height) wide and
-        high, two points in: one line, centred on its height, or (size 0, a multiline field's
-        "fit") lines from the top at the largest size up to 12 points that fits them all."""
-        width, height = box[0] - 4, box[1] - 2
-        if size:
-            lines, top = [value.replace("\n", " ")], (box[1] - size * 0.7) / 2
-        else:
-            size = 12.0
-            while size > 4 and len(self.lines(value, size, width)) * size * 1.15 > height:
-                size -= 0.5
-            lines, top = self.lines(value, size, width), box[1] - 1 - size * 0.9
-        shown = " ".join(
-            f"<{self.encode(line).hex()}> Tj 0 {-size * 1.15:.2f} Td" for line in lines
-        )
-        return f"BT /{RESOURCE} {size:g} Tf {colour} 2 {top:.2f} Td {shown} ET"
+        known = (self.widths[self.cids[ord(c)]] for c in text if ord(c) in self.cids)
+        return sum(known) * size / 1000
 
 
 _MADE: RecentCache[FieldFont] = RecentCache()

@@ -49,9 +49,9 @@ class FieldForm(AcroForm):  # type: ignore[misc]
         stream = super().txAP(key, "", *args, **kw)
         if value and self.field_font is not None:
             colour = self.streamFillColor(kw["textColor"]) if kw.get("textColor") else "0 g"
-            drawn = self.field_font.draw(value, args[2], (kw["width"], kw["height"]), colour)
+            drawn = _value(self.field_font, value, args[2], (kw["width"], kw["height"]))
             head, _, tail = stream.content.rpartition("Q\nEMC")
-            stream.content = f"{head}{drawn}\nQ\nEMC{tail}"
+            stream.content = f"{head}BT {colour} /{RESOURCE} {drawn} ET\nQ\nEMC{tail}"
         stream._af_refstr += f"\n% field {len(self.fields)}"  # the key ReportLab shares by
         return stream
 
@@ -65,6 +65,37 @@ class FieldForm(AcroForm):  # type: ignore[misc]
             entries["DR"] = PDFFromString(f"<< /Font << /{RESOURCE} {self.fonts[RESOURCE]} >> >>")
         entries.update(self.extras)
         return bytes(PDFDictionary(entries).format(doc))
+
+
+def _value(font: FieldFont, value: str, size: float, box: tuple[float, float]) -> str:
+    """Text operators (after a font name) drawing `value` in a field `box` (width, height)
+    two points in: one line centred on its height, or (size 0, a multiline field's "fit")
+    lines from the top at the largest size up to 12 points that fits them all."""
+    width, height = box[0] - 4, box[1] - 2
+    if size:
+        lines, top = [value.replace("\n", " ")], (box[1] - size * 0.7) / 2
+    else:
+        size = 12.0
+        while size > 4 and len(_lines(font, value, size, width)) * size * 1.15 > height:
+            size -= 0.5
+        lines, top = _lines(font, value, size, width), box[1] - 1 - size * 0.9
+    shown = " ".join(f"<{font.encode(line).hex()}> Tj 0 {-size * 1.15:.2f} Td" for line in lines)
+    return f"{size:g} Tf 2 {top:.2f} Td {shown}"
+
+
+def _lines(font: FieldFont, value: str, size: float, width: float) -> list[str]:
+    """`value` broken at spaces into lines `width` wide (and where it has line breaks)."""
+    lines = []
+    for paragraph in value.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            wider = f"{line} {word}" if line else word
+            if line and font.width(wider, size) > width:
+                lines.append(line)
+                wider = word
+            line = wider
+        lines.append(line)
+    return lines
 
 
 def form_of(canv: Any) -> AcroForm:
