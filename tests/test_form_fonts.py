@@ -379,6 +379,29 @@ def test_a_users_font_for_another_script_is_in_the_form_font(tmp_path: Path) -> 
     assert_inked(filled, path, "poppler", thai)
 
 
+def test_a_font_too_big_to_embed_whole_is_left_out_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fallback font whose glyphs would make every fillable workbook megabytes bigger (a
+    CJK font) stays out of the form's font, and the build says so."""
+    import workbook.pdf.form_fonts
+
+    monkeypatch.setattr(workbook.pdf.form_fonts, "MAX_ADDED", 1000)  # Thai stands in for CJK
+    (tmp_path / "fonts").mkdir()
+    thai = Path(fontpkg.path("Noto Sans Thai")).read_bytes() + b"another copy"
+    (tmp_path / "fonts" / "Thai.ttf").write_bytes(thai)
+    write_yaml(tmp_path / "noto.yaml", {"fonts": {"regular": "Noto Sans"}})  # Noto adds nothing
+    data = manifest(worksheets=["i-statements"], fillable=True, theme="noto.yaml")
+    path = write_yaml(tmp_path / "wb.yaml", data)
+    result = build(BuildOptions(manifest=path, output=tmp_path / "wb.pdf"))
+    [warning] = [str(w) for w in result.warnings]
+    assert "fillable edition's fields leave out the characters of the font Thai.ttf" in warning
+    form = PdfReader(result.path).trailer["/Root"]["/AcroForm"]
+    font = form["/DR"]["/Font"][str(form["/DA"]).split()[0]].get_object()
+    assert "\u0e2a" not in set(to_unicode(font).values())
+    assert "Д" in set(to_unicode(font).values())
+
+
 def test_a_theme_font_with_other_units_per_em(tmp_path: Path) -> None:
     """A theme font drawn on a grid of 2048 units per em (Vera), without Cyrillic or
     Vietnamese: the fallback glyphs (Noto Sans, 1000) are scaled to it."""
@@ -404,7 +427,7 @@ def test_a_value_a_field_starts_with_is_drawn_in_the_form_font(tmp_path: Path) -
     from workbook.pdf.layout.forms import form_of, with_form_fonts
 
     path, fonts = tmp_path / "prefilled.pdf", font_set({"regular": "Atkinson Hyperlegible"}, [])
-    canv = with_form_fonts(Canvas, fonts)(str(path), initialFontName=fonts.main.regular)
+    canv = with_form_fonts(Canvas, fonts, [])(str(path), initialFontName=fonts.main.regular)
     values = {"one": "Дмитрий Nguyễn", "many": "Ελένη\n" + "é ñ " * 30}
     for (name, value), (y, height), size in zip(values.items(), ((700, 20), (500, 60)), (11, 0),
                                                 strict=True):  # fmt: skip

@@ -17,6 +17,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
@@ -107,7 +108,7 @@ def _merge(faces: list[Any]) -> tuple[_Glyphs, list[str]]:
         codes = codes[: MAX_GLYPHS // 2]  # room for the glyphs they are built from
         size = sum(_length(face, face.charToGlyph[c]) for c in codes)
         if index and (size > MAX_ADDED or len(glyphs.outlines) + 2 * len(codes) > MAX_GLYPHS):
-            left_out.append(_text(face.name))
+            left_out.append(Path(face.filename).name)
             continue
         _take(glyphs, face, codes, notdef=not index)
     return glyphs, left_out
@@ -115,10 +116,6 @@ def _merge(faces: list[Any]) -> tuple[_Glyphs, list[str]]:
 
 def _typeable(code: int) -> bool:
     return code >= 0x20 and unicodedata.category(chr(code)) not in ("Cc", "Cs", "Co", "Cn")
-
-
-def _text(name: Any) -> str:
-    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
 def _length(face: Any, glyph: int) -> int:
@@ -333,7 +330,7 @@ def _copyright(face: Any) -> str:
         platform, encoding, _, name, length, at = struct.unpack_from(">6H", table, 6 + 12 * i)
         if (platform, encoding, name) == (3, 1, 0):
             return str(table[strings + at : strings + at + length].decode("utf-16-be", "replace"))
-    return _text(face.name)
+    return Path(face.filename).stem
 
 
 def _names(copyrights: list[str]) -> bytes:

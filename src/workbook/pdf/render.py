@@ -226,7 +226,7 @@ def _render(project: Project) -> Rendered:
     with _flate_only():
         try:
             # it tags what it draws, and its form fields are set in the build's fonts
-            doc.build(story, canvasmaker=with_form_fonts(TaggingCanvas, fonts))
+            doc.build(story, canvasmaker=with_form_fonts(TaggingCanvas, fonts, project.warnings))
         except (LayoutError, ValueError) as exc:
             if isinstance(exc, ValueError) and "negative availWidth" not in str(exc):
                 raise

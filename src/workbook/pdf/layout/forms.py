@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from ...errors import Diagnostic
 from ...fonts import FontSet
 from ..form_fonts import RESOURCE, FieldFont, add_font, field_font
 from .tags import Element, owned_by
@@ -30,9 +31,9 @@ class FieldForm(AcroForm):  # type: ignore[misc]
     """ReportLab's AcroForm, with the field font as the font of every text field and the
     form's default: ReportLab would use a standard font, which is never embedded."""
 
-    def __init__(self, canv: Any, fonts: FontSet) -> None:
+    def __init__(self, canv: Any, fonts: FontSet, warnings: list[Diagnostic]) -> None:
         super().__init__(canv)
-        self.field_fonts = fonts
+        self.field_fonts, self.warnings = fonts, warnings
         self.field_font: FieldFont | None = None
 
     def makeFont(self, fontName: str | None) -> tuple[str, str]:
@@ -40,7 +41,15 @@ class FieldForm(AcroForm):  # type: ignore[misc]
         if self.field_font is None:
             self.field_font = field_font(self.field_fonts)
             self.fonts[RESOURCE] = add_font(self.canv._doc, self.field_font)
+            for name in self.field_font.left_out:
+                self._warn(f"the fillable edition's fields leave out the characters of the font "
+                           f"{name}, too big to embed whole: answers typed in them show only "
+                           "where the reader's PDF viewer has a font of its own for them")  # fmt: skip
         return self.fonts[RESOURCE], RESOURCE
+
+    def _warn(self, message: str) -> None:
+        if all(w.message != message for w in self.warnings):
+            self.warnings.append(Diagnostic(message, severity="warning"))
 
     def txAP(self, key: str, value: str, *args: Any, **kw: Any) -> Any:
         """ReportLab's text field appearance, with the value drawn in the field font
@@ -103,17 +112,19 @@ def form_of(canv: Any) -> AcroForm:
     build's fonts (`with_form_fonts`)."""
     form = getattr(canv, "AcroForm", None)
     if form is None:
-        form = FieldForm(canv, canv.form_fonts) if hasattr(canv, "form_fonts") else canv.acroForm
+        form = FieldForm(canv, *canv.form_fonts) if hasattr(canv, "form_fonts") else canv.acroForm
         canv.AcroForm = canv._doc._catalog.AcroForm = form
     return form
 
 
-def with_form_fonts(canvasmaker: Callable[..., Any], fonts: FontSet) -> Callable[..., Any]:
-    """A canvas maker for `doc.build` whose canvases carry the fonts for their form."""
+def with_form_fonts(canvasmaker: Callable[..., Any], fonts: FontSet,
+                    warnings: list[Diagnostic]) -> Callable[..., Any]:  # fmt: skip
+    """A canvas maker for `doc.build` whose canvases carry the fonts for their form, and where
+    to note a font the form cannot take in."""
 
     def make(*args: Any, **kw: Any) -> Any:
         canv = canvasmaker(*args, **kw)
-        canv.form_fonts = fonts
+        canv.form_fonts = fonts, warnings
         return canv
 
     return make
