@@ -96,7 +96,7 @@ def test_rebuild_refuses_to_overwrite_answers(fillable: Path, cli: Any, tmp_path
     result = cli("build", tmp_path / "manifest.yaml", "-o", fillable)
     assert result.exit_code == 1
     assert f"{fillable}: error: this PDF holds answers in 5 form field(s)" in result.stderr
-    assert "use --force" in result.stderr
+    assert "use --keep-answers" in result.stderr and "--force to replace it" in result.stderr
     assert fillable.read_bytes() == before
     forced = cli("build", tmp_path / "manifest.yaml", "-o", fillable, "--force")
     assert forced.exit_code == 0

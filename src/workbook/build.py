@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
+from .answers.given import Given, load_given
 from .errors import Diagnostic, WorkbookError
 from .output import encrypt, guard, write_guarded
 from .pdf import BuildResult, render
@@ -49,10 +52,43 @@ def build(options: BuildOptions) -> BuildResult:
         raise WorkbookError("the password is empty; give one, or leave --password out")
     project = load_project(options)
     output = options.output or default_output(project)
-    inputs = [options.manifest, project.logo.path if project.logo else None]
-    target = guard(output, "pdf", force=options.force, inputs=inputs)
+    inputs = [options.manifest, project.logo.path if project.logo else None, options.answers]
+    kept = _kept_answers(output, options) if options.keep_answers else None
+    if kept is not None:
+        project = replace(project, answers={**kept, **project.answers})
+    force = options.force or bool(kept)  # the answers are in the copy kept beside it
+    target = guard(output, "pdf", force=force, inputs=inputs)
     rendered = render(project)
     data = encrypt(rendered.pdf, options.password) if options.password else rendered.pdf
-    write_guarded(data, target, options.force)
+    if kept:
+        copy = _keep_copy(output)
+        project.warnings.append(
+            Diagnostic(f"kept the answered workbook as {copy}", severity="warning")
+        )
+    write_guarded(data, target, force)
     warnings = [*project.warnings, *missing_glyph_warnings(rendered.missing)]
     return BuildResult(output, rendered.pages, warnings, data)
+
+
+def _kept_answers(output: Path, options: BuildOptions) -> dict[str, Given] | None:
+    """The answers of the workbook about to be replaced (`--keep-answers`): carried over,
+    where a field has gone, reported rather than refused."""
+    if not output.is_file():
+        return None
+    found = load_given(output, options.password)
+    return {name: replace(given, strict=False) for name, given in found.items()}
+
+
+def _keep_copy(output: Path) -> Path:
+    """Copy the answered workbook beside the new one, under a name never used before:
+    `name.answers-YYYYMMDD.pdf`, then `-2`, `-3`, ..."""
+    stamp = dt.date.today().strftime("%Y%m%d")
+    for n in range(1, 1000):
+        copy = output.with_name(f"{output.stem}.answers-{stamp}{f'-{n}' if n > 1 else ''}.pdf")
+        try:
+            with copy.open("xb") as out:  # never over another file
+                out.write(output.read_bytes())
+            return copy
+        except FileExistsError:
+            continue
+    raise WorkbookError(f"{output}: too many kept copies beside it; move some away")

@@ -189,8 +189,10 @@ def _check_pdf(path: Path, shown: Path) -> None:
     answered = [n for n, f in fields.items() if f.get("/V") not in (None, "", "/Off")]
     if answered:
         names = ", ".join(answered[:3]) + (", …" if len(answered) > 3 else "")
-        raise _fail(shown, f"this PDF holds answers in {len(answered)} form field(s) ({names})"
-                           f"{HINT}")  # fmt: skip
+        raise _fail(shown, f"this PDF holds answers in {len(answered)} form field(s) ({names}); "
+                           "use --keep-answers to carry them into the new workbook (the old file "
+                           "is kept beside it), --force to replace it, or -o to write somewhere "
+                           "else")  # fmt: skip
 
 
 def _check_start(what: str, ours: re.Pattern[bytes] | bytes) -> Callable[[Path, Path], None]:

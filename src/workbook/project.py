@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .answers.given import Given, load_given
 from .errors import Diagnostic, Location, WorkbookError
 from .library import LoadedWorksheet, resolve_worksheets, search_dirs
 from .locale import crisis_contacts, format_date, strings
@@ -38,6 +39,8 @@ class BuildOptions:
     password: str | None = field(default=None, repr=False)
     # where each override came from (a roster's cell); the command line when not given
     override_locations: dict[str, Location] = field(default_factory=dict)
+    answers: Path | None = None  # a file of answers to start with (`build --answers`)
+    keep_answers: bool = False  # carry the answers of the workbook being replaced over
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Project:
     date: str | None
     warnings: list[Diagnostic]
     logo: Logo | None = None
+    answers: dict[str, Given] = field(default_factory=dict)  # by field name
 
 
 @dataclass(frozen=True)
@@ -86,12 +90,23 @@ def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
             f"unknown manifest field '{dotted}'{hint}; "
             f"use variables.{dotted} for a template variable"
         )
+    if parts[0] == "answers" and len(parts) > 1:  # a field name has dots of its own
+        if not isinstance(data.get("answers"), dict):
+            data["answers"] = {}
+        data["answers"][".".join(parts[1:])] = value
+        return
     target = data
     for part in parts[:-1]:
         if not isinstance(target.get(part), dict):
             target[part] = {}
         target = target[part]
     target[parts[-1]] = value
+
+
+def _key(dotted: str) -> tuple[str, ...]:
+    """Where a dotted option lands in the manifest's data."""
+    head, _, rest = dotted.partition(".")
+    return (head, rest) if head == "answers" and rest else tuple(dotted.split("."))
 
 
 def read_manifest(path: Path) -> SourceDoc:
@@ -117,7 +132,7 @@ def manifest_source(options: BuildOptions) -> SourceDoc:
     for dotted, value in options.overrides.items():
         set_dotted(data, dotted, value)
         # an error in an option points at the option, not at the manifest line it replaced
-        key = tuple(dotted.split("."))
+        key = _key(dotted)
         for known in [k for k in locations if k[: len(key)] == key]:
             del locations[known]
         locations[key] = options.override_locations.get(dotted, COMMAND_LINE)
@@ -258,6 +273,10 @@ def load_project(options: BuildOptions) -> Project:
     warnings += _title_warnings(manifest, options, doc)
     recipient = manifest.recipient.name if manifest.recipient else None
     warnings += crisis_warnings(manifest, doc)
+    answers = {name: Given(value, doc.locate(("answers", name)))
+               for name, value in manifest.answers.items() if value not in (None, "", False)}  # fmt: skip
+    if options.answers is not None:
+        answers.update(load_given(options.answers, options.password))
     return Project(
         manifest,
         base_dir,
@@ -270,4 +289,5 @@ def load_project(options: BuildOptions) -> Project:
         date_text,
         warnings,
         logo,
+        answers,
     )

@@ -62,6 +62,22 @@ def build(
         bool,
         Opt("--force", help="Replace a PDF that holds answers or that workbook did not write."),
     ] = False,
+    answers: Annotated[
+        Path | None,
+        Opt(
+            "--answers",
+            metavar="FILE",
+            help="Start with these answers: a filled workbook, or JSON/YAML from `workbook answers`.",
+        ),
+    ] = None,
+    keep_answers: Annotated[
+        bool,
+        Opt(
+            "--keep-answers",
+            help="Carry the answers of the workbook being replaced into the new one; the old "
+            "file is kept beside it.",
+        ),
+    ] = False,
     password: Password = None,
 ) -> None:
     """Build one workbook from a manifest and/or options.
@@ -71,9 +87,10 @@ def build(
       workbook build examples/partner.yaml
       workbook build -w i-statements -w boundary-planning --name Sam \\
           --loved-one Alex --relationship partner -o output/sam.pdf
+      workbook build examples/partner.yaml --lang es --keep-answers -o filled.pdf
     """
     with _collector_paused():
-        _build(manifest, output, dirs, force, password, _overrides(
+        _build(manifest, output, dirs, force, password, (answers, keep_answers), _overrides(
             worksheet=worksheet, name=name, loved_one=loved_one, relationship=relationship,
             age_group=age_group, practice=practice, title=title, theme=theme,
             page_size=page_size, lang=lang, region=region, edition=edition, fillable=fillable,
@@ -125,14 +142,16 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _build(manifest: Path | None, output: Path | None, dirs: list[Path] | None, force: bool,
-           password: str | None, overrides: dict[str, Any]) -> None:  # fmt: skip
+           password: str | None, answers: tuple[Path | None, bool],
+           overrides: dict[str, Any]) -> None:  # fmt: skip
     from ..build import build as build_workbook
     from ..project import BuildOptions
 
     if manifest is None and "worksheets" not in overrides:
         typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
         raise typer.Exit(2)
-    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password)
+    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password,
+                           answers=answers[0], keep_answers=answers[1])  # fmt: skip
     with reporting():
         result = build_workbook(options)
     emit(result.warnings)

@@ -42,6 +42,7 @@ class Field:
     language: str
     values: tuple[str, ...] = ()  # a radio group's choices
     choices: tuple[str, ...] = ()  # what a screen reader says for each choice's button
+    value: str | bool | None = None  # the answer it starts with: text, ticked, the choice
 
 
 # -- blocks ------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ class Lines:
     name: str  # the lines' field names are `<name>.1`, `<name>.2`, ...
     spoken: str  # a line's spoken name, with {n} for its number
     language: str
+    answer: str | None = None  # the text it starts with; layout wraps it onto the lines
 
     def field(self, n: int) -> Field:
         """Line n's field (a line beyond `count` exists only when the page is filled)."""

@@ -255,6 +255,8 @@ class Manifest(Model):
     """The worksheets, in order, by id."""
     variables: dict[str, Any] = Field(default_factory=dict)
     """Extra names for templates: {{ variables.clinic }} or {{ clinic }}."""
+    answers: dict[str, str | bool | int | float | None] = Field(default_factory=dict)
+    """Answers the workbook starts with, by field name as `workbook answers` lists them (e.g. i-statements.fill_in.1.blank1: tired): text, true for a ticked box, a number for a scale; a lines block's name takes text for all its lines."""
     worksheets_dirs: list[Line] = Field(default_factory=list)
     """Folders of your own worksheets, relative to the manifest; searched before the built-in ones."""
 

@@ -211,13 +211,14 @@ def _render(project: Project) -> Rendered:
     geo = doc.geometry = Geometry.of(project)
     _, _, frame_width, frame_height = geo.frame(1)
     root = Element("Document")
-    ctx = LayoutContext(theme, ink(theme), styles, fonts, frame_height, frame_width, document.fillable, root,
-                        doc.origins)  # fmt: skip
+    ctx = LayoutContext(theme, ink(theme), styles, fonts, frame_height, frame_width,
+                        document.fillable, root, doc.origins, [])  # fmt: skip
     font, size = styles.body.fontName, styles.body.fontSize
     spoken = {f.name: f.spoken for f in document.fields}
+    values = {f.name: f.value for f in document.fields if isinstance(f.value, str)}
     doc.blank_callback = blank_callback(size, stringWidth(NBSP * BLANK_SPACES, font, size),
                                         stringWidth(NBSP, font, size), ctx.ink["text"],
-                                        spoken)  # fmt: skip
+                                        spoken, values)  # fmt: skip
     story, foot = _story(document, project, ctx, doc)
     sheet_of = lambda flowable: getattr(doc._origin(flowable), "sheet", None)  # noqa: E731
     story = with_care_notes(story, sheet_of, doc.sections, document, ctx, geo)
@@ -234,13 +235,16 @@ def _render(project: Project) -> Rendered:
         canv = doc.canv
         _date_the_file(canv, project)
         keys = [e.key for s in document.sections if isinstance(s, Contents) for e in s.entries]
-        finish_pages(canv, document.running, ctx, geo, {key: doc.anchor_pages.get(key) for key in keys})
+        finish_pages(
+            canv, document.running, ctx, geo, {key: doc.anchor_pages.get(key) for key in keys}
+        )
         canv.showOutline()
         write_structure(canv, root, canv.tags)
         write_metadata(canv, project.manifest.language)
         canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()
     _note_invisible(project, fonts.invisible | document.invisible)
+    project.warnings.extend(w for w in ctx.warnings if w not in project.warnings)
     return Rendered(buffer.getvalue(), canv.getPageNumber() - 1, fonts.missing)
 
 

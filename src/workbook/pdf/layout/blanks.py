@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -22,6 +22,7 @@ from ... import document as d
 from ...fonts import FontSet
 from ...markup import styled_markup
 from .measure import TALL
+from .pen import INK, Pen
 from .tags import Element
 from .text import TaggedParagraph
 
@@ -90,14 +91,26 @@ def _last_words(text: str) -> str:
     return f"{head}{NBSP}{tail}{text[len(text.rstrip()) :]}" if space and head.strip() else text
 
 
-def _markup(pieces: list[str], counts: Sequence[int], names: Sequence[str | None],
+class _Slot(NamedTuple):
+    """What goes in a blank: its field (fillable), or its answer written in (print)."""
+
+    name: str | None
+    written: str = ""  # markup, in ink
+    spaces: int = 0  # how many spaces wide the answer is
+
+
+def _markup(pieces: list[str], counts: Sequence[int], slots: Sequence[_Slot],
             colour: str) -> str:  # fmt: skip
     """The sentence with blanks of `counts` spaces; a named blank carries its field marker,
-    labelled with the field name and the blank's length in spaces."""
+    labelled with the field name and the blank's length in spaces; an answered one (print)
+    has the answer written on it, the underline going on a little past it."""
     markup = pieces[0]
-    for piece, count, name in zip(pieces[1:], counts, names, strict=True):
-        marker = f'<onDraw name="{BLANK_CALLBACK}" label="{name}|{count}"/>' if name else ""
-        markup += f'<font color="{colour}"><u>{NBSP}{marker}{NBSP * (count - 1)}</u></font>'
+    for piece, count, slot in zip(pieces[1:], counts, slots, strict=True):
+        marker = (
+            f'<onDraw name="{BLANK_CALLBACK}" label="{slot.name}|{count}"/>' if slot.name else ""
+        )
+        rest = max(count - 1 - slot.spaces, 2) if slot.written else count - 1
+        markup += f'<font color="{colour}"><u>{NBSP}{marker}{slot.written}{NBSP * rest}</u></font>'
         markup += piece
     return markup
 
@@ -127,14 +140,27 @@ def _underlined(frag: Any) -> bool:
 def sentence(runs: d.Inline, fillable: bool, style: ParagraphStyle, fonts: FontSet,
              width: float, colour: str, tag: Element) -> TaggedParagraph:  # fmt: skip
     """A fill-in sentence as a paragraph `width` wide, its blanks sized for handwriting and,
-    when `fillable`, carrying their fields."""
+    when `fillable`, carrying their fields (else any answers written in)."""
     pieces = _pieces(runs, fonts)
-    names = [r.field.name if fillable else None for r in runs if isinstance(r, d.Blank)]
     space = stringWidth(NBSP, style.fontName, style.fontSize)
+    blanks = [r for r in runs if isinstance(r, d.Blank)]
+    slots = [_slot(b.field, fillable, fonts, style, space) for b in blanks]
     least = math.ceil(MIN_BLANK_EMS * style.fontSize / space)
     counts = [min(least, int(width * 0.6 // space))] * (len(pieces) - 1)
-    para = TaggedParagraph(_markup(pieces, counts, names, colour), style)
+    para = TaggedParagraph(_markup(pieces, counts, slots, colour), style)
     para.wrap(width, TALL)
     rooms = _room_after(para, len(counts))
     counts = [c + max(int(r // space) - 1, 0) for c, r in zip(counts, rooms, strict=True)]
-    return TaggedParagraph(_markup(pieces, counts, names, colour), style, tag=tag)
+    return TaggedParagraph(_markup(pieces, counts, slots, colour), style, tag=tag)
+
+
+def _slot(field: d.Field, fillable: bool, fonts: FontSet, style: ParagraphStyle,
+          space: float) -> _Slot:  # fmt: skip
+    if fillable:
+        return _Slot(field.name)
+    if not isinstance(field.value, str) or not field.value:
+        return _Slot(None)
+    text = " ".join(field.value.split()).replace(" ", NBSP)  # the answer stays on its blank
+    written = styled_markup([(text, False, False)], fonts)
+    spaces = math.ceil(Pen(fonts, style.fontSize).width(text) / space)
+    return _Slot(None, f'<font color="{INK.hexval().replace("0x", "#")}">{written}</font>', spaces)

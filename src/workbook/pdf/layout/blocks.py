@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from ... import document as d
+from ...errors import Diagnostic, Location
 from ...fonts import FontSet
 from ...markup import styled_markup
 from ...theme import Theme
@@ -27,6 +28,7 @@ from .blanks import NBSP as NBSP
 from .blanks import sentence as blank_sentence
 from .flowables import CheckItem, NewPage, QuoteBar, RatingScale, WritingLines
 from .forms import FieldCell
+from .pen import Chosen, Pen, Ticked, Written
 from .styles import Styles, derive
 from .tags import Element
 from .text import TaggedParagraph, TaggedTable
@@ -67,6 +69,15 @@ class LayoutContext:
     fillable: bool
     section: Element  # where new structure elements go: a page's or worksheet's Sect
     origins: dict[Flowable, d.Source]  # the source block of a worksheet's flowables
+    warnings: list[Diagnostic]  # what the build reports: answers that do not fit
+
+    def pen(self, size: float | None = None) -> Pen:
+        """How answers are written: in the body font (or `size`), in ink."""
+        return Pen(self.fonts, size or self.styles.body.fontSize)
+
+    def warn(self, source: d.Source | None, message: str) -> None:
+        where = source.location if source else Location()
+        self.warnings.append(Diagnostic(message, where, "warning"))
 
     def within(self, section: Element) -> LayoutContext:
         return dataclasses.replace(self, section=section)
@@ -193,10 +204,25 @@ def render_checklist(block: d.Checklist, ctx: LayoutContext) -> list[Flowable]:
     box, colour = ctx.theme.box_size, ctx.ink["accent"]
     paras = ctx.items(tuple(item.text for item in block.items), style)
     items = [
-        CheckItem(para, box, colour, field=ctx.field(item.field), tooltip=item.field.spoken)
+        CheckItem(
+            para,
+            box,
+            colour,
+            field=ctx.field(item.field),
+            tooltip=item.field.spoken,
+            ticked=_ticked(item.field, para, ctx),
+        )
         for para, item in zip(paras, block.items, strict=True)
     ]
     return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
+
+
+def _ticked(field: d.Field, para: TaggedParagraph, ctx: LayoutContext) -> Ticked | None:
+    """A box the answers tick; printed, the tick is a Figure in the item's body."""
+    if field.value is not True:
+        return None
+    tag = None if ctx.fillable or para.tag is None else para.tag.add("Figure", Alt="\u2713")
+    return Ticked(tag)
 
 
 def _label(text: d.Inline | None, ctx: LayoutContext) -> list[Flowable]:
@@ -210,10 +236,26 @@ def writing_lines(count: int, ctx: LayoutContext, block: d.Lines | None = None) 
                     ctx.frame_height, text=ctx.ink["text"])  # fmt: skip
     if block is None:
         return lines()
+    written = _written_lines(block, ctx)
     if not ctx.fillable:
-        return lines(fill=block.fill)
+        return lines(fill=block.fill, written=written)
     return lines(field=block.name, fill=block.fill, tag=ctx.element("Div"),
-                 spoken=lambda n: block.field(n).spoken)  # fmt: skip
+                 spoken=lambda n: block.field(n).spoken, written=written)  # fmt: skip
+
+
+def _written_lines(block: d.Lines, ctx: LayoutContext) -> Written | None:
+    """A lines block's answer broken onto its lines (in the fillable edition, one line's
+    text per field, at the fields' size); one longer than its lines is reported."""
+    if not block.answer:
+        return None
+    pen = ctx.pen(None if not ctx.fillable else min(ctx.theme.line_height * 0.5, 13))
+    lines = pen.lines(block.answer, ctx.frame_width - 4)
+    if len(lines) > block.count and not block.fill:
+        ctx.warn(block.source, f"{block.source.what}: the answer takes {len(lines)} lines and "
+                 f"there are {block.count}; it is cut short: shorten it or give count: {len(lines)}")  # fmt: skip
+        lines = lines[: block.count]
+    tag = None if ctx.fillable else ctx.element("P")
+    return Written(tuple(lines), pen, tag)
 
 
 @renderer(d.Lines)
@@ -253,15 +295,16 @@ def render_table(block: d.Table, ctx: LayoutContext) -> list[Flowable]:
     blank_height = ctx.theme.line_height * block.row_lines
     size, colour = ctx.styles.cell.fontSize, ctx.ink["text"]
 
-    def cell(item: d.Cell, r: int, td: Element) -> Any:
+    def cell(item: d.Cell, r: int, c: int, td: Element) -> Any:
         if item.field is None:
             return ctx.para(item.text, ctx.styles.cell, td)
-        if not ctx.fillable:
-            return ""
         height = blank_height - 2 * ctx.theme.spacing * 0.6 if r > given else size * 1.5
-        return FieldCell(item.field.name, height, size, colour, td, item.field.spoken)
+        written = _written_cell(item.field, block, c, height, ctx)
+        if not ctx.fillable:
+            return FieldCell(None, height, size, colour, td, written=written) if written else ""
+        return FieldCell(item.field.name, height, size, colour, td, item.field.spoken, written)
 
-    rows = [[cell(item, r, td) for item, td in zip(row, tags, strict=True)]
+    rows = [[cell(item, r, c, td) for c, (item, td) in enumerate(zip(row, tags, strict=True))]
             for r, (row, tags) in enumerate(zip(block.rows, cells[1:], strict=True), start=1)]  # fmt: skip
     weights = block.widths
     table = TaggedTable(
@@ -275,6 +318,27 @@ def render_table(block: d.Table, ctx: LayoutContext) -> list[Flowable]:
     table.setStyle(_table_style(ctx))
     table.spaceAfter = ctx.theme.spacing * 1.5
     return [table]
+
+
+def _written_cell(
+    field: d.Field, block: d.Table, column: int, height: float, ctx: LayoutContext
+) -> Written | None:
+    """An empty cell's answer broken into lines at the cell's width; a longer one than the
+    cell holds is reported (the row does not grow: its height is the page's craft)."""
+    if not isinstance(field.value, str) or not field.value:
+        return None
+    pen = ctx.pen(ctx.styles.cell.fontSize)
+    if ctx.fillable:  # the field wraps its own text
+        return Written((field.value,), pen)
+    share = block.widths[column] / sum(block.widths)
+    lines = pen.lines(field.value, ctx.frame_width * share - 2 * ctx.theme.spacing * 0.6 - 2)
+    room = max(int(height // (pen.size * 1.2)), 1)
+    if len(lines) > room:
+        where = block.source.what if block.source else "the crisis page's contacts"
+        ctx.warn(block.source, f"{where}: the answer for {field.name} takes {len(lines)} lines "
+                 f"and its cell holds {room}; it is cut short")  # fmt: skip
+        lines = lines[:room]
+    return Written(tuple(lines), pen)
 
 
 def _table_tags(ctx: LayoutContext, cols: int, rows: int) -> list[list[Element]]:
@@ -332,9 +396,19 @@ def render_scale(block: d.Scale, ctx: LayoutContext) -> list[Flowable]:
         tags=(group, digits),
         tooltip=block.field.spoken,
         choices=block.field.choices,
+        chosen=_chosen(block, group, ctx),
     )
     scale.spaceAfter = ctx.theme.spacing * 2
     return [label, scale]
+
+
+def _chosen(block: d.Scale, group: Element, ctx: LayoutContext) -> Chosen | None:
+    """The number the answers chose; printed, its ring is a Figure saying which."""
+    if not isinstance(block.field.value, str):
+        return None
+    value = int(block.field.value)
+    alt = block.field.choices[value - block.low] if block.field.choices else str(value)
+    return Chosen(value, None if ctx.fillable else group.add("Figure", Alt=alt))
 
 
 @renderer(d.Columns)

@@ -13,6 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak
 
 from .forms import check_box, radio, text_field
+from .pen import Chosen, Ticked, Written
 from .replay import draw_recorded
 from .tags import Element, artifact, marked, owned_by
 from .text import TaggedParagraph
@@ -29,10 +30,12 @@ class CheckItem(Flowable):  # type: ignore[misc]
         show_box: bool = True,
         field: str | None = None,
         tooltip: str = "",
+        ticked: Ticked | None = None,
     ) -> None:
         super().__init__()
         self.para, self.box, self.colour, self.show_box = para, box, colour, show_box
         self.field, self.tooltip = field, tooltip  # its check box; what a screen reader says
+        self.ticked = ticked  # an answer: ticked (the print edition draws the tick)
         self.indent = box * 1.8
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -44,7 +47,8 @@ class CheckItem(Flowable):  # type: ignore[misc]
         parts = self.para.split(aw - self.indent, ah)
         if len(parts) < 2:
             return []
-        first = CheckItem(parts[0], self.box, self.colour, self.show_box, self.field, self.tooltip)
+        first = CheckItem(parts[0], self.box, self.colour, self.show_box, self.field, self.tooltip,
+                          self.ticked)  # fmt: skip
         return [first, *(CheckItem(p, self.box, self.colour, False) for p in parts[1:])]
 
     def draw(self) -> None:
@@ -59,7 +63,11 @@ class CheckItem(Flowable):  # type: ignore[misc]
                     canv.rect(1, y, self.box, self.box, stroke=1, fill=0)
                 with owned_by(canv, self.para.tag):
                     if self.field:
-                        check_box(canv, self.field, 1, y, self.box, self.colour, self.tooltip)
+                        check_box(canv, self.field, 1, y, self.box, self.colour, self.tooltip,
+                                  checked=self.ticked is not None)  # fmt: skip
+            if self.ticked and not self.field:
+                with marked(canv, self.ticked.tag):
+                    self.ticked.draw(canv, 1, y, self.box)
         self.para.drawOn(self.canv, self.indent, self.height - self.para.height)
 
     def getSpaceAfter(self) -> float:
@@ -76,7 +84,8 @@ class WritingLines(Flowable):  # type: ignore[misc]
     def __init__(self, count: int, spacing: float, colour: Color, page_height: float,
                  field: str | None = None, text: Color | None = None, fill: bool = False,
                  first: int = 1, tag: Element | None = None,
-                 spoken: Callable[[int], str] | None = None) -> None:  # fmt: skip
+                 spoken: Callable[[int], str] | None = None,
+                 written: Written | None = None) -> None:  # fmt: skip
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
         self.page_height, self.field, self.text = page_height, field, text or colour
@@ -84,6 +93,7 @@ class WritingLines(Flowable):  # type: ignore[misc]
         self.shown = count  # the lines drawn: `count`, or more when filling the page
         self.tag = tag  # the element its fields belong to
         self.spoken = spoken or str  # line n's spoken name
+        self.written = written  # an answer, line by line from line 1 (pen.py)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.shown = self.count
@@ -94,7 +104,8 @@ class WritingLines(Flowable):  # type: ignore[misc]
 
     def _part(self, count: int, first: int) -> WritingLines:
         return WritingLines(count, self.spacing, self.colour, self.page_height, self.field,
-                            self.text, first=first, tag=self.tag, spoken=self.spoken)  # fmt: skip
+                            self.text, first=first, tag=self.tag, spoken=self.spoken,
+                            written=self.written)  # fmt: skip
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
         fits = int(ah // self.spacing)
@@ -109,14 +120,29 @@ class WritingLines(Flowable):  # type: ignore[misc]
             canv.setLineWidth(0.6)
             for i in range(self.shown):
                 canv.line(0, i * self.spacing, self.width, i * self.spacing)
+        lines = self._answer()
         if not self.field:
+            if self.written and any(lines):  # the print edition: the answer on the lines
+                with marked(canv, self.written.tag):
+                    for text, i in zip(lines, reversed(range(self.shown)), strict=False):
+                        self.written.pen.write(
+                            canv, 2, i * self.spacing + self.spacing * 0.18, text
+                        )
             return
         size = min(self.spacing * 0.5, 13)
         with owned_by(canv, self.tag):
             # top line first, so the tab order runs down the page
             for n, i in enumerate(reversed(range(self.shown)), start=self.first):
                 box = (0, i * self.spacing + 1, self.width, self.spacing * 0.8)
-                text_field(canv, f"{self.field}.{n}", box, size, self.text, tooltip=self.spoken(n))
+                value = lines[n - self.first] if n - self.first < len(lines) else ""
+                text_field(canv, f"{self.field}.{n}", box, size, self.text, tooltip=self.spoken(n),
+                           value=value)  # fmt: skip
+
+    def _answer(self) -> list[str]:
+        """The answer's lines that fall on these lines."""
+        if not self.written:
+            return []
+        return list(self.written.lines[self.first - 1 : self.first - 1 + self.shown])
 
 
 class RatingScale(Flowable):  # type: ignore[misc]
@@ -136,6 +162,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
         tags: tuple[Element | None, Element | None] = (None, None),
         tooltip: str = "",
         choices: tuple[str, ...] = (),
+        chosen: Chosen | None = None,
     ) -> None:
         super().__init__()
         self.low, self.high, self.anchors, self.field = low, high, anchors, field
@@ -145,6 +172,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
         self.tag, self.digits_tag = tags
         self.tooltip = tooltip  # the radio group's spoken name
         self.choices = choices  # each button's
+        self.chosen = chosen  # an answer: the number chosen
 
     def _centre(self, value: int) -> float:
         steps = self.high - self.low
@@ -186,8 +214,9 @@ class RatingScale(Flowable):  # type: ignore[misc]
             for i, value in enumerate(range(self.low, self.high + 1)):
                 x = self._centre(value) - self.size / 2
                 spoken = self.choices[i] if self.choices else self.tooltip
+                selected = self.chosen is not None and self.chosen.value == value
                 radio(canv, field, str(value), (x, base, self.size), self.colour,
-                      (self.tooltip, spoken))  # fmt: skip
+                      (self.tooltip, spoken), selected)  # fmt: skip
 
     def draw(self) -> None:
         """Circles (decoration), their numbers (text), the fields, then the anchor labels."""
@@ -200,6 +229,10 @@ class RatingScale(Flowable):  # type: ignore[misc]
             draw_recorded(self.canv, (*key, "digits"), self._digits, lambda: [(self.font, digits)])
         if self.field:
             self._radios(self.field)
+        elif self.chosen is not None:  # the print edition: a ring round the chosen number
+            with marked(self.canv, self.chosen.tag):
+                r = self.size / 2
+                self.chosen.draw(self.canv, self._centre(self.chosen.value), self.height - r, r)
         base = self.height - self.size
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)

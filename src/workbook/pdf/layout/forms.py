@@ -24,7 +24,8 @@ from reportlab.platypus import Flowable
 from ...errors import Diagnostic
 from ...fonts import FontSet
 from ..form_fonts import RESOURCE, FieldFont, add_font, field_font
-from .tags import Element, owned_by
+from .pen import Written
+from .tags import Element, marked, owned_by
 
 
 class FieldForm(AcroForm):  # type: ignore[misc]
@@ -138,9 +139,10 @@ def text_field(
     colour: Color,
     multiline: bool = False,
     tooltip: str = "",
+    value: str = "",
 ) -> None:
     """A borderless, transparent text field over (x, y, width, height) in local coordinates;
-    `tooltip` is what a screen reader says for it."""
+    `tooltip` is what a screen reader says for it; `value` the answer it starts with."""
     x, y, width, height = box
     form_of(canv).textfield(
         name=name,
@@ -158,12 +160,14 @@ def text_field(
         fieldFlags="multiline" if multiline else "",
         annotationFlags="print",
         tooltip=tooltip or name,
+        value=value,
     )
 
 
 def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: Color,
-              tooltip: str = "") -> None:  # fmt: skip
+              tooltip: str = "", checked: bool = False) -> None:  # fmt: skip
     form_of(canv).checkbox(
+        checked=checked,
         name=name,
         x=x,
         y=y,
@@ -181,16 +185,20 @@ def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: 
 
 
 def radio(canv: Canvas, name: str, value: str, box: tuple[float, float, float], colour: Color,
-          spoken: tuple[str, str]) -> None:  # fmt: skip
+          spoken: tuple[str, str], selected: bool = False) -> None:  # fmt: skip
     """One button of the radio group `name` at (x, y, size); `spoken` is what a screen
     reader says for the group and for this button ("How ready? 3 of 0 to 10"). The group
-    starts with no choice made (/V /Off)."""
+    starts with no choice made (/V /Off) unless a button is `selected`."""
     x, y, size = box
     group_spoken, button_spoken = spoken
     form = form_of(canv)
+    made = form._radios.get(name)  # ReportLab's group, once its first button is made
+    if selected and made is not None and made.V == "Off":
+        made.V = None  # no choice so far: this one is it
     form.radio(
         name=name,
         value=value,
+        selected=selected,
         x=x,
         y=y,
         size=size,
@@ -214,36 +222,46 @@ class FieldCell(Flowable):  # type: ignore[misc]
     """Fills a blank table cell; in the fillable edition it is a text field."""
 
     def __init__(self, name: str | None, height: float, size: float, colour: Color,
-                 tag: Element | None = None, tooltip: str = "") -> None:  # fmt: skip
+                 tag: Element | None = None, tooltip: str = "",
+                 written: Written | None = None) -> None:  # fmt: skip
         super().__init__()
         self.name, self.min_height, self.size, self.colour = name, height, size, colour
         self.tag, self.tooltip = tag, tooltip  # its table cell's element; its spoken name
+        self.written = written  # the answer it starts with (print: written in the cell)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width, self.height = aw, self.min_height
         return self.width, self.height
 
     def draw(self) -> None:
+        written = self.written
         if self.name:
             multiline = self.height > self.size * 2.5
             box = (0, 0, self.width, self.height)
+            value = "\n".join(written.lines) if written else ""
             with owned_by(self.canv, self.tag):
                 text_field(self.canv, self.name, box, self.size, self.colour, multiline,
-                           self.tooltip)  # fmt: skip
+                           self.tooltip, value)  # fmt: skip
+        elif written:
+            pen, leading = written.pen, written.pen.size * 1.2
+            with marked(self.canv, self.tag):
+                for i, line in enumerate(written.lines):
+                    pen.write(self.canv, 0, self.height - leading * (i + 1) + pen.size * 0.25, line)
 
 
 def blank_callback(size: float, width: float, space: float, colour: Color,
-                   tooltips: dict[str, str]) -> Any:  # fmt: skip
+                   tooltips: dict[str, str], values: dict[str, str]) -> Any:  # fmt: skip
     """The canvas callback behind `<onDraw name="wbBlank" label="NAME|N"/>` in fill-in
     sentences: the marker comes one space into an underline of N spaces (`space` wide each;
     without N, the underline is `width` wide), and the field covers the underline exactly.
-    `tooltips` has each blank's spoken name (layout fills it in)."""
+    `tooltips` has each blank's spoken name, `values` the answers blanks start with."""
 
     def on_blank(canv: Canvas, kind: str, label: str) -> None:
         info = canv._curr_tx_info  # set by ReportLab while it draws the paragraph line
         name, _, count = label.partition("|")
         x, y = info["cur_x"] - space, info["cur_y"]
         box = (x, y - size * 0.3, int(count) * space if count else width, size * 1.45)
-        text_field(canv, name, box, size, colour, tooltip=tooltips.get(name, ""))
+        text_field(canv, name, box, size, colour, tooltip=tooltips.get(name, ""),
+                   value=values.get(name, ""))  # fmt: skip
 
     return on_blank
