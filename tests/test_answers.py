@@ -82,7 +82,7 @@ def fill_pypdf(source: Path, target: Path, fill: dict[str, Any], *, regenerate: 
             else ("/Yes" if v else "/Off") if isinstance(v, bool) else v for k, v in fill.items()}  # fmt: skip
     logger = logging.getLogger("pypdf")
     level = logger.level
-    logger.setLevel(logging.CRITICAL)  # it warns of characters Helvetica lacks, quoting them
+    logger.setLevel(logging.CRITICAL)  # its warnings may quote the values filled in
     try:
         writer.update_page_form_field_values(None, said, auto_regenerate=regenerate)
     finally:
