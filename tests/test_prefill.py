@@ -169,3 +169,27 @@ def test_answers_filled_by_pdfjs_come_back(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "again.pdf"
     assert build(cli, tmp_path, "--answers", filled, "-o", out, fillable=True).exit_code == 0
     assert {k: v for k, v in values(out).items() if v not in ("", None, False)} == VALUES
+
+
+def ink_pixels(path: Path, tmp_path: Path) -> int:
+    """How many pixels of a rendering (poppler) are the answers' blue ink (blue well above
+    red and green: no theme colour of the printed text is)."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(path), str(tmp_path / "page")], check=True)
+    count = 0
+    for png in tmp_path.glob("page-*.png"):
+        image = Image.open(png).convert("RGB")
+        red, green, blue = (band.tobytes() for band in image.split())
+        count += sum(1 for r, g, b in zip(red, green, blue, strict=True)
+                     if b - r > 60 and b - g > 30)  # fmt: skip
+    return count
+
+
+def test_a_rendering_shows_the_answers_in_ink(cli: Any, filled: Path, tmp_path: Path) -> None:
+    with_answers, without = tmp_path / "with.pdf", tmp_path / "without.pdf"
+    assert build(cli, tmp_path, "--answers", filled, "-o", with_answers).exit_code == 0
+    assert build(cli, tmp_path, "-o", without).exit_code == 0
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    none, some = ink_pixels(without, tmp_path / "b"), ink_pixels(with_answers, tmp_path / "a")
+    assert some > 300 and some > 20 * none, (some, none)
