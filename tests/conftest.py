@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,16 @@ from workbook.cli import app
 from workbook.project import BuildOptions
 
 CORE = ["objection-handling", "i-statements", "boundary-planning", "therapist-matching"]
+
+
+def tool(name: str) -> str:
+    """A program CI installs (.ci/run); without CI, a missing one skips the test."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; .ci/run installs it")
+        pytest.skip(f"{name} is not installed")
+    return path
 
 
 def write_yaml(path: Path, data: Any) -> Path:

@@ -3,7 +3,6 @@ validator and read aloud (structure order) by poppler's `pdfinfo -struct-text`."
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import pikepdf
 import pytest
 from pdfua import validate
 
-from conftest import CORE, manifest, worksheet, write_yaml
+from conftest import CORE, manifest, tool, worksheet, write_yaml
 from workbook.build import build
 from workbook.library import builtin_dir
 from workbook.project import BuildOptions
@@ -23,16 +22,6 @@ from workbook.project import BuildOptions
 LIBRARY = sorted(p.stem for p in (builtin_dir() / "en").glob("*.yaml"))
 # operators that put something on the page: text, pictures and forms, shadings, paths
 SHOWING = {"Tj", "TJ", "'", '"', "Do", "sh", "BI", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
-
-
-def tool(name: str) -> str:
-    """A command-line tool CI installs (.ci/run); without CI, a missing one skips the test."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run installs it")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def built(tmp_path: Path, name: str = "wb", **fields: Any) -> Path:

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from conftest import manifest, write_yaml
+from conftest import manifest, tool, write_yaml
 from workbook.answers import field_order, read_answers
 from workbook.build import build
 from workbook.document import Checklist, FillIn, Lines, Scale, Table, build_document, plain_text
@@ -39,16 +38,6 @@ VALUES: dict[str, Any] = {
     "boundary-planning.scale.1": 7,
     "_crisis.contacts.r1c1": "Ana Muñoz",
 }
-
-
-def tool(name: str) -> str:
-    """A program CI installs (.ci/run); without CI, a missing one skips the test."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run installs it")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def workbook(folder: Path, name: str = "wb", **fields: Any) -> Path:

@@ -9,7 +9,6 @@ import ctypes
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, DictionaryObject
 
-from conftest import manifest, write_yaml
+from conftest import manifest, tool, write_yaml
 from workbook.build import build
 from workbook.document import build_document
 from workbook.project import BuildOptions, load_project
@@ -36,16 +35,6 @@ VALUES = {
     "i-statements.lines.1.3": "Ελένη – “O’Brien”",  # noqa: RUF001
     "i-statements.table.1.r6c1": "Дмитрий\nNguyễn",  # a cell: several lines, sized to fit
 }
-
-
-def tool(name: str) -> str:
-    """A program CI installs (.ci/run); without CI, a missing one skips the test."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; .ci/run installs it")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def node_script(name: str) -> list[str]:
