@@ -168,15 +168,6 @@ class Rendered:
     missing: set[str]  # characters no installed font can draw
 
 
-def _date_the_file(canv: Any, project: Project) -> None:
-    """The file's creation date is the workbook's own (never the clock, so builds stay
-    byte-identical); an undated workbook keeps ReportLab's fixed date."""
-    date = build_date(project.manifest)
-    if date is not None:
-        stamp = canv._doc._timeStamp
-        stamp.YMDhms, stamp.dhh, stamp.dmm = (date.year, date.month, date.day, 0, 0, 0), 0, 0
-
-
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -233,14 +224,13 @@ def _render(project: Project) -> Rendered:
                 raise
             raise _layout_error(doc, exc) from None
         canv = doc.canv
-        _date_the_file(canv, project)
         keys = [e.key for s in document.sections if isinstance(s, Contents) for e in s.entries]
         finish_pages(
             canv, document.running, ctx, geo, {key: doc.anchor_pages.get(key) for key in keys}
         )
         canv.showOutline()
         write_structure(canv, root, canv.tags)
-        write_metadata(canv, project.manifest.language)
+        write_metadata(canv, project.manifest.language, build_date(project.manifest))
         canv._doc.format = partial(write_packed, canv._doc)  # the structure, compressed
         canv.save()
     _note_invisible(project, fonts.invisible | document.invisible)

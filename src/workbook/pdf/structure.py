@@ -8,6 +8,7 @@ ReportLab's general dictionaries and one object per element.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -15,6 +16,7 @@ from reportlab.pdfbase.pdfdoc import (
     XMP,
     Annotation,
     PDFDictionary,
+    PDFInfo,
     PDFName,
     PDFPage,
     PDFString,
@@ -25,6 +27,8 @@ from .layout.tags import Element, Mark, Tagger, Widget
 
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 _TEXT_ATTRIBUTES = ("Lang", "Alt", "ActualText")
+_ALT = '<rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt>'
+_UNDATED = dt.date(2000, 1, 1)  # ReportLab's fixed date, for a workbook with none
 
 
 def _number(doc: Any, obj: Any) -> int:
@@ -130,11 +134,36 @@ def _set_struct_parent(annotation: Any, key: int) -> None:
         raise TypeError(f"cannot tag an annotation of type {type(annotation).__name__}")
 
 
-def write_metadata(canv: Any, language: str) -> None:
-    """XMP metadata matching the document information, declaring PDF/UA-1."""
-    info = canv._doc.info
-    title, author = escape(info.title or ""), escape(info.author or "")
-    subject, producer = escape(info.subject or ""), escape(info.producer or "")
+class _Info(PDFInfo):  # type: ignore[misc]
+    """The document information dictionary as ReportLab fills it, without its empty entries
+    (no `/Author ()` when there is no practice, no `/Keywords ()`) and dated `date`."""
+
+    def __init__(self, info: PDFInfo, date: str) -> None:
+        self.__dict__.update(info.__dict__)
+        self.date = date
+
+    def format(self, document: Any) -> bytes:
+        texts = {"Title": self.title, "Author": self.author, "Subject": self.subject,
+                 "Keywords": self.keywords, "Creator": self.creator, "Producer": self.producer}  # fmt: skip
+        entries: dict[str, Any] = {k: PDFString(v) for k, v in texts.items() if v}
+        entries["CreationDate"] = entries["ModDate"] = PDFString(self.date)
+        entries["Trapped"] = PDFName(self.trapped)
+        return bytes(PDFDictionary(entries).format(document))
+
+
+def write_metadata(canv: Any, language: str, date: dt.date | None) -> None:
+    """The document information and XMP metadata, declaring PDF/UA-1: the same title, author,
+    subject and dates in both. The dates are the workbook's (its manifest's `date:`, else
+    SOURCE_DATE_EPOCH), never the clock, so builds stay byte-identical; an undated workbook
+    keeps a fixed date, 1 January 2000."""
+    doc = canv._doc
+    day = date or _UNDATED
+    info = doc.info = _Info(doc.info, f"D:{day:%Y%m%d}000000+00'00'")
+    stamp = f"{day:%Y-%m-%d}T00:00:00+00:00"
+    described = {"dc:creator": (info.author, "<rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq>"),
+                 "dc:description": (info.subject, _ALT)}  # left out when empty  # fmt: skip
+    optional = "".join(f"\n<{key}>{form.format(escape(text))}</{key}>"
+                       for key, (text, form) in described.items() if text)  # fmt: skip
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -142,16 +171,16 @@ def write_metadata(canv: Any, language: str) -> None:
  xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
 <dc:format>application/pdf</dc:format>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:title>{_ALT.format(escape(info.title or ""))}</dc:title>{optional}
 <dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>
-<pdf:Producer>{producer}</pdf:Producer>
+<pdf:Producer>{escape(info.producer or "")}</pdf:Producer>
 <xmp:CreatorTool>{escape(info.creator or "")}</xmp:CreatorTool>
+<xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate>
 <pdfuaid:part>1</pdfuaid:part>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
     data = packet.encode("utf-8")
-    canv._doc.Catalog.Metadata = XMP(creator=lambda doc: data)
+    doc.Catalog.Metadata = XMP(creator=lambda doc: data)
