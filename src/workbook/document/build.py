@@ -8,12 +8,13 @@ from functools import partial
 from typing import Any, Literal
 
 from .. import models as m
-from ..errors import Diagnostic, WorkbookError, block_label
+from ..errors import block_label
 from ..locale import crisis_contacts, strings
 from ..markup import metadata_text, plain, segments, visible
 from ..personalise import PersonalWorksheet
 from ..project import Project
 from . import model as d
+from .answers import Answers
 
 SPOKEN_WORDS = 4  # a blank is named by the words on either side of it, up to this many
 MIN_WRITING_LINES = 3  # the least a `lines` prompt gives: room to write a few sentences
@@ -30,31 +31,7 @@ class _Build:
     def __init__(self, project: Project) -> None:
         self.project, self.text = project, project.text
         self.invisible: set[str] = set()
-        self.used: set[str] = set()  # the answers given to a field
-        self.problems: list[Diagnostic] = []
-
-    def value(self, name: str, kind: str, values: tuple[str, ...] = ()) -> str | bool | None:
-        """The answer given for a field, as its kind takes it; a wrong one is a problem."""
-        given = self.project.answers.get(name)
-        if given is None:
-            return None
-        self.used.add(name)
-        value, problem = answer_value(given.value, kind, values)
-        if problem:
-            self.problems.append(Diagnostic(f"the answer for '{name}' {problem}", given.where))
-        return value
-
-    def lines_answer(self, name: str) -> str | None:
-        """A lines block's text: given for the block, or line by line (`<name>.K`)."""
-        lines = {int(key.rsplit(".", 1)[1]): key for key in self.project.answers
-                 if key.startswith(f"{name}.") and key.rsplit(".", 1)[1].isdigit()}  # fmt: skip
-        if lines:
-            texts = [
-                self.value(lines[k], "text") if k in lines else "" for k in range(1, max(lines) + 1)
-            ]
-            return "\n".join(str(t or "") for t in texts)
-        text = self.value(name, "text")
-        return str(text) if text else None
+        self.answers = Answers(project)
 
     def inline(self, text: str) -> d.Inline:
         """Our inline markup (**bold**, *italic*, \\ escapes) as typed runs, each as long as
@@ -94,61 +71,9 @@ def build_document(project: Project) -> d.Document:
         man.language,
     )
     care = b.inline(project.text["care_note"])
-    _check_answers(b)
+    b.answers.check()
     return d.Document(man.language, man.region, man.edition, man.fillable, metadata,
                       tuple(sections), _running(b), care, frozenset(b.invisible))  # fmt: skip
-
-
-TRUE = frozenset({"true", "yes", "y", "x", "1", "on", "checked", "sí", "si"})
-FALSE = frozenset({"false", "no", "n", "", "0", "off"})
-
-
-def answer_value(
-    value: object, kind: str, values: tuple[str, ...]
-) -> tuple[str | bool | None, str]:
-    """A given answer as a field of `kind` takes it, or a problem saying why it cannot."""
-    if kind == "check":
-        said = str(value).strip().lower()
-        if isinstance(value, bool) or said in TRUE | FALSE:
-            return (value if isinstance(value, bool) else said in TRUE), ""
-        return None, f"is '{value}': a check box takes true or false"
-    if isinstance(value, bool):
-        return None, f"is {str(value).lower()}: this field takes text" if kind == "text" else (
-            f"is {str(value).lower()}: give one of {values[0]} to {values[-1]}"
-        )
-    said = f"{value:g}" if isinstance(value, float) else str(value).strip()
-    if kind == "radio" and said not in values:
-        return None, f"is '{said}': give one of {values[0]} to {values[-1]}"
-    return (said if kind == "radio" else str(value)), ""
-
-
-def _check_answers(b: _Build) -> None:
-    """Every answer given has its field; one carried over from an old edition whose field is
-    gone is a warning, never dropped silently."""
-    gone = []
-    for name, given in b.project.answers.items():
-        if name in b.used:
-            continue
-        if given.strict:
-            message = f"no field '{name}' in this workbook{_near(name, b)}"
-            b.problems.append(Diagnostic(message, given.where))
-        else:
-            gone.append(name)
-    if b.problems:
-        raise WorkbookError(b.problems)
-    if gone:
-        message = (f"{len(gone)} answer(s) of the old workbook have no field in the new one and "
-                   f"are left out: {', '.join(sorted(gone)[:10])}; the old file is kept")  # fmt: skip
-        if all(w.message != message for w in b.project.warnings):
-            b.project.warnings.append(Diagnostic(message, severity="warning"))
-
-
-def _near(name: str, b: _Build) -> str:
-    sheet = name.split(".", 1)[0]
-    ids = [w.sheet.id for w in b.project.worksheets]
-    if sheet not in ids and not name.startswith("_crisis."):
-        return f" (no worksheet '{sheet}' in it; it has {', '.join(ids)})"
-    return ": `workbook answers` lists the names of a filled workbook"
 
 
 def _running(b: _Build) -> d.Running:
@@ -274,7 +199,7 @@ class _Where:
     def field(self, part: str, spoken: str, kind: Any = "text", values: tuple[str, ...] = (),
               choices: tuple[str, ...] = ()) -> d.Field:  # fmt: skip
         name = f"{self.base}.{part}" if part else self.base
-        value = self.build.value(name, kind, values)
+        value = self.build.answers.value(name, kind, values)
         return d.Field(name, spoken, kind, self.language, values, choices, value)
 
 
@@ -335,7 +260,7 @@ def _lines(b: _Build, block: m.Lines, at: _Where) -> d.Block:
     label = plain(block.label or at.text["spoken_lines_default"]).rstrip(":")
     spoken = at.text["spoken_line"].replace("{label}", label.replace("{", "{{").replace("}", "}}"))
     return d.Lines(at.source, _label(b, block.label), max(block.count, MIN_WRITING_LINES),
-                   block.fill, at.base, spoken, at.language, b.lines_answer(at.base))  # fmt: skip
+                   block.fill, at.base, spoken, at.language, b.answers.lines(at.base))  # fmt: skip
 
 
 @_builds(m.FillIn)
@@ -381,7 +306,9 @@ def table(b: _Build, block: m.Table, source: d.Source | None, base: str, languag
             return d.Cell(b.inline(text))
         said = spoken.format(column=plain(block.columns[c]), row=r + 1)
         name = f"{base}.r{r}c{c + 1}"
-        return d.Cell((), d.Field(name, said, "text", language, value=b.value(name, "text")))
+        return d.Cell(
+            (), d.Field(name, said, "text", language, value=b.answers.value(name, "text"))
+        )
 
     cells = tuple(tuple(cell(t, r, c) for c, t in enumerate(row)) for r, row in enumerate(rows, 1))
     widths = tuple(block.widths or [1.0] * cols)

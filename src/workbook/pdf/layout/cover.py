@@ -22,7 +22,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from ... import document as d
 from ...project import Logo
 from ...theme import COVER_FOOT
-from .blocks import LayoutContext
+from .context import LayoutContext
 from .flowables import Tagged
 from .measure import stacked
 from .styles import derive

@@ -10,7 +10,8 @@ from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
 
 from ... import document as d
-from .blocks import LayoutContext, boxed_note, render_block, writing_lines
+from .blocks import boxed_note, render_block, writing_lines
+from .context import LayoutContext
 from .cover import cover as cover  # render.py takes every page from here
 from .flowables import Anchor, ContentsEntry, NewPage
 from .keep import height, keep_rules

@@ -29,7 +29,7 @@ from ...fonts import FontSet
 from ...markup import escape_markup, to_markup
 from ...project import Project
 from ...theme import HEADER_LINES, Theme
-from .blocks import LayoutContext, digit_faces
+from .context import LayoutContext, digit_faces
 from .flowables import number_form
 from .styles import derive, ink
 from .tags import FOOTER, HEADER, Element, artifact, marked, quiet
