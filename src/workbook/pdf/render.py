@@ -37,7 +37,8 @@ from ..fonts import font_set
 from ..project import Project, build_date
 from ..theme import Theme
 from .file import write_packed
-from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP, LayoutContext
+from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP
+from .layout.context import LayoutContext
 from .layout.flowables import Anchor, NewPage
 from .layout.forms import blank_callback, with_form_fonts
 from .layout.pages import contents, cover, crisis, how_to, worksheet
