@@ -144,7 +144,7 @@ class Batch:
             recipient = (data.get("recipient") or {}).get("name") or ""
             title = title_in(data.get("title"), data.get("language") or "en") or ""
             name = f"{slug(' '.join(x for x in (title, recipient) if x))}-{row.number}"
-        return self.out_dir / f"{name}.pdf"
+        return self.out_dir / f"{name}.{'html' if data.get('format') == 'html' else 'pdf'}"
 
     def plan(self, row: RosterRow, validate: bool = True) -> RowPlan:
         return RowPlan(row, self.output_for(row, self.row_manifest(row, validate)))

@@ -51,6 +51,8 @@ def build(options: BuildOptions) -> BuildResult:
     if options.password == "":
         raise WorkbookError("the password is empty; give one, or leave --password out")
     project = load_project(options)
+    if project.manifest.format == "html":
+        return _build_html(project, options)
     output = options.output or default_output(project)
     inputs = [options.manifest, project.logo.path if project.logo else None, options.answers]
     kept = _kept_answers(output, options) if options.keep_answers else None
@@ -68,6 +70,24 @@ def build(options: BuildOptions) -> BuildResult:
     write_guarded(data, target, force)
     warnings = [*project.warnings, *missing_glyph_warnings(rendered.missing)]
     return BuildResult(output, rendered.pages, warnings, data)
+
+
+def _build_html(project: Project, options: BuildOptions) -> BuildResult:
+    """The web edition: one HTML file (`format: html`); its answers live in the browser."""
+    if options.password:
+        raise WorkbookError("a password protects a PDF; the web edition (format: html) takes none")
+    if options.keep_answers:
+        raise WorkbookError("--keep-answers reads a filled PDF; the web edition keeps answers in "
+                            "the browser: download them there and build with --answers FILE")  # fmt: skip
+    from .html import render as render_html
+
+    output = options.output or DEFAULT_OUTPUT_DIR / (slug(" ".join(
+        p for p in (project.title, project.recipient or "") if p)) + ".html")  # fmt: skip
+    inputs = [options.manifest, project.logo.path if project.logo else None, options.answers]
+    target = guard(output, "html", force=options.force, inputs=inputs)
+    data = render_html(project).encode("utf-8")
+    write_guarded(data, target, options.force)
+    return BuildResult(output, 0, list(project.warnings), data)
 
 
 def _kept_answers(output: Path, options: BuildOptions) -> dict[str, Given] | None:

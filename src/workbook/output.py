@@ -31,7 +31,7 @@ from typing import Literal
 
 from .errors import Location, WorkbookError
 
-Kind = Literal["pdf", "report", "manifest", "image", "answers"]
+Kind = Literal["pdf", "report", "manifest", "image", "answers", "html"]
 MAX_NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 TEMP_NAME_BYTES = 200  # the output's name as kept in its temporary's name (which adds 14)
 HINT = "; use --force to replace it, or -o to write somewhere else"
@@ -39,6 +39,7 @@ HINT = "; use --force to replace it, or -o to write somewhere else"
 REPORT_START = re.compile(rb'\A\{\s*"(generator": "workbook|rows": \[)')
 MANIFEST_START = b"# Your workbook. Edit this file and run `workbook build"
 PNG_SOFTWARE = b"tEXtSoftware\x00workbook"
+HTML_GENERATOR = b'<meta name="generator" content="workbook '  # the web edition's head
 # `workbook answers -o`: a JSON object or array, a CSV (perhaps with a BOM), or a listing
 ANSWERS_START = re.compile(
     rb'\A(?:\xef\xbb\xbf)?(?:\[?\s*\{\s*"workbook_answers": |file,title,recipient\b'
@@ -211,6 +212,7 @@ RECOGNISERS: dict[Kind, Callable[[Path, Path], None]] = {
     "manifest": _check_start("a manifest", MANIFEST_START),
     "image": _check_start("a preview image", PNG_SOFTWARE),
     "answers": _check_start("an answers file", ANSWERS_START),
+    "html": _check_start("a web workbook", HTML_GENERATOR),
 }
 
 

@@ -49,6 +49,10 @@ def build(
     fillable: Annotated[
         bool, Opt("--fillable", help="Form fields to fill in on a screen.")
     ] = False,
+    format_: Annotated[
+        str | None,
+        Opt("--format", metavar="FORMAT", help="pdf, or html: a web page that saves answers."),
+    ] = None,
     duplex: Annotated[bool, Opt("--duplex", help="Margins for double-sided printing.")] = False,
     no_crisis_page: Annotated[
         bool, Opt("--no-crisis-page", help="Leave out the crisis page.")
@@ -94,7 +98,7 @@ def build(
             worksheet=worksheet, name=name, loved_one=loved_one, relationship=relationship,
             age_group=age_group, practice=practice, title=title, theme=theme,
             page_size=page_size, lang=lang, region=region, edition=edition, fillable=fillable,
-            duplex=duplex, no_crisis_page=no_crisis_page, set=set_,
+            duplex=duplex, no_crisis_page=no_crisis_page, set=set_, format=format_,
         ))  # fmt: skip
 
 
@@ -103,7 +107,7 @@ OPTION_FIELDS = {
     "relationship": "loved_one.relationship", "age_group": "loved_one.age_group",
     "practice": "prepared_by.practice", "theme": "theme", "page_size": "page_size",
     "lang": "language", "region": "region", "edition": "edition", "title": "title",
-    "date": "date",
+    "date": "date", "format": "format",
 }  # fmt: skip
 
 
@@ -155,7 +159,8 @@ def _build(manifest: Path | None, output: Path | None, dirs: list[Path] | None, 
     with reporting():
         result = build_workbook(options)
     emit(result.warnings)
-    status(f"wrote {result.path} ({result.pages} pages)")
+    pages = f"{result.pages} pages" if result.pages else "a web page"
+    status(f"wrote {result.path} ({pages})")
 
 
 @app.command()

@@ -245,6 +245,8 @@ class Manifest(Model):
     """facilitator adds each worksheet's notes for the therapist."""
     fillable: bool = False
     """true: form fields where people write, to fill in on a screen."""
+    format: Literal["pdf", "html"] = "pdf"
+    """pdf, or html: the web edition, one self-contained page that saves answers on the device."""
     duplex: bool = False
     """true: for double-sided printing, the wider inner margin alternates sides (a gutter)."""
     crisis_page: bool = True
