@@ -4,13 +4,18 @@ PDF.js (tests/pdfjs/struct.mjs) and poppler over built-in worksheets in several 
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import hashlib
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from conftest import manifest, write_yaml
@@ -19,7 +24,7 @@ from workbook.library import builtin_dir
 from workbook.project import BuildOptions
 
 LIBRARY = sorted(p.stem for p in (builtin_dir() / "en").glob("*.yaml"))
-PRACTICE = {"name": "Dana Ortiz", "practice": "Harbor Counseling"}
+PRACTICE = {"name": "Dana Ortiz", "practice": "Harbor Counseling", "url": "https://example.org/b"}
 # every built-in worksheet, in a few editions: language, theme, page size, print or fillable
 EDITIONS: dict[str, dict[str, Any]] = {
     "en-print-letter": {},
@@ -34,7 +39,7 @@ EDITIONS: dict[str, dict[str, Any]] = {
         "theme": "ink-saver",
         "fillable": True,
         "edition": "facilitator",
-        "prepared_by": PRACTICE,
+        "prepared_by": {**PRACTICE, "logo": "logo.png"},
     },
     "es-print-a4-practice": {"language": "es", "page_size": "a4", "prepared_by": PRACTICE},
 }
@@ -49,6 +54,7 @@ def _manifest(**fields: Any) -> dict[str, Any]:
 def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every edition built once for the module's tests."""
     folder = tmp_path_factory.mktemp("pdfua")
+    shutil.copy(Path(__file__).parent / "golden" / "default-001.png", folder / "logo.png")
     paths = {}
     with pytest.MonkeyPatch.context() as env:
         env.delenv("SOURCE_DATE_EPOCH", raising=False)  # an undated edition has no date at all
@@ -118,3 +124,110 @@ def test_an_undated_workbook_takes_source_date_epoch_and_builds_the_same_bytes(
         _check_metadata(path, None, dt.date(2023, 11, 14))
         hashes.append(hashlib.sha256(path.read_bytes()).hexdigest())
     assert hashes[0] == hashes[1]
+
+
+# --- figures and tables: where they are drawn -------------------------------------------
+
+
+def elements(pdf: pikepdf.Pdf) -> Iterator[Any]:
+    """Every structure element, depth first."""
+
+    def under(element: Any) -> Iterator[Any]:
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                yield kid
+                yield from under(kid)
+
+    yield from under(pdf.Root.StructTreeRoot)
+
+
+def content(element: Any) -> Iterator[tuple[Any, int | None, Any]]:
+    """What an element and the elements under it own, in order: (page, MCID, None) for
+    marked content, (page, None, annotation) for an annotation."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int):
+            yield element.Pg.objgen, int(kid), None
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            yield kid.Pg.objgen, int(kid.MCID), None
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            yield kid.Pg.objgen, None, kid.Obj
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield from content(kid)
+
+
+def bbox(element: Any) -> list[float] | None:
+    """The /BBox of an element's layout attributes, if it has one."""
+    attributes = element.get("/A")
+    for owned in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+        if isinstance(owned, pikepdf.Dictionary) and owned.get("/O") == "/Layout":
+            return [float(x) for x in owned.BBox]
+    return None
+
+
+def _mcid(obj: Any) -> int | None:
+    """The MCID of the marked-content sequence a page object is drawn in, if any (PDFium)."""
+    for i in range(pdfium_c.FPDFPageObj_CountMarks(obj.raw)):
+        value = ctypes.c_int()
+        mark = pdfium_c.FPDFPageObj_GetMark(obj.raw, i)
+        if pdfium_c.FPDFPageObjMark_GetParamIntValue(mark, b"MCID", ctypes.byref(value)):
+            return value.value
+    return None
+
+
+def drawn_bounds(path: Path) -> dict[tuple[int, int], list[tuple[float, ...]]]:
+    """Where PDFium finds each marked-content sequence's page objects (text, paths, images):
+    (page index, MCID) -> their bounds (left, bottom, right, top)."""
+    found: dict[tuple[int, int], list[tuple[float, ...]]] = {}
+    document = pdfium.PdfDocument(path)
+    try:
+        for index in range(len(document)):
+            for obj in document[index].get_objects(max_depth=4):
+                mcid = _mcid(obj)
+                if mcid is not None:
+                    found.setdefault((index, mcid), []).append(tuple(obj.get_bounds()))
+    finally:
+        document.close()
+    return found
+
+
+def _inside(inner: Any, outer: list[float], slack: float = 0.5) -> bool:
+    left, bottom, right, top = (float(x) for x in inner)
+    return (left >= outer[0] - slack and bottom >= outer[1] - slack
+            and right <= outer[2] + slack and top <= outer[3] + slack)  # fmt: skip
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_figures_and_tables_on_one_page_have_a_bounding_box(
+    editions: dict[str, Path], edition: str
+) -> None:
+    """A Figure or Table whose content lies on one page has a /BBox (a layout attribute, in
+    default user space) on that page that holds everything drawn for it (PDFium's bounds of
+    its text, paths and images, its fields' rectangles); one on two pages has none."""
+    path = editions[edition]
+    drawn = drawn_bounds(path)
+    boxed = {"/Figure": 0, "/Table": 0}
+    with pikepdf.open(path) as pdf:
+        page_index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        for element in elements(pdf):
+            role = str(element.S)
+            if role not in boxed:
+                continue
+            owned = list(content(element))
+            pages = {page_index[page] for page, _, _ in owned}
+            box = bbox(element)
+            if len(pages) != 1:
+                assert role == "/Table" and box is None, f"a {role} on pages {pages}: {box}"
+                continue
+            assert box is not None, f"a {role} on page {pages} without a /BBox"
+            (page,) = pages
+            assert _inside(box, [float(x) for x in pdf.pages[page].mediabox], 0)
+            rects = [rect for _, mcid, annotation in owned
+                     for rect in (drawn.get((page, mcid), []) if mcid is not None
+                                  else [annotation.Rect])]  # fmt: skip
+            assert rects and all(_inside(rect, box) for rect in rects), (role, box, rects)
+            boxed[role] += 1
+    assert boxed["/Table"] >= 3
+    assert boxed["/Figure"] >= (2 if "logo" in str(EDITIONS[edition]) else
+                                1 if "prepared_by" in EDITIONS[edition] else 0)  # fmt: skip

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import (
     XMP,
     Annotation,
@@ -86,7 +87,8 @@ def _element(element: Element, refs: dict[int, str], pages: list[str], doc: Any)
     """A structure element's dictionary: its MCIDs on its first page are plain numbers."""
     text = f"<< /S /{element.role} /P {refs[id(element.parent)]}"
     only = element.kids[0] if len(element.kids) == 1 else None
-    if isinstance(only, Mark) and not element.attrs:  # most elements: one mark, no attributes
+    boxed = element.box is not None and element.box[0] > 0  # lies on one page
+    if isinstance(only, Mark) and not element.attrs and not boxed:  # most: one mark, no more
         return f"{text} /Pg {pages[only.page - 1]} /K {only.mcid} >>".encode()
     kids, first = [], 0
     for kid in element.kids:
@@ -107,20 +109,26 @@ def _element(element: Element, refs: dict[int, str], pages: list[str], doc: Any)
             kids.append(refs[id(kid)])
     if kids:
         text += f" /K [{' '.join(kids)}]" if len(kids) > 1 else f" /K {kids[0]}"
-    if element.attrs:
-        text += _attributes(element.attrs, doc)
+    if element.attrs or boxed:
+        text += _attributes(element, doc)
     return (text + " >>").encode("latin-1")
 
 
-def _attributes(attrs: dict[str, str], doc: Any) -> str:
-    text = ""
+def _attributes(element: Element, doc: Any) -> str:
+    """Its text attributes (Lang, Alt, ActualText) and attribute objects: a table header's
+    scope, a list's numbering, and the bounding box of a figure or table on one page."""
+    attrs, text, owned = element.attrs, "", []
     for name in _TEXT_ATTRIBUTES:
         if name in attrs:
             text += f" /{name} {PDFString(attrs[name]).format(doc).decode('latin-1')}"
     if "Scope" in attrs:
-        text += f" /A << /O /Table /Scope /{attrs['Scope']} >>"
+        owned.append(f"<< /O /Table /Scope /{attrs['Scope']} >>")
     if "ListNumbering" in attrs:
-        text += f" /A << /O /List /ListNumbering /{attrs['ListNumbering']} >>"
+        owned.append(f"<< /O /List /ListNumbering /{attrs['ListNumbering']} >>")
+    if element.box is not None and element.box[0] > 0:
+        owned.append(f"<< /O /Layout /BBox [{fp_str(*element.box[1:])}] >>")
+    if owned:
+        text += f" /A {owned[0]}" if len(owned) == 1 else f" /A [{' '.join(owned)}]"
     return text
 
 

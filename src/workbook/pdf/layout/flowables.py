@@ -362,7 +362,7 @@ class Tagged(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def draw(self) -> None:
-        with marked(self.canv, self.tag):
+        with marked(self.canv, self.tag, (0, 0, self.width, self.height)):
             self.inner.drawOn(self.canv, 0, 0)
 
     def getSpaceBefore(self) -> float:

@@ -29,6 +29,9 @@ FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 END = "EMC"
 
 
+Box = tuple[int, float, float, float, float]
+
+
 class Mark(NamedTuple):
     """A marked-content sequence on a page (1-based page number, MCID on that page)."""
 
@@ -44,13 +47,34 @@ class Widget(NamedTuple):
 
 
 class Element:
-    """A structure element: a standard role (P, H1, TD, ...), attributes and kids in order."""
+    """A structure element: a standard role (P, H1, TD, ...), attributes and kids in order;
+    for a figure or a table, the box it is drawn in (`place`)."""
 
-    __slots__ = ("attrs", "kids", "parent", "role")
+    __slots__ = ("attrs", "box", "kids", "parent", "role")
 
     def __init__(self, role: str, parent: Element | None = None, **attrs: str) -> None:
         self.role, self.parent, self.attrs = role, parent, attrs
         self.kids: list[Element | Mark | Widget] = []
+        self.box: Box | None = None  # (page, left, bottom, right, top); page 0: on several
+
+    def place(self, page: int, left: float, bottom: float, right: float, top: float) -> None:
+        """It is drawn within this rectangle (default user space) on `page` too: its box
+        grows to hold it, and is no box at all once it lies on more than one page."""
+        box = self.box
+        if box is None:
+            self.box = (page, left, bottom, right, top)
+        elif box[0] != page:
+            self.box = (0, 0, 0, 0, 0)
+        else:
+            self.box = (page, min(box[1], left), min(box[2], bottom),
+                        max(box[3], right), max(box[4], top))  # fmt: skip
+
+    def enclosing(self, role: str) -> Element | None:
+        """This element or the nearest one it lies in with `role`."""
+        element: Element | None = self
+        while element is not None and element.role != role:
+            element = element.parent
+        return element
 
     def add(self, role: str, **attrs: str) -> Element:
         """A new last child."""
@@ -125,6 +149,15 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]
     def mark(self, operator: str) -> None:
         """Put a marked-content operator (BDC, BMC, EMC) where drawing goes on."""
         self._code.append(operator)
+
+    def page_box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        """A rectangle of the current user space in default user space, on this page: the
+        smallest that holds it (ReportLab tracks the transformation it has applied)."""
+        a, b, c, d, e, f = self._currentMatrix
+        corners = [(left, bottom), (left, top), (right, bottom), (right, top)]
+        xs = [a * x + c * y + e for x, y in corners]
+        ys = [b * x + d * y + f for x, y in corners]
+        return (self.getPageNumber(), min(xs), min(ys), max(xs), max(ys))
 
     def drawn(self) -> int:
         """How many operator lines the page or form being drawn has so far."""
@@ -222,14 +255,24 @@ def quiet(canv: Any) -> Iterator[None]:
             tags.quiet -= 1
 
 
+def place(canv: Any, element: Element | None, box: tuple[float, float, float, float]) -> None:
+    """`element` (a figure, a table) is drawn within `box`, a rectangle (left, bottom, right,
+    top) of the current user space: its bounding box takes it in."""
+    if element is not None and tagger(canv) is not None:
+        element.place(*canv.page_box(*box))
+
+
 @contextmanager
-def marked(canv: Any, element: Element | None) -> Iterator[None]:
-    """Content of `element` (an artifact when it has none)."""
+def marked(canv: Any, element: Element | None,
+           box: tuple[float, float, float, float] | None = None) -> Iterator[None]:  # fmt: skip
+    """Content of `element` (an artifact when it has none), drawn within `box` if given."""
     tags = tagger(canv)
     if tags is None or element is None:
         with artifact(canv):
             yield
         return
+    if box is not None:
+        place(canv, element, box)
     canv.mark(tags.open(element))
     tags.quiet += 1  # nothing inside may open a sequence of its own
     try:

@@ -18,7 +18,7 @@ from reportlab.platypus import Table as RLTable
 from .forms import FieldCell
 from .recent import RecentCache
 from .replay import draw_recorded
-from .tags import Element, begin_artifact, end_artifact, mark_drawn
+from .tags import Element, begin_artifact, end_artifact, mark_drawn, place
 
 _LINE_BREAKS: RecentCache[Any] = RecentCache()  # (text, style, widths) -> ReportLab's lines
 _PARSED: RecentCache[Any] = RecentCache()  # (markup, style) -> parsed fragments
@@ -213,6 +213,9 @@ class TaggedTable(RLTable):  # type: ignore[misc]
 
     def draw(self) -> None:
         self._renderCB = _mark_table  # ReportLab calls it at each stage of drawing
+        cells = [c.tag for c in self._cells() if getattr(c, "tag", None) is not None]
+        if cells:  # a data table's (not a layout table's) box, where this part is drawn
+            place(self.canv, cells[0].enclosing("Table"), (0, 0, self._width, self._height))
         draw_recorded(self.canv, self._draw_key(), super().draw, self._runs, self._elements)
 
     def _draw_key(self) -> tuple[Any, ...] | None:

@@ -1,0 +1,89 @@
+// Print what PDF.js gives assistive technology, page by page, as JSON.
+//
+//   node struct.mjs IN.pdf
+//
+// For each page: `tree`, the structure tree as page.getStructTree() gives it (roles,
+// alt, lang, bbox, and the marked content and annotations each element owns, as ids);
+// `text`, the text of each marked-content sequence with an MCID, by id, from
+// page.getTextContent({includeMarkedContent: true}); `annotations`, every annotation
+// with its id (as the tree names it), subtype, field name and type, and the alternative
+// text PDF.js found for it (a widget's /TU, a link's /Contents). Used by
+// tests/test_pdfua.py. Runs offline.
+
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+
+// Options that keep PDF.js local (render.mjs and fill.mjs have the same).
+function localOptions() {
+  const pkg = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+  const dir = (name) => path.join(pkg, name) + path.sep; // PDF.js wants a trailing slash
+  return {
+    standardFontDataUrl: dir("standard_fonts"),
+    cMapUrl: dir("cmaps"),
+    cMapPacked: true,
+    wasmUrl: dir("wasm"),
+    iccUrl: dir("iccs"),
+    disableFontFace: true,
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: 0, // errors only
+  };
+}
+
+// The text of every marked-content sequence with an id (an MCID), by id; text in
+// sequences without one (artifacts) is left out. A line's end counts as a space.
+function markedText(items) {
+  const text = {};
+  const open = []; // the ids of the sequences open, innermost last (null: no MCID)
+  for (const item of items) {
+    if (item.type === "beginMarkedContentProps" || item.type === "beginMarkedContent") {
+      open.push(item.id ?? null);
+    } else if (item.type === "endMarkedContent") {
+      open.pop();
+    } else if (item.str !== undefined) {
+      const id = open.findLast((x) => x !== null);
+      if (id !== undefined && !open.includes(null)) {
+        text[id] = (text[id] ?? "") + item.str + (item.hasEOL ? " " : "");
+      }
+    }
+  }
+  return text;
+}
+
+function annotation(a) {
+  return {
+    id: a.id,
+    subtype: a.subtype,
+    fieldType: a.fieldType ?? null,
+    fieldName: a.fieldName ?? null,
+    alternativeText: a.alternativeText || a.contentsObj?.str || "",
+  };
+}
+
+async function main() {
+  const [src] = process.argv.slice(2);
+  if (!src) {
+    console.error("usage: node struct.mjs IN.pdf");
+    process.exit(2);
+  }
+  const data = new Uint8Array(fs.readFileSync(src));
+  const doc = await getDocument({ data, ...localOptions() }).promise;
+  const pages = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    const content = await page.getTextContent({ includeMarkedContent: true });
+    pages.push({
+      tree: await page.getStructTree(),
+      text: markedText(content.items),
+      annotations: (await page.getAnnotations()).map(annotation),
+    });
+  }
+  process.stdout.write(JSON.stringify({ pages }));
+}
+
+main().catch((error) => {
+  console.error(`struct.mjs: ${error?.stack ?? error}`);
+  process.exit(1);
+});
