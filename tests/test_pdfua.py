@@ -5,10 +5,14 @@ PDF.js (tests/pdfjs/struct.mjs) and poppler over built-in worksheets in several 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import datetime as dt
 import hashlib
+import json
+import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +21,14 @@ import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from pdfua import validate
 
-from conftest import manifest, write_yaml
+from conftest import manifest, tool, write_yaml
+from workbook import document as d
 from workbook.build import build
+from workbook.document import build_document
 from workbook.library import builtin_dir
-from workbook.project import BuildOptions
+from workbook.project import BuildOptions, load_project
 
 LIBRARY = sorted(p.stem for p in (builtin_dir() / "en").glob("*.yaml"))
 PRACTICE = {"name": "Dana Ortiz", "practice": "Harbor Counseling", "url": "https://example.org/b"}
@@ -231,3 +238,177 @@ def test_figures_and_tables_on_one_page_have_a_bounding_box(
     assert boxed["/Table"] >= 3
     assert boxed["/Figure"] >= (2 if "logo" in str(EDITIONS[edition]) else
                                 1 if "prepared_by" in EDITIONS[edition] else 0)  # fmt: skip
+
+
+# --- fill-in sentences: each blank's field where the blank is ----------------------------
+
+
+def _kinds(element: Any) -> str:
+    """An element's kids as letters: M marked content, F a Form element, E another element."""
+    kids = element.get("/K")
+    letters = []
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int) or (
+            isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR"
+        ):
+            letters.append("M")
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            letters.append("F" if kid.S == "/Form" else "E")
+        else:
+            letters.append("O")
+    return "".join(letters)
+
+
+def _sentences(pdf: pikepdf.Pdf) -> list[Any]:
+    """The paragraphs with fields in them (fill-in sentences)."""
+    return [e for e in elements(pdf) if e.S == "/P" and "F" in _kinds(e)]
+
+
+@pytest.mark.parametrize("edition", [e for e in EDITIONS if EDITIONS[e].get("fillable")])
+def test_a_fill_in_reads_its_fields_where_the_blanks_are(
+    editions: dict[str, Path], edition: str
+) -> None:
+    """A fill-in's P reads text, Form, text, Form, ..., text: each blank's Form between the
+    words either side of it, every Form holding one text field whose spoken name says which
+    blank of how many it is."""
+    with pikepdf.open(editions[edition]) as pdf:
+        sentences = _sentences(pdf)
+        assert len(sentences) >= 20
+        for sentence in sentences:
+            kinds = _kinds(sentence)
+            assert re.fullmatch(r"M(FM)+", kinds), kinds
+            forms = [k for k in sentence.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+            for number, form in enumerate(forms, start=1):
+                widget = form.K.Obj
+                spoken = str(widget.get("/TU", widget.get("/Parent", {}).get("/TU", "")))
+                assert widget.FT == "/Tx" or widget.Parent.FT == "/Tx"
+                assert re.search(rf"\b{number}\D+{len(forms)}\b", spoken), spoken
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_marked_content_and_text_objects_nest(editions: dict[str, Path], edition: str) -> None:
+    """BDC/BMC…EMC and BT…ET pairs nest properly (ISO 32000-1, 14.6.1): a sentence's marks
+    broken by its fields stay inside its text object. And the pdfua validator finds nothing."""
+    path = editions[edition]
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            stack: list[str] = []
+            for _, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in ("BT", "BDC", "BMC"):
+                    stack.append("BT" if op == "BT" else "mark")
+                elif op in ("ET", "EMC"):
+                    assert stack and stack.pop() == ("BT" if op == "ET" else "mark"), (
+                        f"page {number}: {op} closes what it did not open"
+                    )
+            assert not stack, f"page {number}: {stack} left open"
+    findings = [f"{f.rule_id} {f.message}" for f in validate(str(path)).findings]
+    assert findings == []
+
+
+def _struct_text(path: Path) -> str:
+    done = subprocess.run([tool("pdfinfo"), "-struct-text", str(path)], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return done.stdout
+
+
+def test_poppler_reads_a_fill_in_with_its_fields_in_place(editions: dict[str, Path]) -> None:
+    """poppler's structure text: 'I feel', its field, 'when', its field, 'because', ..."""
+    text = _struct_text(editions["en-fillable-ink-saver-practice"])
+    found = re.search(r'P \(block\)\n\s+"I feel\W+"\n\s+Form\n\s+Object \d+ 0\n\s+"\W+when\W+"\n'
+                      r'\s+Form\n\s+Object \d+ 0\n\s+"\W+because\W+"\n\s+Form\n', text)  # fmt: skip
+    assert found, text[:3000]
+
+
+# --- PDF.js: what Firefox's viewer gives assistive technology -----------------------------
+
+PDFJS = Path(__file__).parent / "pdfjs"
+
+
+def pdfjs_struct(path: Path) -> list[dict[str, Any]]:
+    """tests/pdfjs/struct.mjs: per page, the structure tree, marked text and annotations."""
+    node = tool("node")
+    if not (PDFJS / "node_modules" / "pdfjs-dist" / "legacy" / "build" / "pdf.mjs").is_file():
+        if os.environ.get("CI"):
+            pytest.fail("pdfjs-dist is not installed in tests/pdfjs; .ci/run installs it")
+        pytest.skip("pdfjs-dist is not installed: run `npm ci` in tests/pdfjs")
+    done = subprocess.run([node, str(PDFJS / "struct.mjs"), str(path)], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages: list[dict[str, Any]] = json.loads(done.stdout)["pages"]
+    return pages
+
+
+def _nodes(node: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
+    """A PDF.js structure tree's nodes, depth first (content and annotations included)."""
+    if node is None:
+        return
+    yield node
+    for kid in node.get("children", []):
+        yield from _nodes(kid)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdfjs_finds_alternative_text_for_every_annotation(
+    editions: dict[str, Path], edition: str
+) -> None:
+    """Every annotation (link or field) has alternative text in PDF.js (a widget's /TU, a
+    link's /Contents), and sits in the page's structure tree."""
+    pages = pdfjs_struct(editions[edition])
+    annotations = 0
+    for number, page in enumerate(pages, start=1):
+        in_tree = {str(n["id"]).removeprefix("pdfjs_internal_id_") for n in _nodes(page["tree"])
+                   if n.get("type") in ("annotation", "object")}  # fmt: skip
+        for annotation in page["annotations"]:
+            annotations += 1
+            assert annotation["alternativeText"].strip(), f"page {number}: {annotation}"
+            assert annotation["id"] in in_tree, f"page {number}: {annotation} not in the tree"
+    assert annotations >= (50 if EDITIONS[edition].get("fillable") else 5)
+
+
+def _block_texts(block: Any) -> list[str]:
+    """The text runs of a block of the Document, in order."""
+    if isinstance(block, d.Text):
+        return [block.text]
+    if isinstance(block, (d.Source, d.Field, str, int, float, bool)) or block is None:
+        return []
+    if isinstance(block, tuple):
+        return [t for item in block for t in _block_texts(item)]
+    return [t for f in dataclasses.fields(block) for t in _block_texts(getattr(block, f.name))]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("fillable", [False, True], ids=["print", "fillable"])
+def test_pdfjs_reads_a_worksheet_in_block_order(tmp_path: Path, fillable: bool) -> None:
+    """The text of PDF.js's structure tree, page by page, holds every text run of a
+    worksheet's blocks (every block type: headings, paragraphs, tips, scripts, a list, a
+    checklist, fill-ins, ruled lines, a scale, two columns) in block order; in the fillable
+    edition a fill-in's children are text and Form in turn."""
+    sheet = "boundary-planning"
+    source = write_yaml(tmp_path / "wb.yaml", _manifest(worksheets=[sheet], fillable=fillable))
+    path = build(BuildOptions(manifest=source, output=tmp_path / "wb.pdf")).path
+    read, fill_ins = [], 0
+    for page in pdfjs_struct(path):
+        for node in _nodes(page["tree"]):
+            if node.get("type") == "content":
+                read.append(page["text"].get(node["id"], ""))
+            if node.get("role") == "P" and any(k.get("role") == "Form" for k in node["children"]):
+                kinds = "".join("F" if k.get("role") == "Form" else "M" if k.get("type") ==
+                                "content" else "?" for k in node["children"])  # fmt: skip
+                assert re.fullmatch(r"M(FM)+", kinds), kinds
+                fill_ins += 1
+    assert fill_ins == (4 if fillable else 0)
+    heard = _squeezed("".join(read))
+    project = load_project(BuildOptions(manifest=source))
+    (section,) = [s for s in build_document(project).sections if isinstance(s, d.WorksheetSection)]
+    at = 0
+    for block in section.blocks:
+        for run in _block_texts(block):
+            found = heard.find(_squeezed(run), at)
+            assert found >= 0, (
+                f"{type(block).__name__}: {run!r} not read after {heard[at - 80 : at]!r}"
+            )
+            at = found + len(_squeezed(run))

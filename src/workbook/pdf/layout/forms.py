@@ -25,7 +25,7 @@ from ...errors import Diagnostic
 from ...fonts import FontSet
 from ..form_fonts import RESOURCE, FieldFont, add_font, field_font
 from .pen import Written
-from .tags import Element, marked, owned_by
+from .tags import Element, field_in_text, marked, owned_by
 
 
 class FieldForm(AcroForm):  # type: ignore[misc]
@@ -261,7 +261,8 @@ def blank_callback(size: float, width: float, space: float, colour: Color,
         name, _, count = label.partition("|")
         x, y = info["cur_x"] - space, info["cur_y"]
         box = (x, y - size * 0.3, int(count) * space if count else width, size * 1.45)
-        text_field(canv, name, box, size, colour, tooltip=tooltips.get(name, ""),
-                   value=values.get(name, ""))  # fmt: skip
+        with field_in_text(canv, info["tx"]):  # read between the words either side of it
+            text_field(canv, name, box, size, colour, tooltip=tooltips.get(name, ""),
+                       value=values.get(name, ""))  # fmt: skip
 
     return on_blank

@@ -97,7 +97,8 @@ class Tagger:
 
     `quiet` counts open artifacts (and forms): content drawn inside them gets no marks.
     `owner` is the element that annotations made now belong to; with `as_form`, each
-    gets a Form element of its own under it.
+    gets a Form element of its own under it. `paragraph` is the element of the paragraph
+    being drawn, and `broken` its text objects whose marks a field broke (`field_in_text`).
     """
 
     def __init__(self, canv: Canvas) -> None:
@@ -107,6 +108,8 @@ class Tagger:
         self.quiet = 0
         self.owner: Element | None = None
         self.as_form = False
+        self.paragraph: Element | None = None
+        self.broken: list[Any] = []
 
     def open(self, element: Element, page: int | None = None) -> str:
         """A new MCID for `element` on this page (or `page`): the operator that opens it."""
@@ -158,6 +161,14 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]
         xs = [a * x + c * y + e for x, y in corners]
         ys = [b * x + d * y + f for x, y in corners]
         return (self.getPageNumber(), min(xs), min(ys), max(xs), max(ys))
+
+    def mark_text(self, text: Any, operator: str) -> None:
+        """Put a marked-content operator where the text object `text` being drawn is."""
+        text._code.append(operator)
+
+    def text_line(self, text: Any) -> str:
+        """The operator line of a text object once drawn (`drawText` joins its code)."""
+        return " ".join(text._code)
 
     def drawn(self) -> int:
         """How many operator lines the page or form being drawn has so far."""
@@ -292,18 +303,48 @@ def mark_drawn(canv: Any, draw: Callable[[], None], body: Element | None,
             draw()
         return
     start = canv.drawn()
-    opener = tags.open(body)  # before drawing: the fields it makes come after its text
-    with owned_by(canv, body):
-        draw()
-    lines = _marked_lines(canv.operators_since(start), tags, opener, label, backdrop)
+    opener = tags.open(body)  # before drawing: the fields it makes come after its text...
+    outer, tags.paragraph, tags.broken = (tags.paragraph, tags.broken), body, []
+    try:
+        with owned_by(canv, body):
+            draw()  # ...unless they are made inside it (field_in_text)
+        broken = {canv.text_line(text) for text in tags.broken}
+    finally:
+        tags.paragraph, tags.broken = outer
+    lines = _marked_lines(canv.operators_since(start), tags, opener, label, backdrop, broken)
     canv.replace_operators(start, lines)
 
 
+class field_in_text:  # a context manager as a class: cheaper than @contextmanager
+    """A field made while a paragraph's line is drawn (a blank in a sentence): the
+    paragraph's marked-content sequence ends where the field is, inside the text object
+    `text`, and a new one for the same element starts after it, so that the field's Form
+    element comes between the words either side of it. Marked content and text objects
+    must nest (ISO 32000-1, 14.6.1): `mark_drawn` then opens the paragraph's first sequence
+    just after the text object's BT and closes its last just before ET."""
+
+    def __init__(self, canv: Any, text: Any) -> None:
+        self.canv, self.text = canv, text
+        tags = tagger(canv)
+        self.tags = tags if tags is not None and tags.paragraph is not None else None
+
+    def __enter__(self) -> None:
+        if self.tags is not None:
+            self.canv.mark_text(self.text, END)
+
+    def __exit__(self, *exc: object) -> None:
+        tags = self.tags
+        if tags is not None and tags.paragraph is not None:
+            if self.text not in tags.broken:
+                tags.broken.append(self.text)
+            self.canv.mark_text(self.text, tags.open(tags.paragraph))
+
+
 def _marked_lines(lines: list[str], tags: Tagger, opener: str, label: Element | None,
-                  backdrop: bool) -> list[str]:  # fmt: skip
+                  backdrop: bool, broken: set[str]) -> list[str]:  # fmt: skip
     """A paragraph's operators with marks between them, so that they nest properly:
     ReportLab draws a paragraph as an optional `q … Q` box, then `q`, an optional bullet
-    text object, the text, `Q`."""
+    text object, the text, `Q`. A text object whose marks fields broke holds its own."""
     marked_lines: list[str] = []
     if backdrop and "Q" in lines:
         end = lines.index("Q") + 1
@@ -311,10 +352,29 @@ def _marked_lines(lines: list[str], tags: Tagger, opener: str, label: Element | 
         lines = lines[end:]
     inner = lines[1:-1] if len(lines) >= 2 and lines[0] == "q" and lines[-1] == "Q" else None
     if inner is None:
-        return [*marked_lines, opener, *lines, END]
+        inside = _marks_inside_text(lines, opener, broken) if broken else None
+        return [*marked_lines, *(inside or [opener, *lines, END])]
     bullet = next((i for i, x in enumerate(inner) if x.startswith("BT")), None)
     marked_lines.append("q")
     if label is not None and bullet is not None:
         marked_lines += [tags.open(label), *inner[: bullet + 1], END]
         inner = inner[bullet + 1 :]
+    if broken:
+        return [*marked_lines, *_marks_inside_text(inner, opener, broken), "Q"]
     return [*marked_lines, opener, *inner, END, "Q"]
+
+
+def _marks_inside_text(lines: list[str], opener: str, broken: set[str]) -> list[str]:
+    """The paragraph's text object with its first mark opened after BT and its last closed
+    before ET; what is drawn outside it (the blanks' underlines) is decoration."""
+    marked_lines: list[str] = []
+    loose: list[str] = []
+    for line in lines:
+        if line in broken or line in ("q", "Q"):
+            marked_lines += [ARTIFACT, *loose, END] if loose else []
+            loose = []
+            text = line.removeprefix("BT ").removesuffix(" ET")
+            marked_lines.append(f"BT {opener} {text} {END} ET" if line in broken else line)
+        else:
+            loose.append(line)
+    return marked_lines + ([ARTIFACT, *loose, END] if loose else [])
