@@ -40,6 +40,15 @@ ALL_BLOCKS: list[dict[str, Any]] = [
 ]
 
 
+def test_every_block_type_has_a_document_block_and_a_renderer() -> None:
+    from workbook import document
+    from workbook.document.build import _BLOCKS
+    from workbook.pdf.layout.blocks import RENDERERS
+
+    assert set(_BLOCKS) == set(BLOCK_TYPES)  # YAML block -> document block
+    assert set(RENDERERS) == set(get_args(document.Block))  # document block -> PDF
+
+
 def test_the_whole_library_of_blocks_is_tried_below() -> None:
     """ALL_BLOCKS, which the tests below build and read back, has every block type."""
     kinds = {get_args(cls.model_fields["type"].annotation)[0] for cls in BLOCK_TYPES}
