@@ -279,28 +279,48 @@ def test_a_fill_in_reads_its_fields_where_the_blanks_are(
             assert re.fullmatch(r"M(FM)+", kinds), kinds
             forms = [k for k in sentence.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
             for number, form in enumerate(forms, start=1):
+                assert form.K.Type == "/OBJR"  # its one kid: the widget (PDF/UA-1 7.18.4-2)
                 widget = form.K.Obj
                 spoken = str(widget.get("/TU", widget.get("/Parent", {}).get("/TU", "")))
                 assert widget.FT == "/Tx" or widget.Parent.FT == "/Tx"
                 assert re.search(rf"\b{number}\D+{len(forms)}\b", spoken), spoken
 
 
+def _opened(operator: str, operands: list[Any]) -> str:
+    """What an operator opens: a text object, an artifact, tagged content (an MCID), other."""
+    if operator == "BT":
+        return "text"
+    properties = operands[1] if operator == "BDC" else None
+    if str(operands[0]) == "/Artifact":
+        return "artifact"
+    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+        return "tagged"
+    return "other"
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_marked_content_and_text_objects_nest(editions: dict[str, Path], edition: str) -> None:
     """BDC/BMC…EMC and BT…ET pairs nest properly (ISO 32000-1, 14.6.1): a sentence's marks
-    broken by its fields stay inside its text object. And the pdfua validator finds nothing."""
+    broken by its fields stay inside its text object; no artifact inside tagged content and
+    no tagged content inside an artifact or other tagged content (veraPDF PDF/UA-1 7.1-1,
+    7.1-2). And the pdfua validator finds nothing."""
     path = editions[edition]
     with pikepdf.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             stack: list[str] = []
-            for _, operator in pikepdf.parse_content_stream(page):
+            for operands, operator in pikepdf.parse_content_stream(page):
                 op = str(operator)
                 if op in ("BT", "BDC", "BMC"):
-                    stack.append("BT" if op == "BT" else "mark")
+                    opened = _opened(op, list(operands))
+                    if opened in ("artifact", "tagged"):
+                        assert "tagged" not in stack, f"page {number}: {opened} in tagged"
+                    if opened == "tagged":
+                        assert "artifact" not in stack, f"page {number}: tagged in an artifact"
+                    stack.append(opened)
                 elif op in ("ET", "EMC"):
-                    assert stack and stack.pop() == ("BT" if op == "ET" else "mark"), (
-                        f"page {number}: {op} closes what it did not open"
-                    )
+                    assert stack, f"page {number}: {op} closes nothing"
+                    closed = stack.pop()
+                    assert (closed == "text") == (op == "ET"), f"page {number}: {op} ends {closed}"
             assert not stack, f"page {number}: {stack} left open"
     findings = [f"{f.rule_id} {f.message}" for f in validate(str(path)).findings]
     assert findings == []
