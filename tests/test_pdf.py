@@ -175,9 +175,8 @@ def test_a_warm_process_builds_the_same_bytes_as_a_fresh_one(tmp_path: Path) -> 
     for name in variants:  # a fresh process that draws everything itself, replaying nothing
         out = tmp_path / f"{name}-fresh.pdf"
         code = (
-            "import sys; from workbook.pdf.layout import flowables, text\n"
-            "flowables.draw_recorded = text.draw_recorded = (\n"
-            "    lambda canv, key, draw, texts, *elements: draw())\n"
+            "import sys; from workbook.pdf.layout import replay\n"
+            "replay.enabled = False\n"
             "from workbook.cli import app; app(sys.argv[1:])"
         )
         command = ["-c", code, "build", str(tmp_path / f"{name}.yaml"), "-o", str(out)]

@@ -80,7 +80,7 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
-        origin = self._origin(first)
+        origin = self.origin_of(first)
         if origin is not None:
             self.origin = origin
         elif isinstance(first, (Anchor, PageBreak)):
@@ -92,12 +92,17 @@ class WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
             return
         super().handle_flowable(flowables)
 
-    def _origin(self, flowable: Flowable | None) -> Source | None:
+    def origin_of(self, flowable: Flowable | None) -> Source | None:
         """The source block of a flowable (of a group kept together: of its last one, the
         block its introduction is kept with)."""
         if isinstance(flowable, KeepTogether) and flowable._content:
-            return self._origin(flowable._content[-1])
+            return self.origin_of(flowable._content[-1])
         return self.origins.get(flowable) if flowable is not None else None
+
+    def sheet_of(self, flowable: Flowable) -> str | None:
+        """The worksheet a flowable belongs to, if any."""
+        origin = self.origin_of(flowable)
+        return origin.sheet if origin else None
 
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(BLANK_CALLBACK, self.blank_callback)
@@ -212,8 +217,7 @@ def _render(project: Project) -> Rendered:
                                         stringWidth(NBSP, font, size), ctx.ink["text"],
                                         spoken, values)  # fmt: skip
     story, foot = _story(document, project, ctx, doc)
-    sheet_of = lambda flowable: getattr(doc._origin(flowable), "sheet", None)  # noqa: E731
-    story = with_care_notes(story, sheet_of, doc.sections, document, ctx, geo)
+    story = with_care_notes(story, doc.sheet_of, doc.sections, document, ctx, geo)
     doc.addPageTemplates(_templates(theme, geo, foot))
     doc._doSave = 0
     with _flate_only():

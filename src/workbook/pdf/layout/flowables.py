@@ -66,7 +66,7 @@ class CheckItem(Flowable):  # type: ignore[misc]
                         check_box(canv, self.field, 1, y, self.box, self.colour, self.tooltip,
                                   checked=self.ticked is not None)  # fmt: skip
             if self.ticked and not self.field:
-                with marked(canv, self.ticked.tag):
+                with marked(canv, self.ticked.tag, (1, y, self.box, self.box)):
                     self.ticked.draw(canv, 1, y, self.box)
         self.para.drawOn(self.canv, self.indent, self.height - self.para.height)
 
@@ -230,9 +230,10 @@ class RatingScale(Flowable):  # type: ignore[misc]
         if self.field:
             self._radios(self.field)
         elif self.chosen is not None:  # the print edition: a ring round the chosen number
-            with marked(self.canv, self.chosen.tag):
-                r = self.size / 2
-                self.chosen.draw(self.canv, self._centre(self.chosen.value), self.height - r, r)
+            r, centre = self.size / 2, self._centre(self.chosen.value)
+            ring = (centre - r * 1.2, self.height - r * 2.2, r * 2.4, r * 2.4)
+            with marked(self.canv, self.chosen.tag, ring):
+                self.chosen.draw(self.canv, centre, self.height - r, r)
         base = self.height - self.size
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
