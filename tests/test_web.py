@@ -179,6 +179,28 @@ def test_cli_format_and_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert (tmp_path / "other.html").read_text() == "<p>mine</p>"
 
 
+def test_a_batch_writes_one_web_workbook_per_row(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from workbook.cli import app
+
+    data = manifest(worksheets=["i-statements"], format="html")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("recipient.name,language\nAna,es\nBo,en\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["batch", str(roster), "-m", str(write_yaml(tmp_path / "m.yaml", data)), "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
+    assert len(pages) == 2 and not list(out.glob("*.pdf"))
+    assert sorted('lang="es"' in page for page in pages.values()) == [False, True]
+    assert any("Ana" in page for page in pages.values()) and any(
+        "Bo" in page for page in pages.values()
+    )
+
+
 # -- in a real browser ---------------------------------------------------------------------
 
 
