@@ -193,3 +193,19 @@ def test_a_rendering_shows_the_answers_in_ink(cli: Any, filled: Path, tmp_path: 
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
     none, some = ink_pixels(without, tmp_path / "b"), ink_pixels(with_answers, tmp_path / "a")
     assert some > 300 and some > 20 * none, (some, none)
+
+
+def test_a_given_row_grows_with_its_answer(cli: Any, tmp_path: Path) -> None:
+    """An empty cell in a row the worksheet gives (not a blank row to write in) takes its
+    whole answer; the row grows instead of cutting it short."""
+    from conftest import worksheet
+
+    table = {"type": "table", "columns": ["Said", "Answer"], "rows": [["They say no.", ""]]}
+    write_yaml(tmp_path / "sheets" / "mine.yaml", worksheet("mine", [table]))
+    long = "A longer answer that needs several lines in this narrow cell to be read whole."
+    data = manifest(worksheets=["mine"], worksheets_dirs=["sheets"],
+                    answers={"mine.table.1.r1c2": long})  # fmt: skip
+    out = tmp_path / "p.pdf"
+    result = cli("build", write_yaml(tmp_path / "m.yaml", data), "-o", out)
+    assert result.exit_code == 0 and "cut short" not in result.output
+    assert long in printed(out)

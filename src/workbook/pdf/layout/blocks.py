@@ -186,7 +186,9 @@ def render_table(block: d.Table, ctx: LayoutContext) -> list[Flowable]:
         if item.field is None:
             return ctx.para(item.text, ctx.styles.cell, td)
         height = blank_height - 2 * ctx.theme.spacing * 0.6 if r > given else size * 1.5
-        written = _written_cell(item.field, block, c, height, ctx)
+        written = _written_cell(item.field, block, c, height if r > given else None, ctx)
+        if written and r <= given:  # a given row grows with its answer
+            height = max(height, len(written.lines) * written.pen.size * 1.2 + 2)
         if not ctx.fillable:
             return FieldCell(None, height, size, colour, td, written=written) if written else ""
         return FieldCell(item.field.name, height, size, colour, td, item.field.spoken, written)
@@ -208,10 +210,10 @@ def render_table(block: d.Table, ctx: LayoutContext) -> list[Flowable]:
 
 
 def _written_cell(
-    field: d.Field, block: d.Table, column: int, height: float, ctx: LayoutContext
+    field: d.Field, block: d.Table, column: int, height: float | None, ctx: LayoutContext
 ) -> Written | None:
-    """An empty cell's answer broken into lines at the cell's width; a longer one than the
-    cell holds is reported (the row does not grow: its height is the page's craft)."""
+    """An empty cell's answer broken into lines at the cell's width; in a blank row (of
+    `height`, which the page's craft set) a longer one than the cell holds is reported."""
     if not isinstance(field.value, str) or not field.value:
         return None
     pen = ctx.pen(ctx.styles.cell.fontSize)
@@ -219,7 +221,7 @@ def _written_cell(
         return Written((field.value,), pen)
     share = block.widths[column] / sum(block.widths)
     lines = pen.lines(field.value, ctx.frame_width * share - 2 * ctx.theme.spacing * 0.6 - 2)
-    room = max(int(height // (pen.size * 1.2)), 1)
+    room = len(lines) if height is None else max(int(height // (pen.size * 1.2)), 1)
     if len(lines) > room:
         where = block.source.what if block.source else "the crisis page's contacts"
         ctx.warn(block.source, f"{where}: the answer for {field.name} takes {len(lines)} lines "
