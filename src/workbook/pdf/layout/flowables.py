@@ -123,11 +123,11 @@ class WritingLines(Flowable):  # type: ignore[misc]
         lines = self._answer()
         if not self.field:
             if self.written and any(lines):  # the print edition: the answer on the lines
+                rows = reversed(range(self.shown))  # top line first
+                placed = [(2.0, i * self.spacing + self.spacing * 0.18, text)
+                          for text, i in zip(lines, rows, strict=False)]  # fmt: skip
                 with marked(canv, self.written.tag):
-                    for text, i in zip(lines, reversed(range(self.shown)), strict=False):
-                        self.written.pen.write(
-                            canv, 2, i * self.spacing + self.spacing * 0.18, text
-                        )
+                    self.written.pen.write_lines(canv, placed)
             return
         size = min(self.spacing * 0.5, 13)
         with owned_by(canv, self.tag):

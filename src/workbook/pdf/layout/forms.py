@@ -245,8 +245,13 @@ class FieldCell(Flowable):  # type: ignore[misc]
         elif written:
             pen, leading = written.pen, written.pen.size * 1.2
             with marked(self.canv, self.tag):
-                for i, line in enumerate(written.lines):
-                    pen.write(self.canv, 0, self.height - leading * (i + 1) + pen.size * 0.25, line)
+                ys = [
+                    self.height - leading * (i + 1) + pen.size * 0.25
+                    for i in range(len(written.lines))
+                ]
+                pen.write_lines(
+                    self.canv, [(0, y, line) for y, line in zip(ys, written.lines, strict=True)]
+                )
 
 
 def blank_callback(size: float, width: float, space: float, colour: Color,

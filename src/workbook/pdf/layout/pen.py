@@ -49,6 +49,12 @@ class Pen:
         runs = self.fonts.runs(text)
         return float(sum(stringWidth(run, family.regular, self.size) for family, run in runs))
 
+    def write_lines(self, canv: Canvas, lines: list[tuple[float, float, str]]) -> None:
+        """An answer's lines, each at its (x, y) baseline; each but the last ends in a space,
+        so text read without guessing spaces from positions keeps its words apart."""
+        for k, (x, y, text) in enumerate(lines):
+            self.write(canv, x, y, text + (" " if k < len(lines) - 1 else ""))
+
     def write(self, canv: Canvas, x: float, y: float, text: str) -> None:
         """One line of an answer with its baseline at (x, y), each run in a font that has it."""
         canv.saveState()
