@@ -4,6 +4,7 @@ axe-core finds no serious or critical problem; the page makes no request."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -376,9 +377,14 @@ def test_phone_screenshots(browser: Any, tmp_path: Path) -> None:
     browser.get(page.as_uri())
     shots = Path(keep) if keep else tmp_path / "shots"
     shots.mkdir(parents=True, exist_ok=True)
-    for sheet in builtin_ids("en"):
-        browser.execute_script(f"document.getElementById('ws-{sheet}').scrollIntoView()")
-        browser.save_screenshot(str(shots / f"{sheet}.png"))
+    for sheet in builtin_ids("en"):  # the whole worksheet, however long
+        box = browser.execute_script(
+            f"var r = document.getElementById('ws-{sheet}').getBoundingClientRect();"
+            "return [r.left, r.top + window.scrollY, r.width, r.height];")  # fmt: skip
+        clip = dict(zip(("x", "y", "width", "height"), box, strict=True)) | {"scale": 1}
+        shot = browser.execute_cdp_cmd("Page.captureScreenshot",
+                                       {"clip": clip, "captureBeyondViewport": True})  # fmt: skip
+        (shots / f"{sheet}.png").write_bytes(base64.b64decode(shot["data"]))
     scale = _field(browser, "is-therapy-working.scale.1", "4")
     browser.execute_script("arguments[0].closest('fieldset').scrollIntoView()", scale)
     browser.execute_script("window.scrollBy(0, -250)")
@@ -391,8 +397,6 @@ def test_phone_screenshots(browser: Any, tmp_path: Path) -> None:
 
 def test_print_to_pdf(browser: Any, tmp_path: Path) -> None:
     """The browser prints it: answers in place, no buttons."""
-    import base64
-
     page = build_html(tmp_path, "print.html", worksheets=["i-statements"],
                       answers={"i-statements.fill_in.1.blank1": "worried"})  # fmt: skip
     browser.get(page.as_uri())
@@ -402,3 +406,38 @@ def test_print_to_pdf(browser: Any, tmp_path: Path) -> None:
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "Download my answers" not in text
     assert "Saying it with" in text
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_tables_stack_on_a_phone_and_stay_tables(browser: Any, tmp_path: Path, width: int) -> None:
+    """A phone shows each row as a card, each cell under its column's name; a screen reader
+    still finds a table (Chromium's computed roles); a desktop keeps the grid."""
+    from selenium.webdriver.common.by import By
+
+    page = build_html(tmp_path, f"stack-{width}.html", worksheets=builtin_ids("en"))
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})  # fmt: skip
+    browser.get(page.as_uri())
+    for zoom in ("100%", "200%"):
+        browser.execute_script(f"document.documentElement.style.fontSize = '{zoom}'")
+        wide = browser.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{wide} px wide at {width} px and {zoom} text"
+    browser.execute_script("document.documentElement.style.fontSize = ''")
+    table = browser.find_element(By.CSS_SELECTOR, "#ws-is-therapy-working table")
+    cell = table.find_element(By.CSS_SELECTOR, "tbody td")
+    assert cell.value_of_css_property("display") == "block"
+    label = browser.execute_script(
+        "return getComputedStyle(arguments[0], '::before').content", cell)  # fmt: skip
+    header = table.find_element(By.CSS_SELECTOR, "th").get_attribute("textContent")
+    assert header and header in label
+    assert (table.aria_role, cell.aria_role) == ("table", "cell")
+    assert table.find_element(By.CSS_SELECTOR, "th").aria_role == "columnheader"
+    box = _field(browser, "objection-handling.table.1.r10c2")
+    inner = browser.execute_script(
+        "var r = arguments[0].closest('td').getBoundingClientRect(); return r.width;", box)  # fmt: skip
+    assert box.size["width"] >= inner - 24  # the whole card wide
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})  # fmt: skip
+    browser.get(page.as_uri())
+    cell = browser.find_element(By.CSS_SELECTOR, "#ws-is-therapy-working tbody td")
+    assert cell.value_of_css_property("display") == "table-cell"
