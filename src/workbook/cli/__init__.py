@@ -6,9 +6,10 @@ build.py    build, preview
 batch.py    batch
 answers.py  answers
 wizard.py   init
+studio.py   studio (the local web app)
 """
 
-from . import answers, batch, build, library, wizard  # noqa: F401 - each registers its commands
+from . import answers, batch, build, library, studio, wizard  # noqa: F401 - each registers its commands
 from .app import app, run
 
 __all__ = ["app", "run"]

@@ -1,0 +1,88 @@
+"""The studio page's own words, in English and Spanish (the workbook's text comes from locales)."""
+
+from __future__ import annotations
+
+LANGUAGES = {"en": "English", "es": "Español"}
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Workbook studio",
+        "intro": "Choose worksheets, personalise them, preview and download. Everything stays on "
+        "this computer: names and files are never sent anywhere.",
+        "page_language": "Page language",
+        "apply": "Apply",
+        "choose": "1. Choose worksheets",
+        "minutes": "min",
+        "audience_supporter": "for supporters",
+        "audience_self": "for yourself",
+        "audience_any": "for anyone",
+        "personalise": "2. Personalise",
+        "workbook_title": "Workbook title (optional)",
+        "recipient": "Who the workbook is for",
+        "loved_one": "Loved one's name",
+        "relationship": "Relationship",
+        "relationship_none": "(not given)",
+        "practice": "Practice or organisation (optional)",
+        "language": "Workbook language",
+        "region": "Country or region (two letters, e.g. US, MX)",
+        "theme": "Theme",
+        "page_size": "Page size",
+        "edition": "Edition",
+        "edition_client": "Client",
+        "edition_facilitator": "Facilitator (with notes)",
+        "fillable": "Fillable (form fields to type into)",
+        "get": "3. Preview and download",
+        "preview": "Preview",
+        "print_pdf": "Print PDF",
+        "fillable_pdf": "Fillable PDF",
+        "web": "Web edition (HTML)",
+        "manifest": "Manifest (YAML)",
+        "problems": "Please fix these problems",
+        "warnings": "Warnings",
+        "pages": "{count} pages",
+        "page_alt": "Page {n}",
+        "preview_heading": "Preview",
+    },
+    "es": {
+        "title": "Estudio de cuadernos",
+        "intro": "Elija hojas de trabajo, personalícelas, véalas y descárguelas. Todo se queda en "
+        "este ordenador: los nombres y archivos nunca se envían a ninguna parte.",
+        "page_language": "Idioma de la página",
+        "apply": "Aplicar",
+        "choose": "1. Elegir hojas de trabajo",
+        "minutes": "min",
+        "audience_supporter": "para quien acompaña",
+        "audience_self": "para usted",
+        "audience_any": "para cualquiera",
+        "personalise": "2. Personalizar",
+        "workbook_title": "Título del cuaderno (opcional)",
+        "recipient": "Para quién es el cuaderno",
+        "loved_one": "Nombre del ser querido",
+        "relationship": "Relación",
+        "relationship_none": "(sin indicar)",
+        "practice": "Consulta u organización (opcional)",
+        "language": "Idioma del cuaderno",
+        "region": "País o región (dos letras, p. ej. US, MX)",
+        "theme": "Tema",
+        "page_size": "Tamaño de página",
+        "edition": "Edición",
+        "edition_client": "Cliente",
+        "edition_facilitator": "Facilitador (con notas)",
+        "fillable": "Rellenable (campos para escribir en pantalla)",
+        "get": "3. Vista previa y descarga",
+        "preview": "Vista previa",
+        "print_pdf": "PDF para imprimir",
+        "fillable_pdf": "PDF rellenable",
+        "web": "Edición web (HTML)",
+        "manifest": "Manifiesto (YAML)",
+        "problems": "Corrija estos problemas",
+        "warnings": "Avisos",
+        "pages": "{count} páginas",
+        "page_alt": "Página {n}",
+        "preview_heading": "Vista previa",
+    },
+}
+
+
+def interface(language: str) -> dict[str, str]:
+    return TEXT.get(language, TEXT["en"])

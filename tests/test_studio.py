@@ -1,0 +1,247 @@
+"""`workbook studio`: the real server on a free port, driven over HTTP (urllib): the guard
+(token, Host header, CSRF, size), the page in two languages, errors next to their field,
+preview, and downloads that are the CLI's own bytes."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+uvicorn = pytest.importorskip("uvicorn")
+
+from workbook.studio import free_port  # noqa: E402
+from workbook.studio.app import create_app  # noqa: E402
+
+TOKEN = "test-token-0123456789"
+THREE = ["i-statements", "boundary-planning", "objection-handling"]
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@dataclass
+class Studio:
+    port: int
+
+    def request(self, path: str = "/", data: bytes | None = None, cookie: bool = True,
+                headers: dict[str, str] | None = None) -> Reply:  # fmt: skip
+        sent = dict(headers or {})
+        if cookie:
+            sent.setdefault("Cookie", f"workbook_studio={TOKEN}")
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data, sent)
+        try:
+            with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as reply:
+                return Reply(reply.status, {k.lower(): v for k, v in reply.headers.items()},
+                             reply.read())  # fmt: skip
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, {k.lower(): v for k, v in error.headers.items()},
+                         error.read())  # fmt: skip
+
+    def csrf(self) -> str:
+        found = re.search(r'name="csrf" value="([^"]+)"', self.request().text)
+        assert found
+        return found.group(1)
+
+    def post(self, action: str, *, csrf: str | None = None, **fields: Any) -> Reply:
+        pairs = [("csrf", self.csrf() if csrf is None else csrf), ("action", action)]
+        for name, value in fields.items():
+            values = value if isinstance(value, list) else [value]
+            pairs += [(name, str(v)) for v in values]
+        return self.request("/", urllib.parse.urlencode(pairs).encode())
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    port = free_port()
+    app = create_app(TOKEN, "127.0.0.1", port, tmp_path_factory.mktemp("output"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
+                                           log_level="warning", lifespan="off"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the studio did not start"
+        time.sleep(0.05)
+    yield Studio(port)
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+SPANISH = {"worksheets": THREE, "recipient": "Ana", "loved_one": "Luis",
+           "relationship": "parent", "language": "es", "region": "MX", "theme": "default",
+           "page_size": "letter", "edition": "client", "ui": "es"}  # fmt: skip
+
+
+def test_without_the_token_everything_is_refused(studio: Studio) -> None:
+    for path in ("/", "/static/studio.css", "/?token=wrong"):
+        assert studio.request(path, cookie=False).status == 403
+    assert studio.request(headers={"Cookie": "workbook_studio=wrong"}, cookie=False).status == 403
+    assert studio.request("/", b"action=preview", cookie=False).status == 403
+
+
+def test_the_token_sets_a_strict_cookie_and_leaves_the_address(studio: Studio) -> None:
+    reply = studio.request(f"/?token={TOKEN}&ui=es", cookie=False)
+    assert reply.status == 303 and reply.headers["location"] == "/?ui=es"
+    cookie = reply.headers["set-cookie"]
+    assert cookie.startswith(f"workbook_studio={TOKEN};")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_a_foreign_host_is_refused_even_with_the_token(studio: Studio) -> None:
+    for host in (f"evil.example:{studio.port}", "127.0.0.1:1", f"127.0.0.1.nip.io:{studio.port}"):
+        assert studio.request(f"/?token={TOKEN}", headers={"Host": host}).status == 400
+    assert studio.request(headers={"Host": f"localhost:{studio.port}"}).status == 200
+
+
+def test_a_post_needs_the_csrf_token(studio: Studio) -> None:
+    assert studio.post("preview", csrf="", **SPANISH).status == 403
+    assert studio.post("preview", csrf="0" * 64, **SPANISH).status == 403
+    assert studio.post("manifest", **SPANISH).status == 200
+
+
+def test_the_page_forbids_outside_requests(studio: Studio) -> None:
+    reply = studio.request()
+    policy = reply.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "http" not in policy
+    assert reply.headers["cache-control"] == "no-store"
+    assert not re.search(r'(src|href|action)="(https?:)?//', reply.text)
+    css = studio.request("/static/studio.css")
+    assert css.status == 200 and "http" not in css.text and ":focus-visible" in css.text
+
+
+def test_the_page_speaks_the_chosen_language(studio: Studio) -> None:
+    english, spanish = studio.request("/?ui=en").text, studio.request("/?ui=es").text
+    assert '<html lang="en">' in english and "Choose worksheets" in english
+    assert '<html lang="es">' in spanish and "Elegir hojas de trabajo" in spanish
+    for sheet in THREE:  # every built-in worksheet, with a label tied to its box
+        assert f'<label for="ws-{sheet}">' in english and f'id="ws-{sheet}"' in english
+
+
+def test_a_spanish_mx_workbook_of_three_worksheets(studio: Studio) -> None:
+    reply = studio.post("print", **SPANISH)
+    assert reply.status == 200, reply.body[:2000]
+    assert reply.headers["content-type"] == "application/pdf"
+    assert reply.headers["content-disposition"].endswith('.pdf"')
+    reader = PdfReader(io.BytesIO(reply.body))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Ana" in text and "Luis" in text and "Página" in text
+    assert "México" in text or "MX" in text or "911" in text  # the region's crisis page
+    assert not reader.get_fields()
+
+
+def test_the_manifest_builds_the_same_bytes_with_the_cli(studio: Studio, tmp_path: Path,
+                                                         cli: Any) -> None:  # fmt: skip
+    pdf = studio.post("print", **SPANISH).body
+    manifest = studio.post("manifest", **SPANISH)
+    assert manifest.headers["content-disposition"] == 'attachment; filename="manifest.yaml"'
+    assert "recipient:\n  name: Ana" in manifest.text
+    (tmp_path / "manifest.yaml").write_bytes(manifest.body)
+    result = cli("build", tmp_path / "manifest.yaml", "-o", tmp_path / "book.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "book.pdf").read_bytes() == pdf
+
+
+def test_fillable_and_web_editions(studio: Studio) -> None:
+    fillable = studio.post("fillable", **SPANISH)
+    assert fillable.headers["content-disposition"].endswith('-fillable.pdf"')
+    assert PdfReader(io.BytesIO(fillable.body)).get_fields()
+    web = studio.post("html", **SPANISH)
+    assert web.headers["content-type"].startswith("text/html")
+    assert web.headers["content-disposition"].endswith('.html"')
+    assert '<html lang="es"' in web.text and "Ana" in web.text
+
+
+def test_preview_shows_the_pages_and_their_count(studio: Studio) -> None:
+    page = studio.post("preview", **SPANISH).text
+    count = int(re.search(r'id="page-count">(\d+) páginas<', page).group(1))  # type: ignore[union-attr]
+    images = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="Página \d+">', page)
+    assert count > 5 and len(images) == count
+    assert 'value="Ana"' in page and 'value="MX"' in page  # the form keeps what was typed
+
+
+def test_a_bad_value_shows_its_message_next_to_its_field(studio: Studio) -> None:
+    reply = studio.post("print", **{**SPANISH, "region": "XYZ"})
+    assert reply.status == 422
+    message = (
+        "&#39;region&#39; must be a two-letter country code such as US or GB, not &#39;XYZ&#39;"
+    )
+    field = re.search(r'<label for="region">.*?</div>', reply.text, re.DOTALL)
+    assert field and 'id="region-error"' in field.group(0) and message in field.group(0)
+    assert 'aria-invalid="true" aria-describedby="region-error"' in field.group(0)
+    assert f'<a href="#region">{message}</a>' in reply.text  # and in the summary at the top
+    empty = studio.post("preview", **{**SPANISH, "worksheets": []}).text
+    assert 'id="worksheets-error"' in empty
+
+
+def test_a_warning_is_shown(studio: Studio) -> None:
+    page = studio.post("preview", **{**SPANISH, "region": "ZZ"}).text
+    assert "Avisos" in page and "ZZ" in page.split("Avisos", 1)[1]
+
+
+def test_an_oversized_request_is_refused_and_the_server_keeps_serving(studio: Studio) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", studio.port, timeout=30)
+    connection.putrequest("POST", "/")  # says 2 MB, sends the start; refused before the rest
+    for name, value in (("Cookie", f"workbook_studio={TOKEN}"), ("Content-Length", "2000000"),
+                        ("Content-Type", "application/x-www-form-urlencoded")):  # fmt: skip
+        connection.putheader(name, value)
+    connection.endheaders(f"csrf={studio.csrf()}&recipient=".encode())
+    assert connection.getresponse().status == 413
+    connection.close()
+    assert studio.request().status == 200
+
+
+def test_build_does_not_import_the_studio(tmp_path: Path) -> None:
+    code = ("import sys\nfrom workbook.cli import run\nsys.argv = ['workbook', 'build', '-w', "
+            f"'i-statements', '-o', {str(tmp_path / 'a.pdf')!r}]\ntry:\n    run()\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('starlette', 'uvicorn', 'multipart', 'python_multipart') "
+            "or m.startswith('workbook.studio')))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "a.pdf").is_file()
+
+
+def test_the_command_prints_its_address_and_warns_off_this_machine(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_serve(host: str, port: int, output: Path, open_browser: bool, announce: Any) -> None:
+        seen.update(host=host, port=port, open=open_browser)
+        announce(f"http://{host}:{port}/?token=abc")
+
+    monkeypatch.setattr("workbook.studio.serve", fake_serve)
+    result = cli("studio", "--no-open", "--port", "8123")
+    assert result.exit_code == 0 and "http://127.0.0.1:8123/?token=abc" in result.stdout
+    assert seen == {"host": "127.0.0.1", "port": 8123, "open": False} and not result.stderr
+    result = cli("studio", "--host", "0.0.0.0")
+    assert "warning: listening on 0.0.0.0" in result.stderr and seen["open"] is True
