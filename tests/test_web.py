@@ -396,16 +396,57 @@ def test_phone_screenshots(browser: Any, tmp_path: Path) -> None:
 
 
 def test_print_to_pdf(browser: Any, tmp_path: Path) -> None:
-    """The browser prints it: answers in place, no buttons."""
-    page = build_html(tmp_path, "print.html", worksheets=["i-statements"],
-                      answers={"i-statements.fill_in.1.blank1": "worried"})  # fmt: skip
+    """The browser prints it with the answers typed in place (text as text, the tick and
+    the chosen number marked) and no buttons."""
+    from selenium.webdriver.common.by import By
+
+    page = build_html(tmp_path, "print.html", worksheets=["i-statements", "boundary-planning"],
+                      answers={"i-statements.fill_in.2.blank1": "given at build"})  # fmt: skip
+    _phone(browser)
     browser.get(page.as_uri())
-    printed = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})
+    browser.execute_script("localStorage.clear()")
+    browser.refresh()
+    long_line = "a long answer " * 12 + "that ends here"
+    typed = {"i-statements.lines.1": "It went better\nthan I feared",
+             "i-statements.fill_in.1.blank1": long_line,
+             "i-statements.table.1.r6c2": "I felt left out"}  # fmt: skip
+    for name, text in typed.items():
+        element = _field(browser, name)
+        _click(browser, element)
+        element.send_keys(text)
+    _click(browser, _field(browser, "boundary-planning.checklist.1.item2"))
+    _click(browser, _field(browser, "boundary-planning.scale.1", "7"))
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {})  # backgrounds off, as people print
     pdf = tmp_path / "printed.pdf"
     pdf.write_bytes(base64.b64decode(printed["data"]))
-    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
-    assert "Download my answers" not in text
-    assert "Saying it with" in text
+    text = " ".join(tool_text(pdf).split())
+    for answer in ("It went better than I feared", long_line, "I felt left out", "given at build"):
+        assert answer in text, answer
+    assert "✓ I have said at least one boundary out loud" in text
+    assert text.count("✓") == 1
+    for button in ("Download my answers", "Clear my answers", "Saved on this device"):
+        assert button not in text
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        numbers = browser.find_elements(
+            By.CSS_SELECTOR, '[name="boundary-planning.scale.1"] + .number'
+        )
+        fills = [n.value_of_css_property("background-color") for n in numbers]
+        adjust = numbers[0].value_of_css_property("print-color-adjust")
+        assert adjust == "exact" and len(set(fills)) == 2 and fills.count(fills[7]) == 1
+        assert not browser.find_element(By.ID, "wb-tools").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def tool_text(pdf: Path) -> str:
+    """The PDF's text as pdftotext reads it (pypdf when poppler is not installed)."""
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout  # fmt: skip
+    return " ".join(p.extract_text() for p in PdfReader(pdf).pages)
 
 
 @pytest.mark.parametrize("width", [360, 390])

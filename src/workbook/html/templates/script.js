@@ -37,9 +37,24 @@
   }
 
   function grow(el) {
+    copy(el);
     if (el.tagName !== "TEXTAREA") { return; }
     el.style.height = "auto";
     el.style.height = el.scrollHeight + 2 + "px";
+  }
+
+  /* Print shows an answer as text beside its (hidden) box: a box prints only what fits in it. */
+  function copy(el) {
+    if (el.tagName !== "TEXTAREA" && !el.classList.contains("blank")) { return; }
+    var next = el.nextElementSibling;
+    if (!next || !next.classList.contains("print-copy")) {
+      next = document.createElement(el.tagName === "TEXTAREA" ? "div" : "span");
+      next.className = "print-copy";
+      next.setAttribute("aria-hidden", "true");
+      el.parentNode.insertBefore(next, el.nextSibling);
+    }
+    next.textContent = el.value;
+    el.classList.toggle("answered", el.value.trim() !== "");
   }
 
   function save() {
