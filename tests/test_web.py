@@ -308,20 +308,50 @@ def test_download_button_writes_the_json(browser: Any, tmp_path: Path) -> None:
     assert values["i-statements.fill_in.1.blank1"] == "hopeful"
 
 
-def test_clear_asks_first(browser: Any, tmp_path: Path) -> None:
-    page = build_html(tmp_path, "clear.html", worksheets=["i-statements"])
+def test_clear_asks_first_and_puts_back_the_built_answers(browser: Any, tmp_path: Path) -> None:
+    """Clearing asks first, then gives back the workbook as it was built: its pre-filled
+    answers in place (not empty), nothing typed since, nothing kept on the device."""
+    built = {"i-statements.fill_in.1.blank1": "worried", "i-statements.lines.1": "one\ntwo",
+             "i-statements.table.1.r6c1": "You never listen"}  # fmt: skip
+    page = build_html(tmp_path, "clear.html", worksheets=["i-statements", "boundary-planning"],
+                      answers=built | {"boundary-planning.scale.1": 3,
+                                       "boundary-planning.checklist.1.item1": True})  # fmt: skip
     browser.get(page.as_uri())
+    browser.execute_script("localStorage.clear()")
+    browser.refresh()
     element = _field(browser, "i-statements.fill_in.1.blank1")
     _click(browser, element)
-    element.send_keys("keep me")
+    element.send_keys(" and keep me")
+    for name in built:
+        if name != "i-statements.fill_in.1.blank1":
+            _click(browser, _field(browser, name))
+            _field(browser, name).send_keys(" more")
+    _click(browser, _field(browser, "i-statements.fill_in.2.blank1"))
+    _field(browser, "i-statements.fill_in.2.blank1").send_keys("new")
+    _click(browser, _field(browser, "boundary-planning.scale.1", "9"))
+    _click(browser, _field(browser, "boundary-planning.checklist.1.item1"))
+    _click(browser, _field(browser, "boundary-planning.checklist.1.item2"))
     browser.execute_script("window.confirm = function () { return false; }")
     _click(browser, browser.find_element("id", "wb-clear"))
-    assert element.get_attribute("value") == "keep me"
+    assert element.get_attribute("value") == "worried and keep me"
+
     browser.execute_script("window.confirm = function () { return true; }")
     _click(browser, browser.find_element("id", "wb-clear"))
-    assert element.get_attribute("value") == ""
+
+    def as_built() -> None:
+        for name, text in built.items():
+            assert _field(browser, name).get_attribute("value") == text, name
+        assert _field(browser, "i-statements.fill_in.2.blank1").get_attribute("value") == ""
+        assert _field(browser, "boundary-planning.scale.1", "3").is_selected()
+        assert not _field(browser, "boundary-planning.scale.1", "9").is_selected()
+        assert _field(browser, "boundary-planning.checklist.1.item1").is_selected()
+        assert not _field(browser, "boundary-planning.checklist.1.item2").is_selected()
+
+    as_built()
+    assert "as it was sent" in browser.find_element("id", "wb-status").text
+    assert browser.execute_script("return localStorage.length") == 0
     browser.refresh()
-    assert _field(browser, "i-statements.fill_in.1.blank1").get_attribute("value") == ""
+    as_built()
 
 
 def _axe(browser: Any) -> list[dict[str, Any]]:

@@ -11,8 +11,9 @@ WORDS: dict[str, dict[str, str]] = {
         "download": "Download my answers",
         "print": "Print",
         "clear": "Clear my answers",
-        "clear_confirm": "Clear every answer in this workbook on this device? This cannot be undone.",
-        "cleared": "Answers cleared",
+        "clear_confirm": "Clear the answers you gave on this device and go back to the workbook as "
+        "it was sent to you? This cannot be undone.",
+        "cleared": "Your answers are cleared; the workbook is as it was sent",
         "no_script": "Answers you type here are not saved: this browser runs no scripts. You can "
         "still print the workbook, or write on a printed copy.",
         "privacy": "Your answers are kept only in this browser on this device; nothing is sent "
@@ -28,9 +29,9 @@ WORDS: dict[str, dict[str, str]] = {
         "download": "Descargar mis respuestas",
         "print": "Imprimir",
         "clear": "Borrar mis respuestas",
-        "clear_confirm": "¿Borrar todas las respuestas de este cuaderno en este dispositivo? No se "
-        "puede deshacer.",
-        "cleared": "Respuestas borradas",
+        "clear_confirm": "¿Borrar las respuestas que diste en este dispositivo y volver al cuaderno "
+        "tal como te lo enviaron? No se puede deshacer.",
+        "cleared": "Respuestas borradas; el cuaderno está como te lo enviaron",
         "no_script": "Lo que escribas aquí no se guarda: este navegador no ejecuta scripts. Aún "
         "puedes imprimir el cuaderno o escribir en una copia impresa.",
         "privacy": "Tus respuestas se guardan solo en este navegador, en este dispositivo; no se "

@@ -130,11 +130,15 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
   }
 
+  /* Back to the page as it was built: its pre-filled answers (the HTML's defaults), not empty. */
   function clear() {
     if (!window.confirm(ui.clear_confirm)) { return; }
-    put(Object.keys(values()).reduce(function (empty, name) { empty[name] = null; return empty; }, {}));
-    fields.forEach(function (el) { if (el.type === "checkbox") { el.checked = false; } });
-    save();
+    fields.forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = el.defaultChecked; }
+      else { el.value = el.defaultValue; }
+      grow(el);
+    });
+    try { localStorage.removeItem(key); } catch (e) { /* nothing was kept */ }
     say(ui.cleared);
   }
 
