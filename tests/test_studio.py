@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
+import os
 import re
 import subprocess
 import sys
@@ -21,6 +23,8 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+
+from conftest import tool
 
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -245,3 +249,106 @@ def test_the_command_prints_its_address_and_warns_off_this_machine(
     assert seen == {"host": "127.0.0.1", "port": 8123, "open": False} and not result.stderr
     result = cli("studio", "--host", "0.0.0.0")
     assert "warning: listening on 0.0.0.0" in result.stderr and seen["open"] is True
+
+
+# -- in a real browser (Debian's Chromium), with axe-core ---------------------------------
+
+AXE = Path(__file__).parent / "web" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = 360
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Headless Chromium 360 px wide, with a fresh profile (no network, no updates)."""
+    binary = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else tool("chromium")
+    driver_path = tool("chromedriver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    profile = tmp_path_factory.mktemp("studio-profile")
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}", f"--window-size={PHONE},800"):  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _width(driver: Any, width: int) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 800, "deviceScaleFactor": 1,
+                            "mobile": width < 600})  # fmt: skip
+
+
+def _axe(driver: Any) -> list[dict[str, Any]]:
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is not installed in tests/web; .ci/web installs it")
+        pytest.skip("axe-core is not installed: run `npm ci` in tests/web")
+    driver.set_script_timeout(120)
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations); },"
+        " function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]); });"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "where": [n["target"] for n in v["nodes"][:3]]}
+        for v in found
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def _check_page(driver: Any) -> None:
+    """No serious axe finding, and no sideways scrolling, on a phone and on a desktop."""
+    for width in (PHONE, 1280):
+        _width(driver, width)
+        problems = _axe(driver)
+        assert not problems, json.dumps(problems, indent=1)
+        wide = driver.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{wide} px wide at {width} px"
+
+
+def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _width(browser, PHONE)
+    browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=es")
+    assert browser.current_url == f"http://127.0.0.1:{studio.port}/?ui=es"  # token gone
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+    _check_page(browser)
+
+    def click(element: Any) -> None:
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+
+    for sheet in THREE:
+        click(browser.find_element(By.ID, f"ws-{sheet}"))
+    browser.find_element(By.ID, "recipient").send_keys("Ana")
+    Select(browser.find_element(By.ID, "language")).select_by_value("es")
+    region = browser.find_element(By.ID, "region")
+    region.clear()
+    region.send_keys("XYZ")
+    click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
+    error = browser.find_element(By.ID, "region-error")
+    assert "two-letter country code" in error.text
+    _check_page(browser)  # the page with an error on it
+
+    region = browser.find_element(By.ID, "region")
+    region.clear()
+    region.send_keys("MX")
+    click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
+    count = browser.find_element(By.ID, "page-count").text
+    images = browser.find_elements(By.CSS_SELECTOR, ".pages img")
+    assert count == f"{len(images)} páginas" and len(images) > 5
+    assert all(
+        browser.execute_script("return arguments[0].naturalWidth", i) > 0 for i in images[:2]
+    )
+    assert browser.find_element(By.ID, "recipient").get_attribute("value") == "Ana"
+    _check_page(browser)  # the page with the preview
