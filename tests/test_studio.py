@@ -54,6 +54,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @dataclass
 class Studio:
     port: int
+    output: Path
 
     def request(self, path: str = "/", data: bytes | None = None, cookie: bool = True,
                 headers: dict[str, str] | None = None) -> Reply:  # fmt: skip
@@ -84,8 +85,8 @@ class Studio:
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    port = free_port()
-    app = create_app(TOKEN, "127.0.0.1", port, tmp_path_factory.mktemp("output"))
+    port, output = free_port(), tmp_path_factory.mktemp("output")
+    app = create_app(TOKEN, "127.0.0.1", port, output)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
                                            log_level="warning", lifespan="off"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
@@ -94,7 +95,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     while not server.started:
         assert time.monotonic() < deadline, "the studio did not start"
         time.sleep(0.05)
-    yield Studio(port)
+    yield Studio(port, output)
     server.should_exit = True
     thread.join(timeout=30)
 
@@ -352,3 +353,13 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
     )
     assert browser.find_element(By.ID, "recipient").get_attribute("value") == "Ana"
     _check_page(browser)  # the page with the preview
+
+
+def test_save_writes_into_the_output_folder_only(studio: Studio) -> None:
+    page = studio.post("save", **SPANISH).text
+    found = re.search(r'<p class="saved" role="status">Guardado: ([^<]+)</p>', page)
+    assert found, page[-3000:]
+    saved = Path(found.group(1))
+    assert saved.parent == studio.output and saved.name == "mi-cuaderno-ana.pdf"
+    assert PdfReader(saved).pages and saved.read_bytes() == studio.post("print", **SPANISH).body
+    assert "Guardado" in studio.post("save", **SPANISH).text  # its own file: replaced

@@ -5,9 +5,10 @@ shows the result. A front door like the CLI: it calls `load_project`, the render
 from __future__ import annotations
 
 import base64
+import hmac
 import io
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..build import missing_glyph_warnings, slug
+from ..build import build, default_output, missing_glyph_warnings, slug
 from ..errors import Diagnostic, WorkbookError
 from ..library import available, load, search_dirs
 from ..models.manifest import RELATIONSHIPS
@@ -49,6 +50,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # data: URIs
     pages: int = 0
+    saved: str = ""  # the file written to the output folder
 
 
 def create_app(token: str, host: str, port: int, output: Path) -> Guard:
@@ -75,7 +77,7 @@ def create_app(token: str, host: str, port: int, output: Path) -> Guard:
             form = await request.form()
         except BodyTooLarge:
             return PlainTextResponse("This request is too large.", 413)
-        if form.get("csrf") != csrf:
+        if not hmac.compare_digest(str(form.get("csrf", "")).encode(), csrf.encode()):
             return PlainTextResponse("This form is out of date: reload the studio.", 403)
         ui, choices, action = _ui(form.get("ui")), Choices.from_form(form), form.get("action")
         if action == "manifest":
@@ -85,6 +87,8 @@ def create_app(token: str, host: str, port: int, output: Path) -> Guard:
             return await _run(lambda: deliver(request, ui, choices, str(action)))
         if action == "preview":
             return await _run(lambda: page(request, ui, choices, preview(choices)))
+        if action == "save":
+            return await _run(lambda: page(request, ui, choices, save(choices, output)))
         return page(request, ui, choices, Outcome())
 
     def deliver(request: Request, ui: str, choices: Choices, action: str) -> Response:
@@ -158,6 +162,18 @@ def preview(choices: Choices) -> Outcome:
     images = page_images(data)
     warnings = [d.message for d in project.warnings]
     return Outcome(warnings=warnings, images=images, pages=_count(data))
+
+
+def save(choices: Choices, output: Path) -> Outcome:
+    """Write the print (or fillable) PDF into the output folder, as `workbook build` would."""
+    options = choices.options()
+    try:
+        with RENDERING:
+            name = default_output(load_project(options)).name
+            result = build(replace(options, output=output / name))
+    except WorkbookError as exc:
+        return _failed(exc.diagnostics)
+    return Outcome(warnings=[d.message for d in result.warnings], saved=str(result.path))
 
 
 def _failed(diagnostics: list[Diagnostic]) -> Outcome:
