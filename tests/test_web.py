@@ -512,3 +512,22 @@ def test_tables_stack_on_a_phone_and_stay_tables(browser: Any, tmp_path: Path, w
     browser.get(page.as_uri())
     cell = browser.find_element(By.CSS_SELECTOR, "#ws-is-therapy-working tbody td")
     assert cell.value_of_css_property("display") == "table-cell"
+
+
+def test_print_without_javascript_keeps_the_built_answers(browser: Any, tmp_path: Path) -> None:
+    """With scripts off the page still prints the answers it was built with, in full."""
+    long_line = "a built answer " * 12 + "that ends here"
+    page = build_html(tmp_path, "noscript.html", worksheets=["i-statements"],
+                      answers={"i-statements.fill_in.1.blank1": long_line,
+                               "i-statements.table.1.r6c2": "I felt left out"})  # fmt: skip
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(page.as_uri())
+        printed = browser.execute_cdp_cmd("Page.printToPDF", {})
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    text = " ".join(tool_text(pdf).split())
+    assert long_line in text and "I felt left out" in text
+    assert "Download my answers" not in text
