@@ -220,6 +220,13 @@ def test_an_oversized_request_is_refused_and_the_server_keeps_serving(studio: St
     connection.endheaders(f"csrf={studio.csrf()}&recipient=".encode())
     assert connection.getresponse().status == 413
     connection.close()
+    connection = http.client.HTTPConnection("127.0.0.1", studio.port, timeout=30)
+    connection.putrequest("POST", "/")
+    connection.putheader("Cookie", f"workbook_studio={TOKEN}")
+    connection.putheader("Content-Length", "many")
+    connection.endheaders()
+    assert connection.getresponse().status == 400
+    connection.close()
     assert studio.request().status == 200
 
 

@@ -75,7 +75,11 @@ class Guard:
         if not _same(_cookie(headers.get("cookie", "")), self.token):
             await _plain(send, 403, "Open the studio with the address it printed (with ?token=).")
             return
-        if int(headers.get("content-length", "0") or "0") > MAX_BODY:
+        length = headers.get("content-length", "0").strip() or "0"
+        if not length.isdigit():
+            await _plain(send, 400, "This request's Content-Length is not a number.")
+            return
+        if int(length) > MAX_BODY:
             await _plain(send, 413, "This request is too large.")
             return
         await self.app(scope, _limited(receive), _with_headers(send))
