@@ -16,31 +16,11 @@
 // is read from the installed pdfjs-dist package.
 
 import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { failing, localOptions } from "./local.mjs";
 
-// Options that keep PDF.js local (render.mjs has the same).
-function localOptions() {
-  const pkg = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
-  const dir = (name) => path.join(pkg, name) + path.sep; // PDF.js wants a trailing slash
-  return {
-    standardFontDataUrl: dir("standard_fonts"),
-    cMapUrl: dir("cmaps"),
-    cMapPacked: true,
-    wasmUrl: dir("wasm"),
-    iccUrl: dir("iccs"),
-    disableFontFace: true,
-    useSystemFonts: false,
-    isEvalSupported: false,
-    verbosity: 0, // errors only
-  };
-}
 
-function fail(message) {
-  console.error(`fill.mjs: ${message}`);
-  process.exit(2);
-}
+const fail = failing("fill.mjs");
 
 // One storage entry per widget, keyed by widget id, as the viewer writes them.
 function entriesFor(name, widgets, value) {

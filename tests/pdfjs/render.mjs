@@ -9,32 +9,12 @@
 // @napi-rs/canvas, which pdfjs-dist uses in Node. Runs offline.
 
 import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { createCanvas } from "@napi-rs/canvas";
 import { AnnotationMode, getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { failing, localOptions } from "./local.mjs";
 
-// Options that keep PDF.js local (fill.mjs has the same).
-function localOptions() {
-  const pkg = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
-  const dir = (name) => path.join(pkg, name) + path.sep; // PDF.js wants a trailing slash
-  return {
-    standardFontDataUrl: dir("standard_fonts"),
-    cMapUrl: dir("cmaps"),
-    cMapPacked: true,
-    wasmUrl: dir("wasm"),
-    iccUrl: dir("iccs"),
-    disableFontFace: true,
-    useSystemFonts: false,
-    isEvalSupported: false,
-    verbosity: 0, // errors only
-  };
-}
 
-function fail(message) {
-  console.error(`render.mjs: ${message}`);
-  process.exit(2);
-}
+const fail = failing("render.mjs");
 
 async function main() {
   const [src, pageArg, dst, scaleArg = "1"] = process.argv.slice(2);

@@ -11,26 +11,8 @@
 // tests/test_pdfua.py. Runs offline.
 
 import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-
-// Options that keep PDF.js local (render.mjs and fill.mjs have the same).
-function localOptions() {
-  const pkg = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
-  const dir = (name) => path.join(pkg, name) + path.sep; // PDF.js wants a trailing slash
-  return {
-    standardFontDataUrl: dir("standard_fonts"),
-    cMapUrl: dir("cmaps"),
-    cMapPacked: true,
-    wasmUrl: dir("wasm"),
-    iccUrl: dir("iccs"),
-    disableFontFace: true,
-    useSystemFonts: false,
-    isEvalSupported: false,
-    verbosity: 0, // errors only
-  };
-}
+import { localOptions } from "./local.mjs";
 
 // The text of every marked-content sequence with an id (an MCID), by id; text in
 // sequences without one (artifacts) is left out. A line's end counts as a space.
