@@ -209,3 +209,18 @@ def test_a_given_row_grows_with_its_answer(cli: Any, tmp_path: Path) -> None:
     result = cli("build", write_yaml(tmp_path / "m.yaml", data), "-o", out)
     assert result.exit_code == 0 and "cut short" not in result.output
     assert long in printed(out)
+
+
+def test_an_answers_file_that_is_missing_or_not_a_mapping_is_a_clean_error(
+    cli: Any, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = build(cli, tmp_path, "--answers", missing, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and str(missing) in result.output
+    assert "Traceback" not in result.output
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- tired\n- worried\n", encoding="utf-8")
+    result = build(cli, tmp_path, "--answers", listed, "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 1 and f"{listed}:1:1:" in result.output
+    assert "answers must be a mapping of field names to values" in result.output
+    assert not (tmp_path / "x.pdf").exists()
