@@ -336,6 +336,15 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
         element.click()
 
+    def after_submit(element_id: str) -> Any:
+        """The element on the page the form's answer loads (the click may return first)."""
+        from selenium.webdriver.support import expected_conditions as loaded
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(browser, 30).until(
+            loaded.presence_of_element_located((By.ID, element_id))
+        )
+
     for sheet in THREE:
         click(browser.find_element(By.ID, f"ws-{sheet}"))
     browser.find_element(By.ID, "recipient").send_keys("Ana")
@@ -344,7 +353,7 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
     region.clear()
     region.send_keys("XYZ")
     click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
-    error = browser.find_element(By.ID, "region-error")
+    error = after_submit("region-error")
     assert "two-letter country code" in error.text
     _check_page(browser)  # the page with an error on it
 
@@ -352,7 +361,7 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
     region.clear()
     region.send_keys("MX")
     click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
-    count = browser.find_element(By.ID, "page-count").text
+    count = after_submit("page-count").text
     images = browser.find_elements(By.CSS_SELECTOR, ".pages img")
     assert count == f"{len(images)} páginas" and len(images) > 5
     assert all(
