@@ -30,6 +30,7 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from workbook.studio import free_port  # noqa: E402
 from workbook.studio.app import create_app  # noqa: E402
+from workbook.studio.security import MAX_BODY  # noqa: E402
 
 TOKEN = "test-token-0123456789"
 THREE = ["i-statements", "boundary-planning", "objection-handling"]
@@ -86,7 +87,7 @@ class Studio:
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     port, output = free_port(), tmp_path_factory.mktemp("output")
-    app = create_app(TOKEN, "127.0.0.1", port, output)
+    app = create_app(TOKEN, "127.0.0.1", port, output, tmp_path_factory.mktemp("scratch"))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
                                            log_level="warning", lifespan="off"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
@@ -213,8 +214,8 @@ def test_a_warning_is_shown(studio: Studio) -> None:
 
 def test_an_oversized_request_is_refused_and_the_server_keeps_serving(studio: Studio) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", studio.port, timeout=30)
-    connection.putrequest("POST", "/")  # says 2 MB, sends the start; refused before the rest
-    for name, value in (("Cookie", f"workbook_studio={TOKEN}"), ("Content-Length", "2000000"),
+    connection.putrequest("POST", "/")  # says too much, sends the start; refused before the rest
+    for name, value in (("Cookie", f"workbook_studio={TOKEN}"), ("Content-Length", str(MAX_BODY + 1)),
                         ("Content-Type", "application/x-www-form-urlencoded")):  # fmt: skip
         connection.putheader(name, value)
     connection.endheaders(f"csrf={studio.csrf()}&recipient=".encode())
@@ -247,7 +248,8 @@ def test_the_command_prints_its_address_and_warns_off_this_machine(
 ) -> None:
     seen: dict[str, Any] = {}
 
-    def fake_serve(host: str, port: int, output: Path, open_browser: bool, announce: Any) -> None:
+    def fake_serve(host: str, port: int, output: Path, open_browser: bool, announce: Any,
+                   dirs: Any = ()) -> None:  # fmt: skip
         seen.update(host=host, port=port, open=open_browser)
         announce(f"http://{host}:{port}/?token=abc")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Opt, app
+from .app import Dirs, Opt, app
 
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 
@@ -22,6 +22,7 @@ def studio(
     output: Annotated[
         Path, Opt("--output", metavar="DIR", help="Folder the studio may write files to.")
     ] = Path("output"),
+    dirs: Dirs = None,
 ) -> None:
     """Open the studio: choose worksheets, personalise, preview and download, in a browser.
 
@@ -39,4 +40,4 @@ def studio(
     def announce(url: str) -> None:
         typer.echo(f"workbook studio is running at\n\n    {url}\n\nPress Ctrl-C to stop it.")
 
-    serve(host, port, output, not no_open, announce)
+    serve(host, port, output, not no_open, announce, tuple(dirs or ()))

@@ -1,17 +1,23 @@
 """`workbook studio`: a private web app on this machine, a front door like the CLI.
 
     security.py    the guard every request passes: token, Host header, CSRF, size, headers
-    forms.py       the form as BuildOptions, and diagnostics back to their fields
-    app.py         the routes: the page, preview (pages as images), downloads
-    interface.py   the page's own words, English and Spanish
-    templates/     page.html.j2;  static/  studio.css (served by the app; no outside request)
+    app.py         the shared context (templates, words, scratch folder) and the routes
+    compose.py     /         one workbook: choose, personalise, preview, download
+    batch.py       /batch    a roster: check every row, build with progress, a ZIP
+    answers.py     /answers  filled workbooks: their answers, a new edition with them
+    forms.py       the workbook form as BuildOptions, and diagnostics back to their fields
+    uploads.py     files sent in: checked and kept in the scratch folder
+    interface.py   the pages' own words (words/*.yaml), English and Spanish
+    templates/     Jinja2 pages;  static/  CSS and scripts (served by the app itself)
 
 Starlette and uvicorn are imported here only, never on the build path.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
+import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -35,8 +41,9 @@ def address(host: str, port: int, token: str) -> str:
 
 
 def serve(host: str, port: int, output: Path, open_browser: bool,
-          announce: Callable[[str], None]) -> None:  # fmt: skip
-    """Run the studio until Ctrl-C; `announce` is told the address (with its token)."""
+          announce: Callable[[str], None], worksheet_dirs: tuple[Path, ...] = ()) -> None:  # fmt: skip
+    """Run the studio until Ctrl-C; `announce` is told the address (with its token). Uploads
+    and batch outputs live in a scratch folder that goes when the server stops."""
     import uvicorn
 
     from .app import create_app
@@ -44,10 +51,14 @@ def serve(host: str, port: int, output: Path, open_browser: bool,
     token = new_token()
     port = port or free_port(host)
     url = address(host, port, token)
-    app = create_app(token, host, port, output)
-    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
-                            server_header=False, lifespan="off")  # fmt: skip
-    announce(url)
-    if open_browser:
-        threading.Timer(0.8, webbrowser.open, [url]).start()
-    uvicorn.Server(config).run()
+    scratch = Path(tempfile.mkdtemp(prefix="workbook-studio-"))
+    try:
+        app = create_app(token, host, port, output, scratch, worksheet_dirs)
+        config = uvicorn.Config(app, host=host, port=port, access_log=False,
+                                log_level="warning", server_header=False, lifespan="off")  # fmt: skip
+        announce(url)
+        if open_browser:
+            threading.Timer(0.8, webbrowser.open, [url]).start()
+        uvicorn.Server(config).run()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

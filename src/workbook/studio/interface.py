@@ -1,92 +1,22 @@
-"""The studio page's own words, in English and Spanish (the workbook's text comes from locales)."""
+"""The studio's own words, English and Spanish: `words/common.yaml` and one file per page
+(the workbook's text comes from the locales)."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+import yaml
+
 LANGUAGES = {"en": "English", "es": "Español"}
-
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Workbook studio",
-        "intro": "Choose worksheets, personalise them, preview and download. Everything stays on "
-        "this computer: names and files are never sent anywhere.",
-        "page_language": "Page language",
-        "apply": "Apply",
-        "choose": "1. Choose worksheets",
-        "minutes": "min",
-        "audience_supporter": "for supporters",
-        "audience_self": "for yourself",
-        "audience_any": "for anyone",
-        "personalise": "2. Personalise",
-        "workbook_title": "Workbook title (optional)",
-        "recipient": "Who the workbook is for",
-        "loved_one": "Loved one's name",
-        "relationship": "Relationship",
-        "relationship_none": "(not given)",
-        "practice": "Practice or organisation (optional)",
-        "language": "Workbook language",
-        "region": "Country or region (two letters, e.g. US, MX)",
-        "theme": "Theme",
-        "page_size": "Page size",
-        "edition": "Edition",
-        "edition_client": "Client",
-        "edition_facilitator": "Facilitator (with notes)",
-        "fillable": "Fillable (form fields to type into)",
-        "get": "3. Preview and download",
-        "preview": "Preview",
-        "print_pdf": "Print PDF",
-        "fillable_pdf": "Fillable PDF",
-        "web": "Web edition (HTML)",
-        "manifest": "Manifest (YAML)",
-        "save": "Save the PDF in the output folder",
-        "saved": "Saved: {path}",
-        "problems": "Please fix these problems",
-        "warnings": "Warnings",
-        "pages": "{count} pages",
-        "page_alt": "Page {n}",
-        "preview_heading": "Preview",
-    },
-    "es": {
-        "title": "Estudio de cuadernos",
-        "intro": "Elija hojas de trabajo, personalícelas, véalas y descárguelas. Todo se queda en "
-        "este ordenador: los nombres y archivos nunca se envían a ninguna parte.",
-        "page_language": "Idioma de la página",
-        "apply": "Aplicar",
-        "choose": "1. Elegir hojas de trabajo",
-        "minutes": "min",
-        "audience_supporter": "para quien acompaña",
-        "audience_self": "para usted",
-        "audience_any": "para cualquiera",
-        "personalise": "2. Personalizar",
-        "workbook_title": "Título del cuaderno (opcional)",
-        "recipient": "Para quién es el cuaderno",
-        "loved_one": "Nombre del ser querido",
-        "relationship": "Relación",
-        "relationship_none": "(sin indicar)",
-        "practice": "Consulta u organización (opcional)",
-        "language": "Idioma del cuaderno",
-        "region": "País o región (dos letras, p. ej. US, MX)",
-        "theme": "Tema",
-        "page_size": "Tamaño de página",
-        "edition": "Edición",
-        "edition_client": "Cliente",
-        "edition_facilitator": "Facilitador (con notas)",
-        "fillable": "Rellenable (campos para escribir en pantalla)",
-        "get": "3. Vista previa y descarga",
-        "preview": "Vista previa",
-        "print_pdf": "PDF para imprimir",
-        "fillable_pdf": "PDF rellenable",
-        "web": "Edición web (HTML)",
-        "manifest": "Manifiesto (YAML)",
-        "save": "Guardar el PDF en la carpeta de salida",
-        "saved": "Guardado: {path}",
-        "problems": "Corrija estos problemas",
-        "warnings": "Avisos",
-        "pages": "{count} páginas",
-        "page_alt": "Página {n}",
-        "preview_heading": "Vista previa",
-    },
-}
+WORDS = Path(__file__).parent / "words"
 
 
+@cache
 def interface(language: str) -> dict[str, str]:
-    return TEXT.get(language, TEXT["en"])
+    """Every word of every page in `language` (English if the studio lacks it)."""
+    language = language if language in LANGUAGES else "en"
+    merged: dict[str, str] = {}
+    for path in sorted(WORDS.glob("*.yaml")):
+        merged.update(yaml.safe_load(path.read_text(encoding="utf-8"))[language])
+    return merged

@@ -27,7 +27,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 COOKIE = "workbook_studio"
-MAX_BODY = 1_000_000  # a form of names and choices; uploads get their own limit later
+MAX_BODY = 60_000_000  # the largest upload (a few filled workbooks); each kind has its own limit
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
