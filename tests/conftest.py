@@ -16,6 +16,8 @@ from workbook.build import build
 from workbook.cli import app
 from workbook.project import BuildOptions
 
+pytest_plugins = ["studio_support"]  # the studio's server and browser fixtures
+
 CORE = ["objection-handling", "i-statements", "boundary-planning", "therapist-matching"]
 
 

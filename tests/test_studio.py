@@ -6,100 +6,17 @@ from __future__ import annotations
 
 import http.client
 import io
-import json
-import os
 import re
 import subprocess
 import sys
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import tool
-
-uvicorn = pytest.importorskip("uvicorn")
-
-from workbook.studio import free_port  # noqa: E402
-from workbook.studio.app import create_app  # noqa: E402
-from workbook.studio.security import MAX_BODY  # noqa: E402
-
-TOKEN = "test-token-0123456789"
-THREE = ["i-statements", "boundary-planning", "objection-handling"]
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-@dataclass
-class Studio:
-    port: int
-    output: Path
-
-    def request(self, path: str = "/", data: bytes | None = None, cookie: bool = True,
-                headers: dict[str, str] | None = None) -> Reply:  # fmt: skip
-        sent = dict(headers or {})
-        if cookie:
-            sent.setdefault("Cookie", f"workbook_studio={TOKEN}")
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data, sent)
-        try:
-            with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as reply:
-                return Reply(reply.status, {k.lower(): v for k, v in reply.headers.items()},
-                             reply.read())  # fmt: skip
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, {k.lower(): v for k, v in error.headers.items()},
-                         error.read())  # fmt: skip
-
-    def csrf(self) -> str:
-        found = re.search(r'name="csrf" value="([^"]+)"', self.request().text)
-        assert found
-        return found.group(1)
-
-    def post(self, action: str, *, csrf: str | None = None, **fields: Any) -> Reply:
-        pairs = [("csrf", self.csrf() if csrf is None else csrf), ("action", action)]
-        for name, value in fields.items():
-            values = value if isinstance(value, list) else [value]
-            pairs += [(name, str(v)) for v in values]
-        return self.request("/", urllib.parse.urlencode(pairs).encode())
-
-
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    port, output = free_port(), tmp_path_factory.mktemp("output")
-    app = create_app(TOKEN, "127.0.0.1", port, output, tmp_path_factory.mktemp("scratch"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the studio did not start"
-        time.sleep(0.05)
-    yield Studio(port, output)
-    server.should_exit = True
-    thread.join(timeout=30)
-
+from studio_support import PHONE, THREE, TOKEN, Studio, check_page, set_width
+from workbook.studio.security import MAX_BODY
 
 SPANISH = {"worksheets": THREE, "recipient": "Ana", "loved_one": "Luis",
            "relationship": "parent", "language": "es", "region": "MX", "theme": "default",
@@ -261,78 +178,15 @@ def test_the_command_prints_its_address_and_warns_off_this_machine(
     assert "warning: listening on 0.0.0.0" in result.stderr and seen["open"] is True
 
 
-# -- in a real browser (Debian's Chromium), with axe-core ---------------------------------
-
-AXE = Path(__file__).parent / "web" / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = 360
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Headless Chromium 360 px wide, with a fresh profile (no network, no updates)."""
-    binary = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else tool("chromium")
-    driver_path = tool("chromedriver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    profile = tmp_path_factory.mktemp("studio-profile")
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}", f"--window-size={PHONE},800"):  # fmt: skip
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def _width(driver: Any, width: int) -> None:
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": 800, "deviceScaleFactor": 1,
-                            "mobile": width < 600})  # fmt: skip
-
-
-def _axe(driver: Any) -> list[dict[str, Any]]:
-    if not AXE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("axe-core is not installed in tests/web; .ci/web installs it")
-        pytest.skip("axe-core is not installed: run `npm ci` in tests/web")
-    driver.set_script_timeout(120)
-    driver.execute_script(AXE.read_text(encoding="utf-8"))
-    found = driver.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations); },"
-        " function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]); });"
-    )
-    return [
-        {"id": v["id"], "help": v["help"], "where": [n["target"] for n in v["nodes"][:3]]}
-        for v in found
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
-def _check_page(driver: Any) -> None:
-    """No serious axe finding, and no sideways scrolling, on a phone and on a desktop."""
-    for width in (PHONE, 1280):
-        _width(driver, width)
-        problems = _axe(driver)
-        assert not problems, json.dumps(problems, indent=1)
-        wide = driver.execute_script("return document.documentElement.scrollWidth")
-        assert wide <= width, f"{wide} px wide at {width} px"
-
-
 def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    _width(browser, PHONE)
+    set_width(browser, PHONE)
     browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=es")
     assert browser.current_url == f"http://127.0.0.1:{studio.port}/?ui=es"  # token gone
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
-    _check_page(browser)
+    check_page(browser)
 
     def click(element: Any) -> None:
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
@@ -357,7 +211,7 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
     click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
     error = after_submit("region-error")
     assert "two-letter country code" in error.text
-    _check_page(browser)  # the page with an error on it
+    check_page(browser)  # the page with an error on it
 
     region = browser.find_element(By.ID, "region")
     region.clear()
@@ -370,7 +224,7 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
         browser.execute_script("return arguments[0].naturalWidth", i) > 0 for i in images[:2]
     )
     assert browser.find_element(By.ID, "recipient").get_attribute("value") == "Ana"
-    _check_page(browser)  # the page with the preview
+    check_page(browser)  # the page with the preview
 
 
 def test_save_writes_into_the_output_folder_only(studio: Studio) -> None:
