@@ -1,0 +1,242 @@
+"""The studio's /batch page through the real server: a roster checked row by row before
+anything is built (row, column, the CLI's message), the good rows built with progress, a ZIP
+of the PDFs and the report; files that are not rosters, tampered names, CSRF; the page in
+Chromium with axe."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import time
+import urllib.parse
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from studio_support import TOKEN, Reply, Studio, check_page, set_width
+
+SHOTS = Path("/tmp/shots-batch")
+SETTINGS = {"worksheets": ["i-statements"], "region": "US", "language": "en",
+            "theme": "default", "page_size": "letter", "edition": "client", "ui": "en"}  # fmt: skip
+HEADER = "recipient.name,loved_one.name,region,worksheets\n"
+ROSTER = (HEADER + "Ana Ruiz,Luis,,\nBea Stone,Max,XYZ,\nCy Park,Jo,,no-such-sheet\n"
+          "Dee Long,Kim,MX,\n").encode()  # fmt: skip
+
+
+def post(studio: Studio, path: str, fields: dict[str, Any]) -> Reply:
+    pairs = [
+        (k, str(v)) for k, vs in fields.items() for v in (vs if isinstance(vs, list) else [vs])
+    ]
+    body = urllib.parse.urlencode(pairs).encode()
+    return studio.request(path, body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, f"no {name} in the page"
+    return html.unescape(found.group(1))
+
+
+def from_settings(studio: Studio, **changes: Any) -> str:
+    """The batch page the workbook page's "A roster with these settings" opens."""
+    reply = post(studio, "/batch", {"csrf": studio.csrf(), "action": "settings", **SETTINGS,
+                                    **changes})  # fmt: skip
+    assert reply.status == 200, reply.text[:3000]
+    return hidden(reply.text, "base")
+
+
+def check(studio: Studio, roster: bytes, name: str = "roster.csv", **fields: Any) -> Reply:
+    return studio.upload("/batch", {"action": "check", "ui": "en", **fields},
+                         [("roster", name, roster)])  # fmt: skip
+
+
+def cells(page: str) -> list[list[str]]:
+    """The bad rows' table as text: [row, column, problem] per row."""
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]  # fmt: skip
+
+
+def build(studio: Studio, page: str) -> str:
+    """Press "Build the N good rows"; the job's name."""
+    fields = {"csrf": studio.csrf(), "action": "build", "ui": "en",
+              "base": hidden(page, "base"), "roster": hidden(page, "roster")}  # fmt: skip
+    reply = post(studio, "/batch", fields)
+    assert reply.status == 303, reply.text[:3000]
+    found = re.fullmatch(r"/batch/([0-9a-f]{32})\?ui=en", reply.headers["location"])
+    assert found
+    return found.group(1)
+
+
+def finished(studio: Studio, job: str, seen: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    deadline = time.monotonic() + 240
+    while True:
+        reply = studio.request(f"/batch/{job}/progress")
+        assert reply.status == 200 and reply.headers["content-type"] == "application/json"
+        figures: dict[str, Any] = json.loads(reply.body)
+        if seen is not None:
+            seen.append(figures)
+        if figures["finished"]:
+            return figures
+        assert time.monotonic() < deadline, figures
+        time.sleep(0.2)
+
+
+def scratch_pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return list(tmp_path_factory.getbasetemp().glob("scratch*/**/*.pdf"))
+
+
+def test_every_bad_row_is_shown_before_anything_is_built_then_the_rest_is_zipped(
+    studio: Studio, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    base = from_settings(studio)
+    reply = check(studio, ROSTER, base=base)
+    assert reply.status == 200, reply.text[:3000]
+    table = cells(reply.text)
+    assert [row[:2] for row in table] == [["2", "region"], ["3", "worksheets"]], table
+    assert "roster.csv:3:3" in table[0][2] and "XYZ" in table[0][2]
+    assert "no-such-sheet" in table[1][2] and "roster.csv:4:4" in table[1][2]
+    assert "4 rows." in reply.text and "2 rows are fine." in reply.text
+    assert 'role="alert"' in reply.text and "Build the 2 good rows" in reply.text
+    assert not scratch_pdfs(tmp_path_factory)  # nothing built yet
+
+    job = build(studio, reply.text)
+    figures = finished(studio, job)
+    assert (figures["done"], figures["total"], figures["failed"]) == (2, 2, 0), figures
+    assert figures["skipped"] == 2 and figures["rate"] > 0 and figures["seconds_left"] == 0
+    download = studio.request(f"/batch/{job}/zip")
+    assert download.status == 200 and download.headers["content-type"] == "application/zip"
+    assert 'filename="workbooks.zip"' in download.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(download.body))
+    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in archive.infolist())
+    pdfs = sorted(n for n in archive.namelist() if n.endswith(".pdf"))
+    assert len(pdfs) == 2 and "report.json" in archive.namelist(), archive.namelist()
+    texts = [PdfReader(io.BytesIO(archive.read(n))).pages[0].extract_text() for n in pdfs]
+    assert any("Ana Ruiz" in t for t in texts) and any("Dee Long" in t for t in texts)
+    report = json.loads(archive.read("report.json"))
+    assert (report["ok"], report["failed"], report["complete"]) == (2, 2, True)
+    status = {r["row"]: r["status"] for r in report["rows"]}
+    assert status == {1: "ok", 2: "error", 3: "error", 4: "ok"}
+    errors = {r["row"]: r["error"] for r in report["rows"] if r["error"]}
+    assert errors[2].startswith("roster.csv:3:3: error: row 2, column 'region'")
+    assert "no-such-sheet" in errors[3] and "scratch" not in json.dumps(report)
+    assert {r["output"] for r in report["rows"] if r["output"]} == set(pdfs)
+
+
+def test_the_job_page_works_without_a_script(studio: Studio) -> None:
+    page = check(studio, (HEADER + "Eve Moss,Ray,,\n").encode(), base=from_settings(studio)).text
+    job = build(studio, page)
+    running = studio.request(f"/batch/{job}?ui=en").text
+    assert 'id="batch-progress"' in running and 'role="status"' in running
+    finished(studio, job)
+    done = studio.request(f"/batch/{job}?ui=en").text
+    assert "Finished: 1 of 1 built, 0 failed." in done
+    assert f'href="/batch/{job}/zip"' in done and "Refresh" not in done
+    spanish = studio.request(f"/batch/{job}?ui=es").text
+    assert '<html lang="es">' in spanish and "Terminado: 1 de 1 creados" in spanish
+
+
+def test_a_saved_manifest_works_from_the_nav_link(studio: Studio) -> None:
+    manifest = yaml.safe_dump({"workbook": 1, "worksheets": ["i-statements"]}).encode()
+    assert "Saved manifest" in studio.request("/batch").text
+    reply = studio.upload("/batch", {"action": "check", "ui": "en"},
+                          [("manifest", "mine.yaml", manifest),
+                           ("roster", "people.yaml", b"- recipient: {name: Fay}\n")])  # fmt: skip
+    assert reply.status == 200, reply.text[:3000]
+    assert "Using the manifest mine.yaml: 1 worksheets." in reply.text
+    assert "people.yaml: 1 rows." in reply.text and "Build the 1 good rows" in reply.text
+
+
+def test_no_worksheets_ticked_is_a_clear_message_with_a_way_back(studio: Studio) -> None:
+    reply = post(studio, "/batch", {"csrf": studio.csrf(), "action": "settings",
+                                    **{**SETTINGS, "worksheets": []}})  # fmt: skip
+    assert reply.status == 422 and 'role="alert"' in reply.text
+    assert "No worksheets were ticked" in reply.text and 'href="/?ui=en"' in reply.text
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\xff\xfe"),
+    ("junk.yaml", b"\x00\x01\x02\xff\xfe binary junk"),
+    ("list.yaml", b"recipient: {name: Ana}\n"),
+    ("empty.csv", b"\n"),
+])  # fmt: skip
+def test_a_file_that_is_not_a_roster_is_named_and_the_server_keeps_serving(
+    studio: Studio, name: str, data: bytes
+) -> None:
+    reply = check(studio, data, name, base=from_settings(studio))
+    assert reply.status == 422, reply.text[:2000]
+    assert 'role="alert"' in reply.text and name in reply.text
+    assert "Build the" not in reply.text
+    assert studio.request("/batch").status == 200
+
+
+def test_an_upload_of_the_wrong_kind_is_refused(studio: Studio) -> None:
+    reply = check(studio, b"%PDF-1.7", "roster.pdf", base=from_settings(studio))
+    assert reply.status == 422 and "roster.pdf: this is not a roster" in reply.text
+
+
+@pytest.mark.parametrize("tampered", ["../../etc/passwd", "/etc/passwd", "0" * 32, "ABC"])
+def test_tampered_names_are_refused(studio: Studio, tampered: str) -> None:
+    assert check(studio, ROSTER, base=tampered).status == 400
+    page = check(studio, ROSTER, base=from_settings(studio)).text
+    fields = {"csrf": studio.csrf(), "action": "build", "base": hidden(page, "base")}
+    assert post(studio, "/batch", {**fields, "roster": tampered}).status == 400
+    assert post(studio, "/batch", {**fields, "roster": "../base.yaml"}).status == 400
+    for path in (f"/batch/{urllib.parse.quote(tampered, safe='')}/progress",
+                 f"/batch/{'0' * 32}/zip", "/batch/..%2F..%2Fetc%2Fpasswd/zip"):  # fmt: skip
+        assert studio.request(path).status == 404, path
+
+
+def test_every_post_needs_the_csrf_token(studio: Studio) -> None:
+    base = from_settings(studio)
+    assert check(studio, ROSTER, base=base, csrf="").status == 403
+    assert studio.upload("/batch", {"action": "check", "base": base}, [("roster", "r.csv", ROSTER)],
+                         csrf="0" * 64).status == 403  # fmt: skip
+    assert post(studio, "/batch", {"action": "settings", **SETTINGS}).status == 403
+    assert post(studio, f"/batch/{'0' * 32}", {"action": "stop"}).status == 403
+
+
+def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    SHOTS.mkdir(exist_ok=True)
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER + "".join(f"Person {i},Kin {i},,\n" for i in range(30)).encode())
+    manifest = tmp_path / "base.yaml"
+    manifest.write_text(yaml.safe_dump({"workbook": 1, "worksheets": ["i-statements"]}))
+    browser.get(f"http://127.0.0.1:{studio.port}/batch?token={TOKEN}")
+    browser.find_element(By.ID, "manifest").send_keys(str(manifest))
+    browser.find_element(By.ID, "roster").send_keys(str(roster))
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.bad-rows"))
+    check_page(browser)
+    shots(browser, "check")
+    browser.find_element(By.CSS_SELECTOR, "button[value=build]").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "batch-progress"))
+    bar = browser.find_element(By.ID, "batch-progress")
+    assert bar.get_attribute("max") == "32"
+    WebDriverWait(browser, 240).until(lambda d: d.find_element(By.ID, "batch-ready").is_displayed())
+    assert bar.get_attribute("value") == "32"
+    status = browser.find_element(By.ID, "batch-status").text
+    assert status == "Finished: 32 of 32 built, 0 failed.", status
+    assert not browser.find_element(By.ID, "batch-controls").is_displayed()
+    check_page(browser)
+    browser.refresh()
+    check_page(browser)
+    shots(browser, "finished")
+
+
+def shots(driver: Any, name: str) -> None:
+    for width in (360, 1280):
+        set_width(driver, width)
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, min(height + 140, 4000))
+        driver.save_screenshot(str(SHOTS / f"{name}-{width}.png"))
