@@ -240,6 +240,8 @@ def test_given_ref_accepts_only_an_existing_ref_of_ours(tmp_path: Path) -> None:
     for bad in ("../secret", ref.upper(), ref[:-1], ref + "0", f"{ref}.json", "", None):
         assert given_ref(context, bad) is None, bad
     assert sheets_and_language(path) == (["i-statements", "boundary-planning"], "es")
+    path.write_text('{"language": "es-MX", "worksheets": [{"id": "mine"}, "x", {}]}', "utf-8")
+    assert sheets_and_language(path) == (["mine"], "es")
     for text in ("not json", "[1, 2]", '{"worksheets": 3, "language": "xx"}'):
         path.write_text(text, encoding="utf-8")
         assert sheets_and_language(path) == ([], None)
@@ -283,5 +285,30 @@ def test_in_chromium_send_a_filled_workbook_and_read_its_answers(
     assert "Дмитрий" in answers and "Sam Rivera" in answers and "Sí" in answers
     assert browser.find_elements(By.CSS_SELECTOR, 'a.button[href^="/?answers="]')
     check_page(browser)
+    set_width(browser, 640)  # 1280 px at 200% zoom: no sideways scrolling either
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 640
     for width in (PHONE, 1280):
         shot(browser, width, "answers")
+    by_keyboard(browser)
+
+
+def by_keyboard(browser: Any) -> None:
+    """Tab to the new edition's link (it shows its focus), and Enter opens the workbook page."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as loaded
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")
+    focused = ""
+    for _ in range(40):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused = browser.execute_script("return document.activeElement.className")
+        if focused == "button":
+            break
+    assert focused == "button", "the new edition's link is not reachable by keyboard"
+    outline = browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    WebDriverWait(browser, 30).until(loaded.url_contains("/?answers="))
+    assert re.search(r"/\?answers=[0-9a-f]{16}&ui=es$", browser.current_url)

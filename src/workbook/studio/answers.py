@@ -204,7 +204,8 @@ def sheets_and_language(path: Path) -> tuple[list[str], str | None]:
         return [], None
     sheets = data.get("worksheets")
     ids = [s.get("id") for s in sheets if isinstance(s, dict)] if isinstance(sheets, list) else []
-    language = data.get("language")
+    tag = data.get("language")
+    language = tag.split("-")[0].lower() if isinstance(tag, str) else None  # es-MX: es
     return (
         [i for i in ids if isinstance(i, str) and i and not i.startswith("_")],
         language if language in SUPPORTED_LANGUAGES else None,
