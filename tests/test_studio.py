@@ -20,7 +20,7 @@ from workbook.studio.security import MAX_BODY
 
 SPANISH = {"worksheets": THREE, "recipient": "Ana", "loved_one": "Luis",
            "relationship": "parent", "language": "es", "region": "MX", "theme": "default",
-           "page_size": "letter", "edition": "client", "ui": "es"}  # fmt: skip
+           "page_size": "letter", "edition": "client", "ui": "es", "crisis_page": "on"}  # fmt: skip
 
 
 def test_without_the_token_everything_is_refused(studio: Studio) -> None:
@@ -118,7 +118,7 @@ def test_a_bad_value_shows_its_message_next_to_its_field(studio: Studio) -> None
     )
     field = re.search(r'<label for="region">.*?</div>', reply.text, re.DOTALL)
     assert field and 'id="region-error"' in field.group(0) and message in field.group(0)
-    assert 'aria-invalid="true" aria-describedby="region-error"' in field.group(0)
+    assert 'aria-invalid="true" aria-describedby="region-error crisis"' in field.group(0)
     assert f'<a href="#region">{message}</a>' in reply.text  # and in the summary at the top
     empty = studio.post("preview", **{**SPANISH, "worksheets": []}).text
     assert 'id="worksheets-error"' in empty
@@ -178,9 +178,14 @@ def test_the_command_prints_its_address_and_warns_off_this_machine(
     assert "warning: listening on 0.0.0.0" in result.stderr and seen["open"] is True
 
 
-def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> None:
+def test_in_chromium_pick_order_personalise_and_the_preview_follows(
+    browser: Any, studio: Studio
+) -> None:
+    """Ticking cards fills the order list, its buttons and Alt+arrows move in place, and the
+    preview (with errors next to their fields) follows each change without a button."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     set_width(browser, PHONE)
     browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=es")
@@ -192,38 +197,52 @@ def test_in_chromium_pick_personalise_preview(browser: Any, studio: Studio) -> N
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
         element.click()
 
-    def after_submit(element_id: str) -> Any:
-        """The element on the page the form's answer loads (the click may return first)."""
-        from selenium.webdriver.support import expected_conditions as loaded
-        from selenium.webdriver.support.ui import WebDriverWait
+    def until(condition: Any) -> Any:
+        return WebDriverWait(browser, 60).until(lambda driver: condition())
 
-        return WebDriverWait(browser, 30).until(
-            loaded.presence_of_element_located((By.ID, element_id))
-        )
+    def order() -> list[str]:
+        items = browser.find_elements(By.CSS_SELECTOR, "#order li")
+        return [i.get_attribute("data-id") for i in items]
 
     for sheet in THREE:
         click(browser.find_element(By.ID, f"ws-{sheet}"))
+    assert order() == THREE
+    click(browser.find_element(By.CSS_SELECTOR, 'button[value="up:boundary-planning"]'))
+    assert order() == [THREE[1], THREE[0], THREE[2]]
+    assert browser.switch_to.active_element.get_attribute("value") == "up:boundary-planning"
+    browser.find_element(By.CSS_SELECTOR, 'button[value="down:objection-handling"]').send_keys(
+        Keys.ALT, Keys.ARROW_UP
+    )
+    assert order() == [THREE[1], THREE[2], THREE[0]]
+    status = browser.find_element(By.ID, "order-status").get_attribute("textContent")
+    assert "2 de 3" in status
+
     browser.find_element(By.ID, "recipient").send_keys("Ana")
     Select(browser.find_element(By.ID, "language")).select_by_value("es")
     region = browser.find_element(By.ID, "region")
     region.clear()
     region.send_keys("XYZ")
-    click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
-    error = after_submit("region-error")
-    assert "two-letter country code" in error.text
+    error = browser.find_element(By.ID, "region-error")
+    until(lambda: "two-letter country code" in error.text)  # no button pressed
+    assert browser.find_element(By.ID, "region").get_attribute("aria-invalid") == "true"
     check_page(browser)  # the page with an error on it
 
-    region = browser.find_element(By.ID, "region")
     region.clear()
     region.send_keys("MX")
-    click(browser.find_element(By.CSS_SELECTOR, 'button[value="preview"]'))
-    count = after_submit("page-count").text
+    until(lambda: browser.find_elements(By.ID, "page-count") and not error.is_displayed())
+    assert "Línea de la Vida" in browser.find_element(By.ID, "crisis").text
+    count = browser.find_element(By.ID, "page-count").text
     images = browser.find_elements(By.CSS_SELECTOR, ".pages img")
     assert count == f"{len(images)} páginas" and len(images) > 5
     assert all(
         browser.execute_script("return arguments[0].naturalWidth", i) > 0 for i in images[:2]
     )
-    assert browser.find_element(By.ID, "recipient").get_attribute("value") == "Ana"
+    thumbs = browser.find_elements(By.CSS_SELECTOR, ".card img.thumb")
+    click(thumbs[0])
+    until(lambda: browser.execute_script("return arguments[0].naturalWidth", thumbs[0]) > 0)
+    Select(browser.find_element(By.ID, "topic")).select_by_value("boundaries")
+    shown = [c for c in browser.find_elements(By.CSS_SELECTOR, ".card") if c.is_displayed()]
+    assert 0 < len(shown) < len(thumbs)
     check_page(browser)  # the page with the preview
 
 

@@ -10,9 +10,10 @@ pages turn form posts into `BuildOptions` and call the library, never the layout
 from __future__ import annotations
 
 import hmac
+import inspect
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,24 @@ def create_app(token: str, host: str, port: int, output: Path, scratch: Path,
     studio = Studio(token, output, scratch, worksheet_dirs)
     routes = [Route("/static/{name}", static, methods=["GET"])]
     for page in (compose, batch, answers):
-        routes += page.routes(studio)
+        routes += [
+            Route(r.path, _closing(r.endpoint), methods=r.methods) for r in page.routes(studio)
+        ]
     return Guard(Starlette(routes=routes), token, allowed_hosts(host, port))
+
+
+def _closing(endpoint: Callable[[Request], Any]) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint, then the request's uploads closed (their spooled files removed)."""
+
+    async def handle(request: Request) -> Response:
+        try:
+            response = endpoint(request)
+            done: Response = await response if inspect.isawaitable(response) else response
+            return done
+        finally:
+            await request.close()
+
+    return handle
 
 
 async def in_thread(work: Callable[[], Response]) -> Response:

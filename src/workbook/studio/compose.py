@@ -1,159 +1,196 @@
-"""The studio's workbook page (/): choose worksheets, personalise, preview, download.
-Form posts become `BuildOptions` (forms.py); the library builds; the page shows the result."""
+"""The studio's workbook page (/): choose worksheets (cards, packets, order), personalise,
+preview (live, with a script; on request, without), download or save. Form posts become
+`Choices` (forms.py) and `BuildOptions`; editions.py builds; cards.py offers the library."""
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass, field, replace
+import json
+import secrets
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..build import build, default_output, missing_glyph_warnings, slug
-from ..errors import Diagnostic, WorkbookError
-from ..library import available, load, search_dirs
+from ..build import slug
+from ..errors import WorkbookError
 from ..models.manifest import RELATIONSHIPS
-from ..project import Project, load_project
 from ..theme import BUILTIN_THEMES
+from . import uploads
 from .app import Studio, download, in_thread, ui_language
-from .forms import Choices, by_field
+from .cards import Thumbnails, cards, crisis_hint, packets, topics
+from .editions import DOWNLOADS, Outcome, failed, preview, render, save
+from .forms import ANSWERS_REF, Choices
 
-PREVIEW_DPI = 40
-PREVIEW_PAGES = 40
-DOWNLOADS: dict[
-    str, tuple[dict[str, Any], str, str]
-] = {  # button -> (changes to the form's choices, media type, file suffix)
-    "print": ({"fillable": False, "format": "pdf"}, "application/pdf", ".pdf"),
-    "fillable": ({"fillable": True, "format": "pdf"}, "application/pdf", "-fillable.pdf"),
-    "html": ({"format": "html"}, "text/html; charset=utf-8", ".html"),
-}
-
-
-@dataclass
-class Outcome:
-    """What one press of a button gave: errors by field, pages as images, warnings."""
-
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)  # data: URIs
-    pages: int = 0
-    saved: str = ""  # the file written to the output folder
+MOVES = ("up", "down", "remove")
 
 
 def routes(studio: Studio) -> list[Route]:
-    def page(ui: str, choices: Choices, outcome: Outcome, status: int = 200) -> Response:
-        language = choices.values.get("language") or ui
-        return studio.page("workbook.html.j2", ui, status, current="/", choices=choices,
-                           outcome=outcome, library=library(language),
-                           relationships=RELATIONSHIPS, themes=BUILTIN_THEMES)  # fmt: skip
+    thumbnails = Thumbnails()
+
+    def page(ui: str, choices: Choices, outcome: Outcome, form: Any = None,
+             status: int = 200) -> Response:  # fmt: skip
+        return studio.page("workbook.html.j2", ui, status, **context(studio, ui, choices,
+                                                                      outcome, form))  # fmt: skip
 
     def home(request: Request) -> Response:
         ui = ui_language(request.query_params.get("ui"))
-        return page(ui, Choices({"language": ui, "region": "US"}), Outcome())
+        choices = Choices({"language": ui, "region": "US"}, scratch=studio.scratch,
+                          dirs=studio.worksheet_dirs)  # fmt: skip
+        ref = request.query_params.get("answers", "")
+        if ANSWERS_REF.fullmatch(ref):
+            with_answers(choices, ref)
+        return page(ui, choices, Outcome())
 
     async def submit(request: Request) -> Response:
         form = await studio.form(request)
         if isinstance(form, Response):
             return form
-        ui, choices, action = (
-            ui_language(form.get("ui")),
-            Choices.from_form(form),
-            form.get("action"),
-        )
+        ui = ui_language(form.get("ui"))
+        choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
+        refused = await keep_logo(studio, form, choices)
+        action = str(form.get("action", ""))
+        if refused:
+            return page(ui, choices, refused, form, 422)
         if action == "manifest":
             return download(choices.manifest_yaml().encode(), "manifest.yaml",
                             "application/yaml; charset=utf-8")  # fmt: skip
         if action in DOWNLOADS:
-            return await in_thread(lambda: deliver(ui, choices, str(action)))
+            return await in_thread(lambda: deliver(ui, choices, action, form))
         if action == "preview":
-            return await in_thread(lambda: page(ui, choices, preview(studio, choices)))
+            return await in_thread(lambda: page(ui, choices, preview(studio, choices), form))
         if action == "save":
-            return await in_thread(lambda: page(ui, choices, save(studio, choices)))
-        return page(ui, choices, Outcome())
+            return await in_thread(lambda: page(ui, choices, save(studio, choices), form))
+        change(choices, action)
+        return page(ui, choices, Outcome(), form)
 
-    def deliver(ui: str, choices: Choices, action: str) -> Response:
+    async def live(request: Request) -> Response:
+        """The preview as the page's script asks for it: JSON with the parts that change."""
+        form = await studio.form(request)
+        if isinstance(form, Response):
+            return form
+        ui = ui_language(form.get("ui"))
+        choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
+        outcome = await keep_logo(studio, form, choices) or await in_thread_outcome(
+            lambda: preview(studio, choices)
+        )
+        parts = context(studio, ui, choices, outcome, form)
+        return JSONResponse({
+            "errors": outcome.errors, "logo": choices.logo,
+            "result": studio.render("workbook_result.html.j2", ui, **parts),
+            "crisis": studio.render("workbook_crisis.html.j2", ui, **parts),
+        })  # fmt: skip
+
+    def deliver(ui: str, choices: Choices, action: str, form: FormData) -> Response:
         changes, media, suffix = DOWNLOADS[action]
         try:
             data, project = render(studio, choices, changes)
         except WorkbookError as exc:
-            return page(ui, choices, _failed(exc.diagnostics), 422)
+            return page(ui, choices, failed(exc.diagnostics), form, 422)
         name = slug(" ".join(p for p in (project.title, project.recipient or "") if p)) + suffix
         return download(data, name, media)
 
-    return [Route("/", home, methods=["GET"]), Route("/", submit, methods=["POST"])]
+    def thumbnail(request: Request) -> Response:
+        ident, language = request.path_params["ident"], request.path_params["language"]
+        if language not in ("en", "es"):
+            return PlainTextResponse("Not found", 404)
+        try:
+            with studio.building:
+                png = thumbnails.get(ident, language, studio.worksheet_dirs)
+        except WorkbookError:
+            png = None
+        if png is None:
+            return PlainTextResponse("Not found", 404)
+        return Response(
+            png, media_type="image/png", headers={"cache-control": "private, max-age=600"}
+        )
+
+    async def thumb(request: Request) -> Response:
+        return await in_thread(lambda: thumbnail(request))
+
+    return [
+        Route("/", home, methods=["GET"]), Route("/", submit, methods=["POST"]),
+        Route("/preview", live, methods=["POST"]),
+        Route("/thumb/{language}/{ident:str}.png", thumb, methods=["GET"]),
+    ]  # fmt: skip
 
 
-def library(language: str) -> list[dict[str, Any]]:
-    """The built-in worksheets in `language` (English where it lacks one), as `list` shows them."""
-    sheets = [load(p).sheet for p in available(language, search_dirs([])).values()]
-    return [{"id": s.id, "title": s.title, "minutes": s.minutes, "audience": s.audience,
-             "summary": s.summary} for s in sheets]  # fmt: skip
+async def in_thread_outcome(work: Any) -> Outcome:
+    from starlette.concurrency import run_in_threadpool
+
+    outcome: Outcome = await run_in_threadpool(work)
+    return outcome
 
 
-def render(studio: Studio, choices: Choices, changes: dict[str, Any]) -> tuple[bytes, Project]:
-    """One edition's bytes, as `workbook build` would write them."""
-    options = choices.options(**changes)
-    with studio.building:
-        project = load_project(options)
-        if project.manifest.format == "html":
-            from ..html import render as render_html
+def context(studio: Studio, ui: str, choices: Choices, outcome: Outcome,
+            form: Any = None) -> dict[str, Any]:  # fmt: skip
+    """What workbook.html.j2 and its parts show."""
+    language = choices.values.get("language") or ui
+    found, problems = cards(language if language in ("en", "es") else "en", studio.worksheet_dirs)
+    by_id = {card.id: card for card in found}
+    shown = {"topic": _get(form, "topic"), "written_in": _get(form, "written_in")}
+    return {
+        "current": "/", "choices": choices, "outcome": outcome, "cards": found,
+        "library_problems": problems, "topics": topics(found), "shown": shown,
+        "hidden": {c.id for c in found if not _matches(c, shown)},
+        "order": [(i, by_id[i].title if i in by_id else i) for i in choices.worksheets],
+        "packets": packets(), "relationships": RELATIONSHIPS, "themes": BUILTIN_THEMES,
+        "crisis": crisis_hint(choices.values.get("region", ""), language),
+        "language": language,
+    }  # fmt: skip
 
-            return render_html(project).encode("utf-8"), project
-        from ..pdf import render as render_pdf
 
-        rendered = render_pdf(project)
-    project.warnings.extend(missing_glyph_warnings(rendered.missing))
-    return rendered.pdf, project
+def _get(form: Any, name: str) -> str:
+    return str(form.get(name, "")) if form is not None else ""
 
 
-def preview(studio: Studio, choices: Choices) -> Outcome:
-    """The workbook's pages as small PNG images, with its page count and warnings."""
+def _matches(card: Any, shown: dict[str, str]) -> bool:
+    topic, written = shown["topic"], shown["written_in"]
+    return (not topic or topic in card.tags) and (not written or written in card.languages)
+
+
+def change(choices: Choices, action: str) -> None:
+    """A button that changes the form itself: a packet, a move in the order, the logo."""
+    verb, _, subject = action.partition(":")
+    if verb == "packet" and subject in packets():
+        packet = packets()[subject]
+        choices.worksheets = list(packet["worksheets"])
+        choices.values["relationship"] = packet["relationship"]
+        choices.values["age_group"] = packet["age_group"]
+    elif verb in MOVES and subject in choices.worksheets:
+        at, sheets = choices.worksheets.index(subject), choices.worksheets
+        sheets.pop(at)
+        if verb != "remove":
+            sheets.insert(max(0, min(len(sheets), at + (-1 if verb == "up" else 1))), subject)
+    elif verb == "remove_logo":
+        choices.logo = ""
+
+
+async def keep_logo(studio: Studio, form: FormData, choices: Choices) -> Outcome | None:
+    """A logo sent with the form, kept in the scratch folder; or the outcome that refuses it."""
+    upload = form.get("logo_file")
+    if not uploads.is_upload(upload):
+        return None
+    assert not isinstance(upload, str) and upload is not None
+    folder = studio.scratch / "logos" / secrets.token_hex(8)
     try:
-        data, project = render(studio, choices, {"format": "pdf"})
-    except WorkbookError as exc:
-        return _failed(exc.diagnostics)
-    images, pages = page_images(data)
-    return Outcome(warnings=[d.message for d in project.warnings], images=images, pages=pages)
+        path = await uploads.keep(upload, uploads.LOGO, folder, keep_name=True)
+    except uploads.UploadRefused as exc:
+        return Outcome(errors={"logo_file": [str(exc)]})
+    choices.logo = f"{folder.name}/{path.name}"
+    return None
 
 
-def save(studio: Studio, choices: Choices) -> Outcome:
-    """Write the print (or fillable) PDF into the output folder, as `workbook build` would."""
-    options = choices.options()
-    try:
-        with studio.building:
-            name = default_output(load_project(options)).name
-            result = build(replace(options, output=studio.output / name))
-    except WorkbookError as exc:
-        return _failed(exc.diagnostics)
-    return Outcome(warnings=[d.message for d in result.warnings], saved=str(result.path))
-
-
-def _failed(diagnostics: list[Diagnostic]) -> Outcome:
-    errors, problems = by_field([d for d in diagnostics if d.severity == "error"])
-    warnings = [d.message for d in diagnostics if d.severity == "warning"]
-    return Outcome(errors=errors, problems=problems, warnings=warnings)
-
-
-def page_images(pdf: bytes, first: int = 0, count: int = PREVIEW_PAGES,
-                dpi: int = PREVIEW_DPI) -> tuple[list[str], int]:  # fmt: skip
-    """Pages `first`.. as PNG data URIs (the page's policy allows data: images), and the count."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        document.init_forms()
-        total = len(document)
-        images = [document[n].render(scale=dpi / 72, may_draw_forms=True).to_pil()
-                  for n in range(first, min(total, first + count))]  # fmt: skip
-    finally:
-        document.close()
-    uris = []
-    for image in images:
-        buffer = io.BytesIO()
-        image.save(buffer, "PNG")
-        uris.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
-    return uris, total
+def with_answers(choices: Choices, ref: str) -> None:
+    """Start from answers given on the answers page: their worksheets and language."""
+    choices.answers = ref
+    path = choices.answers_path
+    if path is None:
+        choices.answers = ""
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sheets = [s.get("id") for s in data.get("worksheets", []) if isinstance(s, dict)]
+    choices.worksheets = [s for s in sheets if isinstance(s, str)]
+    if isinstance(data.get("language"), str):
+        choices.values["language"] = data["language"]

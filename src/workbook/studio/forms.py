@@ -1,8 +1,9 @@
-"""The studio's form as `BuildOptions`: fields -> dotted manifest overrides, and every
+"""The workbook page's form as `BuildOptions`: fields -> dotted manifest overrides, and every
 diagnostic back to the field it concerns (each field is its own location)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,56 +16,99 @@ from ..project import BuildOptions
 # form field name -> dotted manifest field (text fields; empty means "not given")
 TEXT_FIELDS = {
     "title": "title", "recipient": "recipient.name", "loved_one": "loved_one.name",
-    "relationship": "loved_one.relationship", "practice": "prepared_by.practice",
+    "relationship": "loved_one.relationship", "age_group": "loved_one.age_group",
+    "practitioner": "prepared_by.name", "practice": "prepared_by.practice",
+    "contact": "prepared_by.contact", "url": "prepared_by.url", "date": "date",
     "language": "language", "region": "region", "theme": "theme", "page_size": "page_size",
     "edition": "edition",
 }  # fmt: skip
+SWITCHES = {"fillable": False, "duplex": False, "crisis_page": True}  # check boxes: default
 FIELD_OF = {dotted: name for name, dotted in TEXT_FIELDS.items()}
-FIELD_OF.update(worksheets="worksheets", fillable="fillable", format="format")
+FIELD_OF.update({name: name for name in ("worksheets", "format", *SWITCHES)})
+FIELD_OF["prepared_by.logo"] = "logo_file"
 STUDIO = "<studio>"  # the file part of a field's location: `<studio>/recipient.name`
 MAX_WORKSHEETS = 100
+LOGO_REF = re.compile(r"[0-9a-f]{16}/[A-Za-z0-9][A-Za-z0-9._-]{0,79}\.(png|jpe?g)")
+ANSWERS_REF = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass
 class Choices:
-    """What the user filled in: the form's values as they were typed."""
+    """What the user filled in: the form's values as they were typed, the worksheets in their
+    order, and files kept in the scratch folder (by reference)."""
 
     values: dict[str, str] = field(default_factory=dict)
     worksheets: list[str] = field(default_factory=list)
-    fillable: bool = False
+    switches: dict[str, bool] = field(default_factory=lambda: dict(SWITCHES))
+    logo: str = ""  # LOGO_REF under scratch/logos
+    answers: str = ""  # ANSWERS_REF: scratch/answers/<ref>.json
+    scratch: Path | None = None
+    dirs: tuple[Path, ...] = ()  # the user's own worksheet folders
 
     @classmethod
-    def from_form(cls, form: Any) -> Choices:
-        values = {name: str(form.get(name, "")).strip()[:200] for name in TEXT_FIELDS}
-        sheets = [str(s) for s in form.getlist("worksheets")][:MAX_WORKSHEETS]
-        return cls(values, sheets, form.get("fillable") == "on")
+    def from_form(cls, form: Any, scratch: Path | None = None,
+                  dirs: tuple[Path, ...] = ()) -> Choices:  # fmt: skip
+        """The form as posted: ticked worksheets in the order list's order, then the rest."""
+        values = {name: str(form.get(name, "")).strip()[:300] for name in TEXT_FIELDS}
+        ticked = list(dict.fromkeys(str(s) for s in form.getlist("worksheets")))
+        order = [str(s) for s in form.getlist("order")]
+        sheets = [s for s in order if s in ticked] + [s for s in ticked if s not in order]
+        switches = {name: form.get(name) == "on" for name in SWITCHES}
+        logo, answers = str(form.get("logo", "")), str(form.get("answers", ""))
+        return cls(values, sheets[:MAX_WORKSHEETS], switches,
+                   logo if LOGO_REF.fullmatch(logo) else "",
+                   answers if ANSWERS_REF.fullmatch(answers) else "", scratch, dirs)  # fmt: skip
 
-    def overrides(self) -> dict[str, Any]:
+    @property
+    def logo_path(self) -> Path | None:
+        return self.scratch / "logos" / self.logo if self.logo and self.scratch else None
+
+    @property
+    def answers_path(self) -> Path | None:
+        if not (self.answers and self.scratch):
+            return None
+        path = self.scratch / "answers" / f"{self.answers}.json"
+        return path if path.is_file() else None
+
+    def overrides(self, logo: str | None = None) -> dict[str, Any]:
         """The manifest fields the user gave, dotted; worksheets always (it is required)."""
         result: dict[str, Any] = {"worksheets": list(self.worksheets)}
         result.update({TEXT_FIELDS[k]: v for k, v in self.values.items() if v})
-        if self.fillable:
-            result["fillable"] = True
+        result.update({k: v for k, v in self.switches.items() if v != SWITCHES[k]})
+        if self.logo_path:
+            result["prepared_by.logo"] = logo or str(self.logo_path)
+        if self.dirs:
+            result["worksheets_dirs"] = [str(d.absolute()) for d in self.dirs]
         return result
 
     def options(self, **changes: Any) -> BuildOptions:
         """BuildOptions for one download: `changes` override the form (e.g. format=html)."""
         overrides = {**self.overrides(), **changes}
-        if overrides.get("fillable") is False:
-            del overrides["fillable"]
+        for name, default in SWITCHES.items():
+            if overrides.get(name) == default:
+                del overrides[name]
         where = {k: Location(Path(STUDIO) / k) for k in overrides}
-        return BuildOptions(overrides=overrides, override_locations=where)
+        return BuildOptions(overrides=overrides, override_locations=where,
+                            answers=self.answers_path)  # fmt: skip
 
-    def manifest_yaml(self) -> str:
-        """The manifest these choices make: `workbook build` on it gives the same workbook."""
+    def manifest_data(self) -> dict[str, Any]:
+        """The manifest these choices make, as nested data (a logo by its file name)."""
+        logo = self.logo_path.name if self.logo_path else None
         data: dict[str, Any] = {"workbook": 1}
-        for dotted, value in self.overrides().items():
+        for dotted, value in self.overrides(logo).items():
             target = data
             *parents, last = dotted.split(".")
             for part in parents:
                 target = target.setdefault(part, {})
             target[last] = value
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        return data
+
+    def manifest_yaml(self) -> str:
+        """The manifest text: `workbook build` on it gives the same workbook."""
+        head = ""
+        if self.logo_path:
+            head = f"# Put the logo, {self.logo_path.name}, in the same folder as this file.\n"
+        return head + yaml.safe_dump(self.manifest_data(), sort_keys=False, allow_unicode=True)
 
 
 def by_field(diagnostics: list[Diagnostic]) -> tuple[dict[str, list[str]], list[str]]:

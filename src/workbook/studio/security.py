@@ -29,7 +29,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 COOKIE = "workbook_studio"
 MAX_BODY = 60_000_000  # the largest upload (a few filled workbooks); each kind has its own limit
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
-CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
 HEADERS = [
     (b"content-security-policy", CSP.encode()),

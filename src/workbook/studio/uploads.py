@@ -3,6 +3,7 @@ the checks the CLI makes of a file (its size, and that it is what it says it is)
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 
 CHUNK = 1 << 16
+SAFE = re.compile(r"[^A-Za-z0-9._-]+")  # what a kept file's own name may hold
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,16 @@ def is_upload(value: Any) -> bool:
     return isinstance(value, UploadFile) and bool(value.filename)
 
 
-async def keep(upload: UploadFile, kind: Kind, folder: Path) -> Path:
-    """Save `upload` in `folder` (under a random name with its own suffix) once it passes."""
+async def keep(upload: UploadFile, kind: Kind, folder: Path, keep_name: bool = False) -> Path:
+    """Save `upload` in `folder` once it passes: under a random name with its own suffix, or
+    (`keep_name`) under its own name made safe."""
     shown = Path(upload.filename or "the file").name[:120]
     suffix = Path(shown).suffix.lower()
     if suffix not in kind.suffixes:
         raise UploadRefused(f"{shown}: this is not {kind.words}")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(8)}{suffix}"
+    stem = SAFE.sub("-", Path(shown).stem).strip(".-_")[:60] if keep_name else ""
+    path = folder / f"{stem or secrets.token_hex(8)}{suffix}"
     size = 0
     with path.open("xb") as out:
         while chunk := await upload.read(CHUNK):

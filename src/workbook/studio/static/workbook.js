@@ -1,0 +1,190 @@
+// The workbook page, enhanced: the order list follows the ticked cards and moves in place
+// (buttons, Alt+arrows, dragging), the filters hide cards at once, and the preview follows
+// each change. Without this script every button still works by posting the form.
+"use strict";
+(function () {
+  var form = document.getElementById("workbook");
+  if (!form) return;
+  var order = document.getElementById("order");
+  var template = document.getElementById("order-item");
+  var empty = document.getElementById("order-empty");
+  var orderStatus = document.getElementById("order-status");
+  var previewStatus = document.getElementById("preview-status");
+  var result = document.getElementById("result");
+  var crisis = document.getElementById("crisis");
+  var timer = null, asked = 0, shown = 0, dragged = null;
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+
+  // -- the order -------------------------------------------------------------------------
+  function items() { return Array.prototype.slice.call(order.children); }
+
+  function titleOf(id) {
+    var box = document.getElementById("ws-" + id);
+    return box ? box.getAttribute("data-title") : id;
+  }
+
+  function addItem(id) {
+    var item = template.content.firstElementChild.cloneNode(true);
+    var title = titleOf(id);
+    item.setAttribute("data-id", id);
+    item.querySelector("input").value = id;
+    item.querySelector(".order-title").textContent = title;
+    Array.prototype.forEach.call(item.querySelectorAll("button"), function (button) {
+      button.value = button.getAttribute("data-move") + ":" + id;
+      button.setAttribute("aria-label", fill(button.getAttribute("data-label"), {title: title}));
+    });
+    order.appendChild(item);
+  }
+
+  function refreshOrder() { empty.hidden = order.children.length > 0; }
+
+  function announce(item) {
+    var list = items();
+    orderStatus.textContent = fill(form.getAttribute("data-moved"), {
+      title: item.querySelector(".order-title").textContent,
+      position: list.indexOf(item) + 1, count: list.length});
+  }
+
+  function move(item, how, keepFocus) {
+    if (how === "remove") {
+      var box = document.getElementById("ws-" + item.getAttribute("data-id"));
+      if (box) box.checked = false;
+      var next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      refreshOrder();
+      (next ? next.querySelector("button[data-move=remove]") : document.getElementById("order-heading")).focus();
+    } else {
+      if (how === "up" && item.previousElementSibling) order.insertBefore(item, item.previousElementSibling);
+      if (how === "down" && item.nextElementSibling) order.insertBefore(item.nextElementSibling, item);
+      if (keepFocus) keepFocus.focus();
+      announce(item);
+    }
+    schedule();
+  }
+
+  document.getElementById("order-heading").tabIndex = -1;
+  order.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-move]");
+    if (!button) return;
+    event.preventDefault();
+    move(button.closest("li"), button.getAttribute("data-move"), button);
+  });
+  order.addEventListener("keydown", function (event) {
+    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    var item = event.target.closest("li");
+    if (!item) return;
+    event.preventDefault();
+    move(item, event.key === "ArrowUp" ? "up" : "down", event.target);
+  });
+  order.addEventListener("dragstart", function (event) {
+    dragged = event.target.closest("li");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.getAttribute("data-id"));
+    dragged.classList.add("dragging");
+  });
+  order.addEventListener("dragover", function (event) {
+    var over = event.target.closest("li");
+    if (!dragged || !over || over === dragged) return;
+    event.preventDefault();
+    var box = over.getBoundingClientRect();
+    order.insertBefore(dragged, event.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+  });
+  order.addEventListener("drop", function (event) { event.preventDefault(); });
+  order.addEventListener("dragend", function () {
+    if (!dragged) return;
+    dragged.classList.remove("dragging");
+    announce(dragged);
+    dragged = null;
+    schedule();
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("input[name=worksheets]"), function (box) {
+    box.addEventListener("change", function () {
+      var there = order.querySelector('li[data-id="' + box.value + '"]');
+      if (box.checked && !there) addItem(box.value);
+      if (!box.checked && there) there.remove();
+      refreshOrder();
+    });
+  });
+
+  // -- the filters -----------------------------------------------------------------------
+  var topic = document.getElementById("topic"), written = document.getElementById("written_in");
+  function filter() {
+    Array.prototype.forEach.call(document.querySelectorAll(".card"), function (card) {
+      var tags = card.getAttribute("data-tags").split(" ");
+      var languages = card.getAttribute("data-languages").split(" ");
+      card.hidden = (topic.value && tags.indexOf(topic.value) < 0) ||
+                    (written.value && languages.indexOf(written.value) < 0);
+    });
+  }
+  topic.addEventListener("change", filter);
+  written.addEventListener("change", filter);
+  document.querySelector(".filter-button").hidden = true;
+
+  // -- the live preview ------------------------------------------------------------------
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(update, 600);
+  }
+
+  function showErrors(errors) {
+    Array.prototype.forEach.call(form.querySelectorAll("p.error"), function (note) {
+      var name = note.id.replace(/-error$/, ""), field = document.getElementById(name);
+      var messages = errors[name] || [];
+      note.textContent = messages.length ? "⚠ " + messages.join(" ⚠ ") : "";
+      note.hidden = !messages.length;
+      if (!field) return;
+      var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== note.id;
+      });
+      if (messages.length) { field.setAttribute("aria-invalid", "true"); described.unshift(note.id); }
+      else field.removeAttribute("aria-invalid");
+      if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+      else field.removeAttribute("aria-describedby");
+    });
+  }
+
+  function update() {
+    var data = new FormData(form), mine = ++asked;
+    data.set("action", "preview");
+    result.setAttribute("aria-busy", "true");
+    fetch("/preview", {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (reply) { return reply.ok ? reply.json() : Promise.reject(reply.status); })
+      .then(function (answer) {
+        if (mine < shown) return;
+        shown = mine;
+        var summary = document.getElementById("summary");
+        if (summary) summary.remove();
+        showErrors(answer.errors);
+        result.innerHTML = answer.result;
+        if (crisis.innerHTML.trim() !== answer.crisis.trim()) crisis.innerHTML = answer.crisis;
+        if (answer.logo) {
+          form.elements.logo.value = answer.logo;
+          form.elements.logo_file.value = "";
+          var current = document.getElementById("logo-current");
+          current.querySelector("span").textContent = fill(current.getAttribute("data-label"), {name: answer.logo.split("/").pop()});
+          current.hidden = false;
+        }
+        var count = document.getElementById("page-count");
+        if (count) previewStatus.textContent = fill(form.getAttribute("data-updated"), {pages: count.textContent});
+      })
+      .catch(function () { /* the Preview button still works */ })
+      .then(function () { if (mine === asked) result.removeAttribute("aria-busy"); });
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.type !== "file" && event.target.id !== "topic" && event.target.id !== "written_in" && event.target.id !== "ui") schedule();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.id === "topic" || event.target.id === "written_in" || event.target.id === "ui") return;
+    schedule();
+  });
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.value === "preview") { event.preventDefault(); clearTimeout(timer); update(); }
+  });
+  if (order.children.length) schedule();
+})();
