@@ -168,6 +168,7 @@ def test_files_that_cannot_be_read_give_the_clis_message(
     wrong = send(studio, [("locked.pdf", books["locked"].read_bytes())], password="nope")
     expected = cli_message(cli, books["locked"], "--password", "nope")
     assert f"locked.pdf: {expected}" in html.unescape(wrong.text) and "nope" not in wrong.text
+    assert '<a href="#password">Type the workbook' in wrong.text
     right = send(studio, [("locked.pdf", books["locked"].read_bytes())], password="s3cret")
     assert right.status == 200 and "locked.pdf</h2>" in right.text and "s3cret" not in right.text
     notes = send(studio, [("notes.pdf", b"hello"), ("filled.pdf", books["filled"].read_bytes())])
@@ -290,6 +291,15 @@ def test_in_chromium_send_a_filled_workbook_and_read_its_answers(
     for width in (PHONE, 1280):
         shot(browser, width, "answers")
     by_keyboard(browser)
+    browser.get(f"http://127.0.0.1:{studio.port}/answers?ui=es")  # a locked one, no password
+    browser.find_element(By.ID, "workbooks").send_keys(str(books["locked"]))
+    browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
+    alert = WebDriverWait(browser, 60).until(
+        loaded.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]"))
+    )
+    assert "locked.pdf: " in alert.text and "Escriba la contraseña del cuaderno" in alert.text
+    check_page(browser)
+    shot(browser, PHONE, "refused")
 
 
 def by_keyboard(browser: Any) -> None:

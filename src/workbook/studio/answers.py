@@ -4,7 +4,8 @@
     POST /answers            the files are kept in the scratch folder under a random ref, read
                              by the library, then deleted; the answers stay (JSON, CSV, one
                              JSON per workbook for a new edition) until the studio stops
-    POST /answers/download   ref + json|csv: the answers of that batch
+    POST /answers/download   ref + json|csv: the answers of that batch's readable files (one
+                             object for one file, as the CLI gives for one file)
     /?answers=<ref>          the workbook page, prefilled (it calls `given_ref`)
 
 A file's own name (as the user gave it) stands in for its path in messages and downloads,
@@ -113,6 +114,7 @@ def closing(handler: Handler) -> Handler:
 
 def page(studio: Studio, ui: str, status: int = 200, **context: Any) -> Response:
     values: dict[str, Any] = {"books": [], "problems": [], "ref": "", **context}
+    values["locked"] = any("password" in p for p in values["problems"])  # the CLI's words
     return studio.page("answers.html.j2", ui, status, current="/answers", **values)
 
 
@@ -144,14 +146,15 @@ def answered(studio: Studio, ui: str, ref: str, kept: list[tuple[str, Path]],
              problems: list[str], password: str | None) -> Response:  # fmt: skip
     """Read every kept file (then delete it), keep the batch's answers, show them."""
     books = read_each(kept, password, problems)
+    if not books:
+        return page(studio, ui, 422, problems=problems)
     folder = studio.scratch / BATCHES / ref
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "answers.json").write_text(as_json(books, len(books) == 1), encoding="utf-8")
     (folder / "answers.csv").write_text(BOM + as_csv(books), encoding="utf-8", newline="")
     words = interface(ui)
     shown = [shown_book(book, new_edition(studio, book), words) for book in books]
-    status = 200 if books or not problems else 422
-    return page(studio, ui, status, books=shown, problems=problems, ref=ref if books else "")
+    return page(studio, ui, books=shown, problems=problems, ref=ref)
 
 
 def read_each(kept: list[tuple[str, Path]], password: str | None,
