@@ -4,6 +4,7 @@ Chromium with axe-core (`browser`, `check_page`)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import os
@@ -50,6 +51,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Studio:
     port: int
     output: Path
+    scratch: Path | None = None
 
     def request(self, path: str = "/", data: bytes | None = None, cookie: bool = True,
                 headers: dict[str, str] | None = None) -> Reply:  # fmt: skip
@@ -87,10 +89,11 @@ class Studio:
         return self.request("/", urllib.parse.urlencode(pairs).encode())
 
 
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    port, output = free_port(), tmp_path_factory.mktemp("output")
-    app = create_app(TOKEN, "127.0.0.1", port, output, tmp_path_factory.mktemp("scratch"))
+@contextlib.contextmanager
+def running(output: Path, scratch: Path, dirs: tuple[Path, ...] = ()) -> Iterator[Studio]:
+    """The real studio server on a free port, for as long as the block runs."""
+    port = free_port()
+    app = create_app(TOKEN, "127.0.0.1", port, output, scratch, dirs)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
                                            log_level="warning", lifespan="off"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
@@ -99,9 +102,17 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     while not server.started:
         assert time.monotonic() < deadline, "the studio did not start"
         time.sleep(0.05)
-    yield Studio(port, output)
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield Studio(port, output, scratch)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    with running(tmp_path_factory.mktemp("output"), tmp_path_factory.mktemp("scratch")) as it:
+        yield it
 
 
 def multipart(fields: list[tuple[str, str]],

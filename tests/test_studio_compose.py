@@ -1,0 +1,135 @@
+"""The studio's workbook page over HTTP: packets, the order (without a script), the live
+preview's JSON, thumbnails, a logo upload, the user's own worksheet folders, and the crisis
+page a country gets."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import worksheet, write_yaml
+from studio_support import THREE, Studio, running
+
+BASE = {"recipient": "Ana", "language": "en", "region": "US", "crisis_page": "on", "ui": "en"}
+
+
+def _order(page: str) -> list[str]:
+    return re.findall(r'<input type="hidden" name="order" value="([^"]+)">', page)
+
+
+def _outline(pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [item.title for item in reader.outline if not isinstance(item, list)]
+
+
+def test_a_packet_ticks_its_worksheets_and_sets_the_relationship(studio: Studio) -> None:
+    page = studio.post("packet:parent", **BASE).text
+    assert _order(page)[:2] == ["understanding-resistance", "objection-handling"]
+    assert '<option value="parent" selected>' in page
+    assert 'id="ws-support-not-enabling" name="worksheets" value="support-not-enabling"' in page
+    assert "checked" in page.split('id="ws-support-not-enabling"', 1)[1].split(">", 1)[0]
+    teen = studio.post("packet:teen", **BASE).text
+    assert '<option value="minor" selected>' in teen and '<option value="child" selected>' in teen
+    assert studio.post("packet:nonsense", **BASE).status == 200  # an unknown packet: no change
+
+
+def test_the_order_moves_without_a_script_and_orders_the_workbook(studio: Studio) -> None:
+    fields = {**BASE, "worksheets": THREE, "order": THREE}
+    assert _order(studio.post("up:boundary-planning", **fields).text) == [
+        "boundary-planning", "i-statements", "objection-handling"]  # fmt: skip
+    assert _order(studio.post("down:objection-handling", **fields).text) == THREE
+    assert _order(studio.post("remove:i-statements", **fields).text) == THREE[1:]
+    # the order list decides; a ticked worksheet missing from it comes last
+    reverse = {**BASE, "worksheets": THREE, "order": THREE[::-1][:2]}
+    pdf = studio.post("print", **reverse).body
+    english = {"i-statements": "“I”", "boundary-planning": "boundar", "objection-handling": "no"}
+    titles = [t for t in _outline(pdf) if any(w in t for w in english.values())]
+    assert [next(k for k, w in english.items() if w in t) for t in titles] == [
+        "objection-handling", "boundary-planning", "i-statements"]  # fmt: skip
+
+
+def test_the_live_preview_answers_in_json(studio: Studio) -> None:
+    reply = studio.upload("/preview", {**BASE, "worksheets": THREE[:1]}, [])
+    answer = json.loads(reply.body)
+    assert reply.status == 200 and answer["errors"] == {}
+    assert re.search(r'id="page-count">\d+ pages<', answer["result"])
+    assert "988" in answer["crisis"]
+    bad = json.loads(studio.upload("/preview", {**BASE, "worksheets": THREE[:1], "region": "XYZ"},
+                                   []).body)  # fmt: skip
+    assert "two-letter country code" in bad["errors"]["region"][0]
+    assert "page-count" not in bad["result"]
+    assert studio.upload("/preview", BASE, [], csrf="wrong").status == 403
+
+
+def test_a_country_without_lines_is_warned_of(studio: Studio) -> None:
+    page = studio.post("apply", **{**BASE, "region": "ZZ"}).text
+    assert "We have no crisis lines for ZZ" in page
+    spanish = studio.post("apply", **{**BASE, "region": "mx", "language": "es", "ui": "es"}).text
+    assert "Línea de la Vida" in spanish and "911" in spanish
+    assert "We have no crisis lines" not in spanish and "no crisis lines" not in studio.post(
+        "apply", **{**BASE, "region": "GB"}).text  # fmt: skip
+    quiet = studio.post("apply", **{**BASE, "region": "ZZ", "crisis_page": ""}).text
+    assert "no crisis lines" not in quiet  # no crisis page: nothing to warn of
+
+
+def test_thumbnails_are_first_pages_and_nothing_else(studio: Studio) -> None:
+    reply = studio.request("/thumb/es/i-statements.png")
+    assert reply.status == 200 and reply.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(reply.body))
+    assert image.width < image.height < 400
+    for path in ("/thumb/xx/i-statements.png", "/thumb/en/nonsense.png",
+                 "/thumb/en/..%2F..%2Fetc%2Fpasswd.png", "/thumb/en/.png"):  # fmt: skip
+        assert studio.request(path).status == 404, path
+
+
+def _png(colour: str = "#1d5b79") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 60), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_is_kept_and_printed_and_a_bad_one_refused(studio: Studio) -> None:
+    fields = {**BASE, "worksheets": THREE[:1], "practice": "Harbor", "action": "apply"}
+    page = studio.upload("/", fields, [("logo_file", "Our logo!.png", _png())]).text
+    ref = re.search(r'name="logo" value="([0-9a-f]{16}/Our-logo.png)"', page)
+    assert ref and "Logo: Our-logo.png" in page
+    pdf = studio.upload("/", {**fields, "action": "print", "logo": ref.group(1)}, []).body
+    cover = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert len(cover.images) == 1
+    manifest = studio.upload("/", {**fields, "action": "manifest", "logo": ref.group(1)}, []).text
+    assert "logo: Our-logo.png" in manifest and "Put the logo, Our-logo.png" in manifest
+    removed = studio.upload("/", {**fields, "action": "remove_logo", "logo": ref.group(1)}, []).text
+    assert 'name="logo" value=""' in removed
+    for name, data, message in (("logo.png", b"not an image", "this is not a PNG or JPEG"),
+                                ("logo.gif", b"GIF89a", "this is not a PNG or JPEG"),
+                                ("logo.png", b"", "empty")):  # fmt: skip
+        reply = studio.upload("/", fields, [("logo_file", name, data)])
+        assert reply.status == 422 and message in reply.text
+        assert 'id="logo_file-error">' in reply.text
+    forged = studio.upload("/", {**fields, "action": "print", "logo": "../../etc/passwd.png"}, [])
+    assert len(PdfReader(io.BytesIO(forged.body)).pages[0].images) == 0  # not taken
+
+
+def test_the_users_own_worksheet_folder(tmp_path: Path, cli: Any) -> None:
+    mine = tmp_path / "mine"
+    write_yaml(mine / "en" / "my-sheet.yaml", worksheet("my-sheet", title="Our own sheet",
+                                                       tags=["planning"]))  # fmt: skip
+    (mine / "en" / "broken.yaml").write_text("worksheet: 1\nid: broken\n", encoding="utf-8")
+    with running(tmp_path / "out", tmp_path / "scratch", (mine,)) as studio:
+        page = studio.request("/").text
+        assert "Our own sheet" in page and f"Your folder: {mine}" in page
+        assert "broken.yaml" in page  # shown, not fatal
+        fields = {**BASE, "worksheets": ["my-sheet", "i-statements"]}
+        pdf = studio.post("print", **fields).body
+        assert "Our own sheet" in _outline(pdf)
+        manifest = studio.post("manifest", **fields)
+    (tmp_path / "m.yaml").write_bytes(manifest.body)
+    result = cli("build", tmp_path / "m.yaml", "-o", tmp_path / "m.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "m.pdf").read_bytes() == pdf
