@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import manifest, write_yaml
 from studio_support import PHONE, TOKEN, Reply, Studio, check_page, set_width
@@ -22,8 +23,10 @@ from workbook.answers import read_answers
 from workbook.answers.given import load_given
 from workbook.studio.answers import given_ref, sheets_and_language
 from workbook.studio.app import Studio as Context
+from workbook.studio.interface import WORDS
 
 SHOTS = Path("/tmp/shots-answers")
+ANSWER_WORDS = WORDS / "answers.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -322,3 +325,9 @@ def by_keyboard(browser: Any) -> None:
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     WebDriverWait(browser, 30).until(loaded.url_contains("/?answers="))
     assert re.search(r"/\?answers=[0-9a-f]{16}&ui=es$", browser.current_url)
+
+
+def test_the_pages_words_are_in_both_languages_under_their_own_prefix() -> None:
+    words = yaml.safe_load(ANSWER_WORDS.read_text(encoding="utf-8"))
+    assert set(words) == {"en", "es"} and set(words["en"]) == set(words["es"])
+    assert all(key.startswith("answers_") for key in words["en"])
