@@ -150,8 +150,27 @@ def test_a_saved_manifest_works_from_the_nav_link(studio: Studio) -> None:
                           [("manifest", "mine.yaml", manifest),
                            ("roster", "people.yaml", b"- recipient: {name: Fay}\n")])  # fmt: skip
     assert reply.status == 200, reply.text[:3000]
-    assert "Using the manifest mine.yaml: 1 worksheets." in reply.text
-    assert "people.yaml: 1 rows." in reply.text and "Build the 1 good rows" in reply.text
+    assert "Using the manifest mine.yaml, with these worksheets: i-statements." in reply.text
+    assert "people.yaml: 1 row." in reply.text and "Build the 1 good row<" in reply.text
+
+
+def test_the_settings_logo_goes_with_them(studio: Studio) -> None:
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), (29, 91, 121)).save(logo, "PNG")
+    reply = studio.upload("/batch", {"action": "settings", **SETTINGS, "practice": "Harbor"},
+                          [("logo_file", "harbor.png", logo.getvalue())])  # fmt: skip
+    assert reply.status == 200, reply.text[:3000]
+    page = check(studio, (HEADER + "Gus Hale,Ivy,,\n").encode(), base=hidden(reply.text, "base"))
+    assert "1 row is fine." in page.text, page.text[:3000]
+    job = build(studio, page.text)
+    assert finished(studio, job)["failed"] == 0
+    archive = zipfile.ZipFile(io.BytesIO(studio.request(f"/batch/{job}/zip").body))
+    pdf = PdfReader(
+        io.BytesIO(archive.read(next(n for n in archive.namelist() if n.endswith(".pdf"))))
+    )
+    assert any(i.image.size == (40, 20) for page in pdf.pages for i in page.images)  # the logo
 
 
 def test_no_worksheets_ticked_is_a_clear_message_with_a_way_back(studio: Studio) -> None:
@@ -209,7 +228,7 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
 
     SHOTS.mkdir(exist_ok=True)
     roster = tmp_path / "roster.csv"
-    roster.write_bytes(ROSTER + "".join(f"Person {i},Kin {i},,\n" for i in range(30)).encode())
+    roster.write_bytes(ROSTER + "".join(f"Person {i},Kin {i},,\n" for i in range(60)).encode())
     manifest = tmp_path / "base.yaml"
     manifest.write_text(yaml.safe_dump({"workbook": 1, "worksheets": ["i-statements"]}))
     browser.get(f"http://127.0.0.1:{studio.port}/batch?token={TOKEN}")
@@ -222,11 +241,17 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
     browser.find_element(By.CSS_SELECTOR, "button[value=build]").click()
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "batch-progress"))
     bar = browser.find_element(By.ID, "batch-progress")
-    assert bar.get_attribute("max") == "32"
-    WebDriverWait(browser, 240).until(lambda d: d.find_element(By.ID, "batch-ready").is_displayed())
-    assert bar.get_attribute("value") == "32"
+    assert bar.get_attribute("max") == "62"
+    box = browser.find_element(By.ID, "batch-job")
+    assert box.get_attribute("data-finished") == "false"  # the script, not the server, ends it
+    seen = {bar.get_attribute("value")}
+    ready = browser.find_element(By.ID, "batch-ready")
+    WebDriverWait(browser, 240).until(
+        lambda d: seen.add(bar.get_attribute("value")) or ready.is_displayed()
+    )
+    assert bar.get_attribute("value") == "62" and len(seen) > 2, seen
     status = browser.find_element(By.ID, "batch-status").text
-    assert status == "Finished: 32 of 32 built, 0 failed.", status
+    assert status == "Finished: 62 of 62 built, 0 failed.", status
     assert not browser.find_element(By.ID, "batch-controls").is_displayed()
     check_page(browser)
     browser.refresh()
@@ -235,8 +260,12 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
 
 
 def shots(driver: Any, name: str) -> None:
+    """The whole page at a phone's and a desktop's width, to look at."""
     for width in (360, 1280):
         set_width(driver, width)
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(width, min(height + 140, 4000))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": min(height, 4000), "deviceScaleFactor": 1,
+                                "mobile": width < 600})  # fmt: skip
         driver.save_screenshot(str(SHOTS / f"{name}-{width}.png"))
+    set_width(driver, 1280)

@@ -6,7 +6,6 @@ anything is built, then a build with live progress and a ZIP of the PDFs and the
                  action=build      the checked roster's good rows: a job, then the job's page
     GET  /batch/{job}              the job's figures (works without a script; Refresh)
     GET  /batch/{job}/progress     the same as JSON, polled by static/batch.js
-    GET  /batch/{job}/progress.js  ...or as a script, where the page's policy forbids fetch
     POST /batch/{job}              action=stop: stop after the current row
     GET  /batch/{job}/zip          the PDFs and report.json
 
@@ -16,9 +15,9 @@ it) and `batch-jobs/<job>/`; the page carries only random names, checked on ever
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from . import uploads
 from .app import Studio, in_thread, ui_language
 from .batch_check import Check, Names, check_roster
 from .batch_jobs import ZIP_NAME, Job, start_job
+from .compose import keep_logo
 from .forms import Choices
 from .interface import interface
 
@@ -52,7 +52,7 @@ class View:
     base: str = ""  # the base's random name, carried by the page
     base_shown: str = ""
     from_page: bool = False
-    sheets: int = 0
+    sheets: str = ""  # the base's worksheets, as their ids
     no_sheets: bool = False
     alert: str = ""
     alert_detail: str = ""
@@ -87,7 +87,7 @@ def routes(studio: Studio) -> list[Route]:
         view = View()
         try:
             if action == "settings":
-                return from_settings(ui, form)
+                return await from_settings(ui, form)
             view = _base_view(home, str(form.get("base", "")), ui)
             if action == "check":
                 return await check(ui, form, view)
@@ -98,11 +98,19 @@ def routes(studio: Studio) -> list[Route]:
             return page(ui, view, refused.code)
         return page(ui, view)
 
-    def from_settings(ui: str, form: FormData) -> Response:
-        choices = Choices.from_form(form)
+    async def from_settings(ui: str, form: FormData) -> Response:
+        """The workbook page's settings (with its logo, if any) as this page's base."""
+        choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
+        refused = await keep_logo(studio, form, choices)
+        if refused is not None:
+            detail = "\n".join(m for ms in refused.errors.values() for m in ms)
+            raise Refused(interface(ui)["batch_refused"], detail=detail)
         if not choices.worksheets:
             return page(ui, View(no_sheets=True), 422)
         name = _new_base(home, choices.manifest_yaml().encode(), SETTINGS_NAME)
+        logo = choices.logo_path
+        if logo is not None and logo.is_file():  # the manifest names it beside itself
+            shutil.copyfile(logo, home / name / logo.name)
         return page(ui, _base_view(home, name, ui, from_page=True))
 
     async def check(ui: str, form: FormData, view: View) -> Response:
@@ -161,12 +169,6 @@ def routes(studio: Studio) -> list[Route]:
             return JSONResponse({"error": "no such batch"}, 404)
         return JSONResponse(job.progress())
 
-    def progress_script(request: Request) -> Response:
-        """The figures as a script, for pages whose policy allows no fetch (no connect-src)."""
-        job = find(request)[1]
-        figures = json.dumps(None if job is None else job.progress())
-        return Response(f"window.workbookBatch({figures});\n", media_type="text/javascript")
-
     async def stop(request: Request) -> Response:
         form = await studio.form(request)
         if isinstance(form, Response):
@@ -188,7 +190,6 @@ def routes(studio: Studio) -> list[Route]:
             Route("/batch/{job}", job_page, methods=["GET"]),
             Route("/batch/{job}", stop, methods=["POST"]),
             Route("/batch/{job}/progress", progress, methods=["GET"]),
-            Route("/batch/{job}/progress.js", progress_script, methods=["GET"]),
             Route("/batch/{job}/zip", archive, methods=["GET"])]  # fmt: skip
 
 
@@ -230,7 +231,8 @@ def _base_view(home: Path, name: str, ui: str, from_page: bool = False) -> View:
     except (WorkbookError, AttributeError) as exc:
         detail = str(exc).replace(str(home / name / "base.yaml"), shown)
         raise Refused(interface(ui)["batch_refused"], detail=detail) from None
-    view.sheets = len(sheets) if isinstance(sheets, list) else 0
+    listed = sheets if isinstance(sheets, list) else []
+    view.sheets = ", ".join(str(s.get("id") if isinstance(s, dict) else s) for s in listed)[:400]
     return view
 
 

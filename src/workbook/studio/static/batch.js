@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var box = document.getElementById("batch-job");
-  if (!box || box.getAttribute("data-finished") === "true") {
+  if (!box || box.getAttribute("data-finished") === "true" || !window.fetch) {
     return;
   }
   var bar = document.getElementById("batch-progress");
@@ -13,7 +13,6 @@
   var controls = document.getElementById("batch-controls");
   var url = box.getAttribute("data-progress");
   var spoken = 0;
-  var viaScript = false;
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (whole, key) {
@@ -55,37 +54,12 @@
     }
   }
 
-  /* Where the page's policy allows no fetch, the figures come as a script of our own. */
-  function pollScript() {
-    var old = document.getElementById("batch-figures");
-    if (old) {
-      old.remove();
-    }
-    var script = document.createElement("script");
-    script.id = "batch-figures";
-    script.src = url + ".js?t=" + Date.now();
-    script.onerror = function () { window.setTimeout(poll, 5000); };
-    document.head.appendChild(script);
-  }
-
   function poll() {
-    if (viaScript || !window.fetch) {
-      pollScript();
-      return;
-    }
     window.fetch(url, {credentials: "same-origin", cache: "no-store"})
       .then(function (reply) { return reply.ok ? reply.json() : Promise.reject(reply.status); })
-      .then(show, function (problem) {
-        if (problem instanceof TypeError) {
-          viaScript = true;
-          pollScript();
-        } else {
-          window.setTimeout(poll, 5000);
-        }
-      });
+      .then(show, function () { window.setTimeout(poll, 5000); });
   }
 
-  window.workbookBatch = show;
   spoken = Date.now();
   poll();
 })();
