@@ -90,11 +90,12 @@ class Studio:
 
 
 @contextlib.contextmanager
-def running(output: Path, scratch: Path, dirs: tuple[Path, ...] = ()) -> Iterator[Studio]:
+def running(output: Path, scratch: Path, dirs: tuple[Path, ...] = (),
+            host: str = "127.0.0.1") -> Iterator[Studio]:  # fmt: skip
     """The real studio server on a free port, for as long as the block runs."""
     port = free_port()
-    app = create_app(TOKEN, "127.0.0.1", port, output, scratch, dirs)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
+    app = create_app(TOKEN, host, port, output, scratch, dirs)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False,
                                            log_level="warning", lifespan="off"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

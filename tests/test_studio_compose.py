@@ -133,3 +133,17 @@ def test_the_users_own_worksheet_folder(tmp_path: Path, cli: Any) -> None:
     result = cli("build", tmp_path / "m.yaml", "-o", tmp_path / "m.pdf")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "m.pdf").read_bytes() == pdf
+
+
+def test_listening_everywhere_answers_the_machines_own_name(tmp_path: Path) -> None:
+    from workbook.studio import address
+    from workbook.studio.security import machine_names
+
+    name = machine_names()[0]
+    assert address("0.0.0.0", 8123, "abc") in (f"http://{name}:8123/?token=abc",
+                                               f"http://[{name}]:8123/?token=abc")  # fmt: skip
+    with running(tmp_path / "out", tmp_path / "scratch", host="0.0.0.0") as studio:
+        host = f"[{name}]" if ":" in name else name
+        assert studio.request(headers={"Host": f"{host}:{studio.port}"}).status == 200
+        assert studio.request(headers={"Host": f"127.0.0.1:{studio.port}"}).status == 200
+        assert studio.request(headers={"Host": f"evil.example:{studio.port}"}).status == 400

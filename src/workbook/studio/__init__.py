@@ -36,6 +36,11 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def address(host: str, port: int, token: str) -> str:
+    """The address to open; listening on every interface, the machine's own name."""
+    from .security import WILDCARDS, machine_names
+
+    if host in WILDCARDS:
+        host = machine_names()[0]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/?token={token}"
 

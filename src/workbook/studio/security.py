@@ -13,9 +13,11 @@ Every request passes `Guard` (pure ASGI middleware) before any route sees it:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -49,8 +51,23 @@ def csrf_token(token: str) -> str:
     return hmac.new(token.encode(), b"workbook-studio-csrf", hashlib.sha256).hexdigest()
 
 
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def machine_names() -> list[str]:
+    """This machine's names and addresses, for a studio listening on every interface."""
+    name = socket.gethostname()
+    found = [name, socket.getfqdn()]
+    with contextlib.suppress(OSError):
+        found += [str(info[4][0]) for info in socket.getaddrinfo(name, None)]
+    return list(dict.fromkeys(n for n in found if n))
+
+
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
-    names = {*LOCAL_HOSTS, f"[{host}]" if ":" in host else host}
+    """The Host headers the studio answers: this machine's loopback names, the address it
+    listens on, and (listening everywhere) the machine's own names and addresses."""
+    listened = machine_names() if host in WILDCARDS else [host]
+    names = {*LOCAL_HOSTS, *(f"[{n}]" if ":" in n else n for n in listened)}
     return frozenset(f"{name}:{port}".lower() for name in names)
 
 
