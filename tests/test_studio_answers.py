@@ -21,6 +21,8 @@ from studio_support import PHONE, TOKEN, Reply, Studio, check_page, set_width
 from test_answers import VALUES, fill_pypdf, workbook
 from workbook.answers import read_answers
 from workbook.answers.given import load_given
+from workbook.build import build
+from workbook.project import BuildOptions
 from workbook.studio.answers import given_ref, sheets_and_language
 from workbook.studio.app import Studio as Context
 from workbook.studio.interface import WORDS
@@ -36,9 +38,6 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     blank = workbook(folder, "blank")
     filled = fill_pypdf(blank, folder / "filled.pdf", VALUES)
     printed = write_yaml(folder / "print.yaml", manifest(worksheets=["i-statements"]))
-    from workbook.build import build
-    from workbook.project import BuildOptions
-
     print_pdf = build(BuildOptions(manifest=printed, output=folder / "print.pdf")).path
     locked = build(BuildOptions(manifest=printed, output=folder / "locked.pdf", password="s3cret",
                                 overrides={"fillable": True})).path  # fmt: skip
