@@ -60,7 +60,8 @@ def _register_file(path: str, alias: str = "") -> tuple[str, frozenset[int]]:
             return name, frozenset(pdfmetrics.getFont(name).face.charToGlyph)
         try:
             font = TTFont(name, path)
-            _read_every_glyph(font.face)
+            if not _shipped(path):
+                _read_every_glyph(font.face)
         except Exception as exc:  # a damaged font fails in many ways: TTFError, struct.error, ...
             raise WorkbookError(_unusable(path, exc)) from None
         _subset_once(font.face)
@@ -104,6 +105,19 @@ def _read_every_glyph(face: Any) -> None:
     widest = max(face.charWidths.values(), default=0)
     if widest > MAX_WIDTH:
         raise ValueError(f"a character {widest / 1000:g} em wide")
+
+
+_SITE = Path(fontpkg.__file__).resolve().parent.parent  # where the font packages are installed
+
+
+def _shipped(path: str) -> bool:
+    """A font file installed with a package (a fontpkg font, ReportLab's own): checked by the
+    package's makers, so the glyph check (8 ms of a cold start for Noto Sans) is left out."""
+    try:
+        parts = Path(path).resolve().relative_to(_SITE).parts
+    except ValueError:
+        return False
+    return parts[0].startswith("fontpkg_") or parts[:2] == ("reportlab", "fonts")
 
 
 def _unusable(path: str, exc: Exception) -> str:

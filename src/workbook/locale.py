@@ -14,9 +14,12 @@ from .errors import WorkbookError
 SUPPORTED_LANGUAGES = ("en", "es")
 
 
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10 times faster
+
+
 def _data(name: str) -> Any:
     text = (resources.files("workbook") / "locales" / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_SafeLoader)  # a safe loader, as yaml.safe_load
 
 
 @cache

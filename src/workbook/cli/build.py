@@ -148,12 +148,12 @@ def _collector_paused() -> Iterator[None]:
 def _build(manifest: Path | None, output: Path | None, dirs: list[Path] | None, force: bool,
            password: str | None, answers: tuple[Path | None, bool],
            overrides: dict[str, Any]) -> None:  # fmt: skip
-    from ..build import build as build_workbook
-    from ..project import BuildOptions
-
     if manifest is None and "worksheets" not in overrides:
         typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
         raise typer.Exit(2)
+    from ..build import build as build_workbook
+    from ..project import BuildOptions
+
     options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password,
                            answers=answers[0], keep_answers=answers[1])  # fmt: skip
     with reporting():

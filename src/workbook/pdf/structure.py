@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import (
@@ -157,6 +156,12 @@ class _Info(PDFInfo):  # type: ignore[misc]
         entries["CreationDate"] = entries["ModDate"] = PDFString(self.date)
         entries["Trapped"] = PDFName(self.trapped)
         return bytes(PDFDictionary(entries).format(document))
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML entities (what xml.sax.saxutils.escape does, without importing
+    urllib.request and http.client into every build)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def write_metadata(canv: Any, language: str, date: dt.date | None) -> None:
