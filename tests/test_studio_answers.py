@@ -174,7 +174,7 @@ def test_files_that_cannot_be_read_give_the_clis_message(
     right = send(studio, [("locked.pdf", books["locked"].read_bytes())], password="s3cret")
     assert right.status == 200 and "locked.pdf</h2>" in right.text and "s3cret" not in right.text
     notes = send(studio, [("notes.pdf", b"hello"), ("filled.pdf", books["filled"].read_bytes())])
-    assert notes.status == 200 and "<li>notes.pdf: this is not a PDF</li>" in notes.text
+    assert notes.status == 200 and "<li>notes.pdf: this is not a PDF file</li>" in notes.text
     assert "filled.pdf</h2>" in notes.text  # the good file of the two is read
     assert studio.request("/answers").status == 200  # and the server keeps serving
 

@@ -147,3 +147,29 @@ def test_listening_everywhere_answers_the_machines_own_name(tmp_path: Path) -> N
         assert studio.request(headers={"Host": f"{host}:{studio.port}"}).status == 200
         assert studio.request(headers={"Host": f"127.0.0.1:{studio.port}"}).status == 200
         assert studio.request(headers={"Host": f"evil.example:{studio.port}"}).status == 400
+
+
+def test_a_new_edition_with_the_answers_of_a_filled_workbook(
+    studio: Studio, tmp_path: Path
+) -> None:
+    """/answers reads a filled workbook; its new-edition link opens this page with its
+    worksheets and language; the print edition built there carries the answers in ink."""
+    from test_answers import VALUES, fill_pypdf, workbook
+
+    filled = fill_pypdf(workbook(tmp_path, language="es"), tmp_path / "filled.pdf", VALUES)
+    page = studio.upload(
+        "/answers", {"ui": "en"}, [("workbooks", "filled.pdf", filled.read_bytes())]
+    )
+    link = re.search(r'href="/\?answers=([0-9a-f]{16})&amp;ui=en"', page.text)
+    assert link, page.text[-2000:]
+    opened = studio.request(f"/?answers={link.group(1)}&ui=en").text
+    assert _order(opened)[:2] == ["i-statements", "boundary-planning"]
+    assert f'name="answers" value="{link.group(1)}"' in opened
+    assert '<option value="es" selected>' in opened and "Answers from a filled workbook" in opened
+    fields = {**BASE, "language": "es", "worksheets": _order(opened), "answers": link.group(1)}
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        studio.post("print", **{**fields, "theme": "large-print"}).body)).pages)  # fmt: skip
+    assert "called," in text and "Дмитрий" in text and "Ana Muñoz" in text, text
+    assert studio.request("/?answers=../../etc/passwd").status == 200  # ignored, not read
+    forged = studio.post("print", **{**fields, "answers": "0" * 16}).body
+    assert "Дмитрий" not in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(forged)).pages)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,6 @@ BATCH_REF = re.compile(r"[0-9a-f]{32}")
 EDITION_REF = re.compile(r"[0-9a-f]{16}")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 MAX_FILES = 200
-Handler = Callable[[Request], Awaitable[Response]]
 BOM = "\ufeff"  # as `workbook answers -o answers.csv` writes it: spreadsheets read UTF-8
 DOWNLOADS = {  # format -> (file name, media type)
     "json": ("answers.json", "application/json; charset=utf-8"),
@@ -96,20 +94,8 @@ def routes(studio: Studio) -> list[Route]:
         return download((folder / name).read_bytes(), name, media)
 
     return [Route("/answers", show, methods=["GET"]),
-            Route("/answers", closing(upload), methods=["POST"]),
-            Route("/answers/download", closing(fetch), methods=["POST"])]  # fmt: skip
-
-
-def closing(handler: Handler) -> Handler:
-    """`handler`, then the request's form closed (its files too), whatever it answered."""
-
-    async def closed(request: Request) -> Response:
-        try:
-            return await handler(request)
-        finally:
-            await request.close()
-
-    return closed
+            Route("/answers", upload, methods=["POST"]),
+            Route("/answers/download", fetch, methods=["POST"])]  # fmt: skip
 
 
 def page(studio: Studio, ui: str, status: int = 200, **context: Any) -> Response:

@@ -4,7 +4,6 @@ preview (live, with a script; on request, without), download or save. Form posts
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
@@ -183,14 +182,15 @@ async def keep_logo(studio: Studio, form: FormData, choices: Choices) -> Outcome
 
 
 def with_answers(choices: Choices, ref: str) -> None:
-    """Start from answers given on the answers page: their worksheets and language."""
+    """Start from answers read on the answers page: their worksheets and language."""
+    from .answers import sheets_and_language
+
     choices.answers = ref
     path = choices.answers_path
     if path is None:
         choices.answers = ""
         return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    sheets = [s.get("id") for s in data.get("worksheets", []) if isinstance(s, dict)]
-    choices.worksheets = [s for s in sheets if isinstance(s, str)]
-    if isinstance(data.get("language"), str):
-        choices.values["language"] = data["language"]
+    sheets, language = sheets_and_language(path)
+    choices.worksheets = sheets
+    if language:
+        choices.values["language"] = language

@@ -23,12 +23,13 @@ class Kind:
     starts: tuple[bytes, ...]  # empty: any start (text files)
     limit: int  # bytes
     words: str  # how a message names it, e.g. "a PNG or JPEG image"
+    within: int = 0  # how far into the file a start may be (PDF readers allow some junk)
 
 
 LOGO = Kind((".png", ".jpg", ".jpeg"), (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"), 5_000_000,
             "a PNG or JPEG image")  # fmt: skip
 ROSTER = Kind((".csv", ".yaml", ".yml", ".json"), (), 5_000_000, "a roster (.csv, .yaml or .json)")
-PDF = Kind((".pdf",), (b"%PDF-",), 50_000_000, "a PDF")
+PDF = Kind((".pdf",), (b"%PDF-",), 50_000_000, "a PDF file", within=1024)  # as the CLI reads
 
 
 class UploadRefused(Exception):
@@ -60,8 +61,14 @@ async def keep(upload: UploadFile, kind: Kind, folder: Path, keep_name: bool = F
                 raise UploadRefused(f"{shown}: too large; the most is {kind.limit // 1_000_000} MB")
             out.write(chunk)
     with path.open("rb") as written:
-        start = written.read(16)
-    if not start or (kind.starts and not start.startswith(kind.starts)):
+        start = written.read(kind.within + 16)
+    if not start or (kind.starts and not _starts(start, kind)):
         path.unlink()
         raise UploadRefused(f"{shown}: this is not {kind.words}" if start else f"{shown}: empty")
     return path
+
+
+def _starts(head: bytes, kind: Kind) -> bool:
+    if kind.within:
+        return any(start in head[: kind.within + len(start)] for start in kind.starts)
+    return head.startswith(kind.starts)
