@@ -66,11 +66,11 @@ def cells(page: str) -> list[list[str]]:
 
 def build(studio: Studio, page: str) -> str:
     """Press "Build the N good rows"; the job's name."""
-    fields = {"csrf": studio.csrf(), "action": "build", "ui": "en",
+    fields = {"csrf": studio.csrf(), "action": "build", "ui": hidden(page, "ui"),
               "base": hidden(page, "base"), "roster": hidden(page, "roster")}  # fmt: skip
     reply = post(studio, "/batch", fields)
     assert reply.status == 303, reply.text[:3000]
-    found = re.fullmatch(r"/batch/([0-9a-f]{32})\?ui=en", reply.headers["location"])
+    found = re.fullmatch(r"/batch/([0-9a-f]{32})\?ui=(en|es)", reply.headers["location"])
     assert found
     return found.group(1)
 
@@ -196,6 +196,31 @@ def test_a_file_that_is_not_a_roster_is_named_and_the_server_keeps_serving(
     assert studio.request("/batch").status == 200
 
 
+def test_a_roster_too_large_for_the_studio_points_to_the_cli(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("workbook.studio.batch_check.MAX_ROWS", 2)
+    reply = check(studio, ROSTER, "big.csv", base=from_settings(studio))
+    assert reply.status == 422 and "big.csv: more than 2 rows" in html.unescape(reply.text)
+    assert "workbook batch" in html.unescape(reply.text)
+
+
+def test_stop_keeps_what_is_built_and_the_report_says_so(studio: Studio) -> None:
+    roster = HEADER + "".join(f"Person {i},Kin {i},,\n" for i in range(60))
+    page = check(studio, roster.encode(), base=from_settings(studio, ui="es"), ui="es").text
+    assert "60 filas están bien." in page and "Crear los cuadernos de las 60 filas" in page
+    job = build(studio, page)
+    stop = post(studio, f"/batch/{job}", {"csrf": studio.csrf(), "action": "stop", "ui": "es"})
+    assert stop.status == 303 and stop.headers["location"] == f"/batch/{job}?ui=es"
+    figures = finished(studio, job)
+    assert figures["stopped"] and figures["done"] < 60, figures
+    assert "Detenido:" in studio.request(f"/batch/{job}?ui=es").text
+    archive = zipfile.ZipFile(io.BytesIO(studio.request(f"/batch/{job}/zip").body))
+    report = json.loads(archive.read("report.json"))
+    assert (report["complete"], report["interrupted"]) == (False, True)
+    assert report["ok"] == figures["done"] == len(archive.namelist()) - 1
+
+
 def test_an_upload_of_the_wrong_kind_is_refused(studio: Studio) -> None:
     reply = check(studio, b"%PDF-1.7", "roster.pdf", base=from_settings(studio))
     assert reply.status == 422 and "roster.pdf: this is not a roster" in reply.text
@@ -232,6 +257,8 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
     manifest = tmp_path / "base.yaml"
     manifest.write_text(yaml.safe_dump({"workbook": 1, "worksheets": ["i-statements"]}))
     browser.get(f"http://127.0.0.1:{studio.port}/batch?token={TOKEN}")
+    check_page(browser)
+    shots(browser, "start")
     browser.find_element(By.ID, "manifest").send_keys(str(manifest))
     browser.find_element(By.ID, "roster").send_keys(str(roster))
     browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
@@ -245,6 +272,7 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
     box = browser.find_element(By.ID, "batch-job")
     assert box.get_attribute("data-finished") == "false"  # the script, not the server, ends it
     seen = {bar.get_attribute("value")}
+    shots(browser, "running")
     ready = browser.find_element(By.ID, "batch-ready")
     WebDriverWait(browser, 240).until(
         lambda d: seen.add(bar.get_attribute("value")) or ready.is_displayed()
@@ -260,7 +288,10 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
 
 
 def shots(driver: Any, name: str) -> None:
-    """The whole page at a phone's and a desktop's width, to look at."""
+    """The whole page at a phone's and a desktop's width, to look at; and no sideways
+    scrolling at 320 px (1280 px at 400% zoom)."""
+    set_width(driver, 320)
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 320
     for width in (360, 1280):
         set_width(driver, width)
         height = driver.execute_script("return document.documentElement.scrollHeight")

@@ -16,6 +16,7 @@ from ..project import BuildOptions, load_project
 from ..roster import RosterRow
 
 SHOWN_PROBLEMS = 200  # the page lists this many; the report has them all
+MAX_ROWS = 2000  # a roster the studio builds in one go; larger ones are for `workbook batch`
 PREFIX = re.compile(r"^row \d+(, column '[^']*')?: ")
 COLUMN = re.compile(r"^row \d+, column '([^']*)'")
 
@@ -82,6 +83,10 @@ def check_roster(batch: Batch, names: Names, building: threading.Lock) -> Check:
     try:
         for row in read_roster(names.roster):
             check.total += 1
+            if check.total > MAX_ROWS:
+                raise WorkbookError(f"{names.roster_shown}: more than {MAX_ROWS} rows; the studio "
+                                    f"builds up to {MAX_ROWS} at a time: split the roster, or "
+                                    "use `workbook batch`")  # fmt: skip
             problems = _row_problems(batch, row, names, building, outputs)
             if problems:
                 check.bad[row.number] = problems
@@ -99,6 +104,9 @@ def _row_problems(batch: Batch, row: RosterRow, names: Names, building: threadin
     except WorkbookError as exc:
         errors = [d for d in exc.diagnostics if d.severity == "error"] or exc.diagnostics
         return [_problem(row, d, names) for d in errors]
+    except Exception as exc:  # a bug must cost one row, as in `workbook batch`
+        message = f"row {row.number}: internal error ({type(exc).__name__})"
+        return [_problem(row, Diagnostic(message), names)]
     if plan.output in outputs:
         message = (
             f"row {row.number}: output {plan.output.name} is also row {outputs[plan.output]}'s"
