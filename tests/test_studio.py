@@ -254,3 +254,19 @@ def test_save_writes_into_the_output_folder_only(studio: Studio) -> None:
     assert saved.parent == studio.output and saved.name == "mi-cuaderno-ana.pdf"
     assert PdfReader(saved).pages and saved.read_bytes() == studio.post("print", **SPANISH).body
     assert "Guardado" in studio.post("save", **SPANISH).text  # its own file: replaced
+
+
+def test_every_page_has_every_word_in_both_languages_once() -> None:
+    import yaml
+
+    from workbook.studio.interface import WORDS
+
+    seen: dict[str, str] = {}
+    for path in sorted(WORDS.glob("*.yaml")):
+        words = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert set(words) == {"en", "es"}, path.name
+        assert set(words["en"]) == set(words["es"]), path.name
+        for key in words["en"]:
+            assert key not in seen, f"{key} is in {seen.get(key)} and {path.name}"
+            seen[key] = path.name
+            assert words["en"][key] and words["es"][key], key
