@@ -173,6 +173,15 @@ def test_the_settings_logo_goes_with_them(studio: Studio) -> None:
     assert any(i.image.size == (40, 20) for page in pdf.pages for i in page.images)  # the logo
 
 
+def test_a_problem_in_the_settings_is_said_once_as_the_settings(studio: Studio) -> None:
+    reply = check(studio, ROSTER, base=from_settings(studio, region="QQQ"))
+    text = html.unescape(reply.text)
+    assert "Some problems are in the settings" in text
+    assert text.count("manifest.yaml:5:1") == 1 + 2  # said once, and where for rows 1 and 3
+    table = [row[:2] for row in cells(reply.text)]
+    assert table == [["1", "(whole row)"], ["2", "region"], ["3", "(whole row)"]]  # 4 is MX
+
+
 def test_no_worksheets_ticked_is_a_clear_message_with_a_way_back(studio: Studio) -> None:
     reply = post(studio, "/batch", {"csrf": studio.csrf(), "action": "settings",
                                     **{**SETTINGS, "worksheets": []}})  # fmt: skip
@@ -300,3 +309,25 @@ def shots(driver: Any, name: str) -> None:
                                 "mobile": width < 600})  # fmt: skip
         driver.save_screenshot(str(SHOTS / f"{name}-{width}.png"))
     set_width(driver, 1280)
+
+
+def test_in_chromium_the_workbook_pages_settings_open_the_batch_page(
+    studio: Studio, browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    set_width(browser, 1280)
+    browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=en")
+    for sheet in ("boundary-planning", "i-statements"):
+        box = browser.find_element(By.ID, f"ws-{sheet}")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        box.click()
+    button = browser.find_element(By.CSS_SELECTOR, "button[value=settings]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    WebDriverWait(browser, 60).until(lambda d: d.current_url.endswith("/batch"))
+    settings = browser.find_element(By.CSS_SELECTOR, "p.settings").text
+    assert settings.endswith("these worksheets: boundary-planning, i-statements."), settings
+    assert browser.find_element(By.NAME, "base").get_attribute("value")
+    check_page(browser)

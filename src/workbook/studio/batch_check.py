@@ -63,6 +63,7 @@ class Check:
     total: int = 0
     bad: dict[int, list[Problem]] = field(default_factory=dict)
     unreadable: str = ""  # the roster (or the settings) could not be read at all
+    in_settings: list[str] = field(default_factory=list)  # problems of the base, not the rows
 
     @property
     def good(self) -> int:
@@ -90,6 +91,12 @@ def check_roster(batch: Batch, names: Names, building: threading.Lock) -> Check:
             problems = _row_problems(batch, row, names, building, outputs)
             if problems:
                 check.bad[row.number] = problems
+            for problem in problems:
+                shown = f"{problem.where}: {problem.message}"
+                if problem.where.startswith(f"{names.base_shown}:") and (
+                    shown not in check.in_settings
+                ):
+                    check.in_settings.append(shown)
     except WorkbookError as exc:
         check.unreadable = "\n".join(names.tidy(str(d)) for d in exc.diagnostics)
     return check
