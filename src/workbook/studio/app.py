@@ -16,7 +16,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from starlette.applications import Starlette
@@ -32,6 +32,7 @@ from .security import BodyTooLarge, Guard, allowed_hosts, csrf_token
 HERE = Path(__file__).parent
 STATIC = {".css": "text/css", ".js": "text/javascript", ".png": "image/png"}
 STATIC_NAME = re.compile(r"[a-z0-9-]+\.[a-z]+")
+T = TypeVar("T")
 MAX_FIELDS = 2000  # a form's fields: the worksheets ticked, the settings
 
 
@@ -103,12 +104,11 @@ def _closing(endpoint: Callable[[Request], Any]) -> Callable[[Request], Awaitabl
     return handle
 
 
-async def in_thread(work: Callable[[], Response]) -> Response:
+async def in_thread(work: Callable[[], T]) -> T:
     """Run blocking work (a build, reading PDFs) off the event loop."""
     from starlette.concurrency import run_in_threadpool
 
-    response: Response = await run_in_threadpool(work)
-    return response
+    return await run_in_threadpool(work)
 
 
 def static(request: Request) -> Response:

@@ -71,9 +71,9 @@ def routes(studio: Studio) -> list[Route]:
             return form
         ui = ui_language(form.get("ui"))
         choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
-        outcome = await keep_logo(studio, form, choices) or await in_thread_outcome(
-            lambda: preview(studio, choices)
-        )
+        outcome = await keep_logo(studio, form, choices)
+        if outcome is None:
+            outcome = await in_thread(lambda: preview(studio, choices))
         parts = context(studio, ui, choices, outcome, form)
         return JSONResponse({
             "errors": outcome.errors, "logo": choices.logo,
@@ -113,13 +113,6 @@ def routes(studio: Studio) -> list[Route]:
         Route("/preview", live, methods=["POST"]),
         Route("/thumb/{language}/{ident:str}.png", thumb, methods=["GET"]),
     ]  # fmt: skip
-
-
-async def in_thread_outcome(work: Any) -> Outcome:
-    from starlette.concurrency import run_in_threadpool
-
-    outcome: Outcome = await run_in_threadpool(work)
-    return outcome
 
 
 def context(studio: Studio, ui: str, choices: Choices, outcome: Outcome,
