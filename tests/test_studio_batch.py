@@ -201,7 +201,7 @@ def test_a_file_that_is_not_a_roster_is_named_and_the_server_keeps_serving(
     reply = check(studio, data, name, base=from_settings(studio))
     assert reply.status == 422, reply.text[:2000]
     assert 'role="alert"' in reply.text and name in reply.text
-    assert "Build the" not in reply.text
+    assert "Build the" not in reply.text and "What the check found" not in reply.text
     assert studio.request("/batch").status == 200
 
 
@@ -268,6 +268,18 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
     browser.get(f"http://127.0.0.1:{studio.port}/batch?token={TOKEN}")
     check_page(browser)
     shots(browser, "start")
+    junk = tmp_path / "photo.csv"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    browser.find_element(By.ID, "manifest").send_keys(str(manifest))
+    browser.find_element(By.ID, "roster").send_keys(str(junk))
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
+    alert = WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]")
+    )
+    assert "photo.csv is not a roster" in alert[0].text
+    assert "Using the manifest base.yaml" in browser.find_element(By.CSS_SELECTOR, ".settings").text
+    check_page(browser)
+    shots(browser, "refused")
     browser.find_element(By.ID, "manifest").send_keys(str(manifest))
     browser.find_element(By.ID, "roster").send_keys(str(roster))
     browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()

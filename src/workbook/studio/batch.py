@@ -90,6 +90,9 @@ def routes(studio: Studio) -> list[Route]:
                 return await from_settings(ui, form)
             view = _base_view(home, str(form.get("base", "")), ui)
             if action == "check":
+                manifest = form.get("manifest")
+                if uploads.is_upload(manifest):  # a saved manifest, sent with the roster
+                    view = await _keep_base(home, manifest, ui)
                 return await check(ui, form, view)
             if action == "build":
                 return await in_thread(lambda: build(ui, form, view))
@@ -114,10 +117,7 @@ def routes(studio: Studio) -> list[Route]:
         return page(ui, _base_view(home, name, ui, from_page=True))
 
     async def check(ui: str, form: FormData, view: View) -> Response:
-        t = interface(ui)
-        manifest, roster = form.get("manifest"), form.get("roster")
-        if uploads.is_upload(manifest):
-            view = await _keep_base(home, manifest, ui)
+        t, roster = interface(ui), form.get("roster")
         if not view.base:
             raise Refused(t["batch_need_manifest"])
         if not isinstance(roster, UploadFile) or not uploads.is_upload(roster):
@@ -132,15 +132,17 @@ def routes(studio: Studio) -> list[Route]:
 
     def checked(ui: str, view: View) -> Response:
         batch, names = _batch(studio, home, view)
-        view.check = check_roster(batch, names, studio.building)
-        if view.check.unreadable:
+        found = check_roster(batch, names, studio.building)
+        if found.unreadable:
             shown = interface(ui)["batch_not_roster"].format(name=view.roster_shown)
-            raise Refused(shown, detail=view.check.unreadable)
+            raise Refused(shown, detail=found.unreadable)
+        view.check = found
         return page(ui, view)
 
     def build(ui: str, form: FormData, view: View) -> Response:
         view.roster = _roster_ref(home, view, str(form.get("roster", "")), ui)
-        view.roster_shown = (home / view.base / f"{view.roster}.name").read_text(encoding="utf-8")
+        shown = home / view.base / f"{view.roster}.name"
+        view.roster_shown = shown.read_text(encoding="utf-8") if shown.is_file() else "roster"
         batch, names = _batch(studio, home, view)
         view.check = check_roster(batch, names, studio.building)
         if view.check.unreadable or not view.check.good:

@@ -97,10 +97,18 @@ def run_job(job: Job, batch: Batch, names: Names, building: threading.Lock) -> N
     except Exception as exc:  # a bug must end the job with a message, not leave it running
         job.error = status["error"] = f"internal error ({type(exc).__name__})"
     finally:
+        _finish(job, journal, target, names, status)
+
+
+def _finish(job: Job, journal: Journal, target: Any, names: Names, status: dict[str, Any]) -> None:
+    """The report and the ZIP, whatever happened; the job ends even if they cannot be made."""
+    try:
         finish_report(journal, target, False, **status)
         _tidy_report(job.report, names)
-        _zip(job, out)
-        job.ended = time.monotonic()
+        _zip(job, job.folder / "workbooks")
+    except Exception as exc:  # never a traceback in the server's log (it may name files)
+        job.error = job.error or f"the report could not be written ({type(exc).__name__})"
+    job.ended = time.monotonic()
 
 
 def _journal_bad(journal: Journal, check: Check) -> None:
