@@ -173,3 +173,61 @@ def test_a_new_edition_with_the_answers_of_a_filled_workbook(
     assert studio.request("/?answers=../../etc/passwd").status == 200  # ignored, not read
     forged = studio.post("print", **{**fields, "answers": "0" * 16}).body
     assert "Дмитрий" not in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(forged)).pages)
+
+
+def test_the_command_serves_keeps_names_out_of_its_log_and_cleans_up(tmp_path: Path) -> None:
+    """`workbook studio` as a person starts it: the address it prints works; a logo sent is
+    kept in a scratch folder that is gone when Ctrl-C stops it; no name reaches its output."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.parse
+
+    from studio_support import Studio as Client
+    from workbook.studio import free_port
+
+    port, temp = free_port(), tmp_path / "tmp"
+    temp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workbook.cli", "studio", "--no-open", "--port", str(port),
+         "--output", str(tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(temp)})  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = ""
+        while "token=" not in line:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, process.stderr.read() if process.stderr else ""
+        token = urllib.parse.parse_qs(urllib.parse.urlparse(line.strip()).query)["token"][0]
+        client = Client(port, tmp_path / "out")
+        cookie = {"Cookie": f"workbook_studio={token}"}
+        deadline = time.monotonic() + 30
+        while True:  # the address is printed just before the server listens
+            try:
+                page = client.request(headers=cookie, cookie=False).text
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline, "the studio did not start"
+                time.sleep(0.1)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        from studio_support import multipart
+
+        body, kind = multipart(
+            [("csrf", csrf.group(1)), ("action", "preview"), ("recipient", "Zebulon Quimby"),
+             ("worksheets", "i-statements"), ("crisis_page", "on")],
+            [("logo_file", "logo.png", _png())])  # fmt: skip
+        reply = client.request("/", body, headers={**cookie, "Content-Type": kind}, cookie=False)
+        assert reply.status == 200 and "Zebulon Quimby" in reply.text
+        kept = list(temp.glob("workbook-studio-*/logos/*/logo.png"))
+        assert len(kept) == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert not list(temp.glob("workbook-studio-*")), "the scratch folder outlived the server"
+    assert "Zebulon" not in out + err and "logo.png" not in out + err

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Dirs, Opt, app
+from .app import STATE, Dirs, Opt, app
 
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 
@@ -40,4 +40,11 @@ def studio(
     def announce(url: str) -> None:
         typer.echo(f"workbook studio is running at\n\n    {url}\n\nPress Ctrl-C to stop it.")
 
-    serve(host, port, output, not no_open, announce, tuple(dirs or ()))
+    # The server stops itself on Ctrl-C, then passes the signal on: let it end the command
+    # normally, so that the scratch folder is removed, instead of exiting at once.
+    STATE["stop"] = lambda: None
+    try:
+        serve(host, port, output, not no_open, announce, tuple(dirs or ()))
+    finally:
+        STATE["stop"] = None
+    typer.echo("The studio has stopped; the files it was sent are deleted.")

@@ -15,6 +15,7 @@ Starlette and uvicorn are imported here only, never on the build path.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import tempfile
@@ -64,6 +65,7 @@ def serve(host: str, port: int, output: Path, open_browser: bool,
         announce(url)
         if open_browser:
             threading.Timer(0.8, webbrowser.open, [url]).start()
-        uvicorn.Server(config).run()
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
+            uvicorn.Server(config).run()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
