@@ -244,6 +244,40 @@ def test_in_chromium_pick_order_personalise_and_the_preview_follows(
     shown = [c for c in browser.find_elements(By.CSS_SELECTOR, ".card") if c.is_displayed()]
     assert 0 < len(shown) < len(thumbs)
     check_page(browser)  # the page with the preview
+    pdf = _posted(browser, "print")  # what the button sends, from the page's own form
+    assert "Ana" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    manifest = _posted(browser, "manifest").decode("utf-8")
+    assert "region: MX" in manifest and manifest.index("boundary-planning") < manifest.index(
+        "objection-handling") < manifest.index("i-statements")  # fmt: skip
+    browser_built["pdf"], browser_built["manifest"] = pdf, manifest
+
+
+browser_built: dict[str, Any] = {}
+
+
+def _posted(browser: Any, action: str) -> bytes:
+    """The page's form posted with `action`, as its button would, from inside the browser."""
+    import base64
+
+    browser.set_script_timeout(120)
+    encoded = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1], data = new FormData("
+        "document.getElementById('workbook')); data.set('action', arguments[0]);"
+        "fetch('/', {method: 'POST', body: data}).then(function (r) { return r.arrayBuffer(); })"
+        ".then(function (b) { var s = '', u = new Uint8Array(b);"
+        " for (var i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); done(btoa(s)); });",
+        action,
+    )
+    return base64.b64decode(encoded)
+
+
+def test_the_browsers_manifest_builds_its_pdf_with_the_cli(tmp_path: Path, cli: Any) -> None:
+    if not browser_built:
+        pytest.skip("the Chromium test did not run")
+    (tmp_path / "m.yaml").write_text(browser_built["manifest"], encoding="utf-8")
+    result = cli("build", tmp_path / "m.yaml", "-o", tmp_path / "m.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "m.pdf").read_bytes() == browser_built["pdf"]
 
 
 def test_save_writes_into_the_output_folder_only(studio: Studio) -> None:
