@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import WorkbookError
-from .app import Dirs, Opt, Password, app, emit, reporting, status
+from .app import STATE, Dirs, Opt, Password, app, emit, reporting, status
+
+if TYPE_CHECKING:
+    from ..project import BuildOptions
 
 
 @app.command()
@@ -83,6 +86,14 @@ def build(
         ),
     ] = False,
     password: Password = None,
+    watch: Annotated[
+        bool,
+        Opt(
+            "--watch",
+            help="Build again whenever the manifest, a worksheet or the theme "
+            "changes; Ctrl-C stops.",
+        ),
+    ] = False,
 ) -> None:
     """Build one workbook from a manifest and/or options.
 
@@ -92,14 +103,19 @@ def build(
       workbook build -w i-statements -w boundary-planning --name Sam \\
           --loved-one Alex --relationship partner -o output/sam.pdf
       workbook build examples/partner.yaml --lang es --keep-answers -o filled.pdf
+      workbook build my-manifest.yaml --worksheets my-worksheets --watch
     """
+    options = _options(manifest, output, dirs, force, password, (answers, keep_answers), _overrides(
+        worksheet=worksheet, name=name, loved_one=loved_one, relationship=relationship,
+        age_group=age_group, practice=practice, title=title, theme=theme,
+        page_size=page_size, lang=lang, region=region, edition=edition, fillable=fillable,
+        duplex=duplex, no_crisis_page=no_crisis_page, set=set_, format=format_,
+    ))  # fmt: skip
+    if watch:
+        _watch(options)
+        return
     with _collector_paused():
-        _build(manifest, output, dirs, force, password, (answers, keep_answers), _overrides(
-            worksheet=worksheet, name=name, loved_one=loved_one, relationship=relationship,
-            age_group=age_group, practice=practice, title=title, theme=theme,
-            page_size=page_size, lang=lang, region=region, edition=edition, fillable=fillable,
-            duplex=duplex, no_crisis_page=no_crisis_page, set=set_, format=format_,
-        ))  # fmt: skip
+        _build(options)
 
 
 OPTION_FIELDS = {
@@ -145,22 +161,55 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(manifest: Path | None, output: Path | None, dirs: list[Path] | None, force: bool,
-           password: str | None, answers: tuple[Path | None, bool],
-           overrides: dict[str, Any]) -> None:  # fmt: skip
+def _options(manifest: Path | None, output: Path | None, dirs: list[Path] | None, force: bool,
+             password: str | None, answers: tuple[Path | None, bool],
+             overrides: dict[str, Any]) -> BuildOptions:  # fmt: skip
     if manifest is None and "worksheets" not in overrides:
         typer.echo("error: give a manifest file or at least one --worksheet ID", err=True)
         raise typer.Exit(2)
-    from ..build import build as build_workbook
     from ..project import BuildOptions
 
-    options = BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password,
-                           answers=answers[0], keep_answers=answers[1])  # fmt: skip
+    return BuildOptions(manifest, output, overrides, tuple(dirs or ()), force, password,
+                        answers=answers[0], keep_answers=answers[1])  # fmt: skip
+
+
+def _build(options: BuildOptions) -> None:
+    from ..build import build as build_workbook
+
     with reporting():
         result = build_workbook(options)
     emit(result.warnings)
     pages = f"{result.pages} pages" if result.pages else "a web page"
     status(f"wrote {result.path} ({pages})")
+
+
+def _watch(options: BuildOptions) -> None:
+    """`--watch`: build now and after every change, in this process. A build's errors print as
+    they would without --watch and the watch goes on; Ctrl-C ends it (exit 0)."""
+    import threading
+
+    from ..watch import watch
+
+    stop = threading.Event()
+    STATE["stop"] = stop.set  # Ctrl-C asks the loop to end (a build under way finishes)
+    status("watching the manifest, worksheets and theme for changes (Ctrl-C stops)")
+    try:
+        watch(options, lambda: _build_or_report(options), stop, _say_changed)
+    except KeyboardInterrupt:  # no handler was installed (e.g. called from Python)
+        pass
+    finally:
+        STATE["stop"] = None
+    status("stopped watching")
+
+
+def _build_or_report(options: BuildOptions) -> None:
+    with suppress(typer.Exit):  # its message is printed already
+        _build(options)
+
+
+def _say_changed(paths: list[Path]) -> None:
+    more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    status(f"changed: {', '.join(str(p) for p in paths[:3])}{more}")
 
 
 @app.command()
