@@ -149,6 +149,9 @@ def test_a_saved_manifest_works_from_the_nav_link(studio: Studio) -> None:
     assert reply.status == 200, reply.text[:3000]
     assert "Using the manifest mine.yaml, with these worksheets: i-statements." in reply.text
     assert "people.yaml: 1 row." in reply.text and "Build the 1 good row<" in reply.text
+    again = studio.upload("/batch", {"action": "check"}, [("manifest", "manifest.yaml", manifest),
+                          ("roster", "people.yaml", b"- recipient: {name: Fay}\n")])  # fmt: skip
+    assert "Using the manifest manifest.yaml" in again.text  # not "from the workbook page"
 
 
 def test_the_settings_logo_goes_with_them(studio: Studio) -> None:

@@ -43,6 +43,7 @@ ROSTER_REF = re.compile(r"[0-9a-f]{16}\.(csv|yaml|yml|json)")  # a roster kept b
 JOB = re.compile(r"[0-9a-f]{32}")
 MANIFEST = uploads.Kind((".yaml", ".yml"), (), 1_000_000, "a manifest (.yaml)")
 SETTINGS_NAME = "manifest.yaml"  # the settings as the workbook page's "Manifest" saves them
+FROM_PAGE = "from-the-workbook-page"  # a marker beside base.yaml
 
 
 @dataclass
@@ -70,181 +71,197 @@ class Refused(Exception):
 
 
 def routes(studio: Studio) -> list[Route]:
-    jobs: dict[str, Job] = {}
-    home = studio.scratch / "batch"
+    return BatchPage(studio).routes()
 
-    def page(ui: str, view: View, status: int = 200) -> Response:
-        return studio.page("batch.html.j2", ui, status, current="/batch", view=view, job=None)
 
-    def show(request: Request) -> Response:
-        return page(ui_language(request.query_params.get("ui")), View())
+class BatchPage:
+    """The page's routes, the bases and rosters sent to it, and its jobs (one server's)."""
 
-    async def submit(request: Request) -> Response:
-        form = await studio.form(request)
+    def __init__(self, studio: Studio) -> None:
+        self.studio, self.home = studio, studio.scratch / "batch"
+        self.jobs: dict[str, Job] = {}
+
+    def routes(self) -> list[Route]:
+        return [Route("/batch", self.show, methods=["GET"]),
+                Route("/batch", self.submit, methods=["POST"]),
+                Route("/batch/{job}", self.job_page, methods=["GET"]),
+                Route("/batch/{job}", self.stop, methods=["POST"]),
+                Route("/batch/{job}/progress", self.progress, methods=["GET"]),
+                Route("/batch/{job}/zip", self.archive, methods=["GET"])]  # fmt: skip
+
+    def page(self, ui: str, view: View, status: int = 200) -> Response:
+        return self.studio.page("batch.html.j2", ui, status, current="/batch", view=view, job=None)
+
+    def show(self, request: Request) -> Response:
+        return self.page(ui_language(request.query_params.get("ui")), View())
+
+    async def submit(self, request: Request) -> Response:
+        form = await self.studio.form(request)
         if isinstance(form, Response):
             return form
         ui, action = ui_language(form.get("ui")), form.get("action")
         view = View()
         try:
             if action == "settings":
-                return await from_settings(ui, form)
-            view = _base_view(home, str(form.get("base", "")), ui)
+                return await self.from_settings(ui, form)
+            view = self.base_view(str(form.get("base", "")), ui)
             if action == "check":
                 manifest = form.get("manifest")
                 if uploads.is_upload(manifest):  # a saved manifest, sent with the roster
-                    view = await _keep_base(home, manifest, ui)
-                return await check(ui, form, view)
+                    view = await self.keep_base(manifest, ui)
+                return await self.check(ui, form, view)
             if action == "build":
-                return await in_thread(lambda: build(ui, form, view))
+                return await in_thread(lambda: self.build(ui, form, view))
         except Refused as refused:
             view.alert, view.alert_detail = refused.message, refused.detail
-            return page(ui, view, refused.code)
-        return page(ui, view)
+            return self.page(ui, view, refused.code)
+        return self.page(ui, view)
 
-    async def from_settings(ui: str, form: FormData) -> Response:
+    async def from_settings(self, ui: str, form: FormData) -> Response:
         """The workbook page's settings (with its logo, if any) as this page's base."""
-        choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
-        refused = await keep_logo(studio, form, choices)
+        choices = Choices.from_form(form, self.studio.scratch, self.studio.worksheet_dirs)
+        refused = await keep_logo(self.studio, form, choices)
         if refused is not None:
             detail = "\n".join(m for ms in refused.errors.values() for m in ms)
             raise Refused(interface(ui)["batch_refused"], detail=detail)
         if not choices.worksheets:
-            return page(ui, View(no_sheets=True), 422)
-        name = _new_base(home, choices.manifest_yaml().encode(), SETTINGS_NAME)
+            return self.page(ui, View(no_sheets=True), 422)
+        name = self.new_base(choices.manifest_yaml().encode(), SETTINGS_NAME)
+        (self.home / name / FROM_PAGE).touch()
         logo = choices.logo_path
         if logo is not None and logo.is_file():  # the manifest names it beside itself
-            shutil.copyfile(logo, home / name / logo.name)
-        return page(ui, _base_view(home, name, ui, from_page=True))
+            shutil.copyfile(logo, self.home / name / logo.name)
+        return self.page(ui, self.base_view(name, ui))
 
-    async def check(ui: str, form: FormData, view: View) -> Response:
+    async def check(self, ui: str, form: FormData, view: View) -> Response:
+        """Keep the roster sent, then check every row of it."""
         t, roster = interface(ui), form.get("roster")
         if not view.base:
             raise Refused(t["batch_need_manifest"])
         if not isinstance(roster, UploadFile) or not uploads.is_upload(roster):
             raise Refused(t["batch_need_roster"])
         try:
-            kept = await uploads.keep(roster, uploads.ROSTER, home / view.base)
+            kept = await uploads.keep(roster, uploads.ROSTER, self.home / view.base)
         except uploads.UploadRefused as exc:
             raise Refused(t["batch_refused"], detail=str(exc)) from None
         view.roster, view.roster_shown = kept.name, _shown(roster)
-        (home / view.base / f"{kept.name}.name").write_text(view.roster_shown, encoding="utf-8")
-        return await in_thread(lambda: checked(ui, view))
+        kept.with_name(f"{kept.name}.name").write_text(view.roster_shown, encoding="utf-8")
+        return await in_thread(lambda: self.checked(ui, view))
 
-    def checked(ui: str, view: View) -> Response:
-        batch, names = _batch(studio, home, view)
-        found = check_roster(batch, names, studio.building)
+    def checked(self, ui: str, view: View) -> Response:
+        found = check_roster(*self.batch(view), self.studio.building)
         if found.unreadable:
             shown = interface(ui)["batch_not_roster"].format(name=view.roster_shown)
             raise Refused(shown, detail=found.unreadable)
         view.check = found
-        return page(ui, view)
+        return self.page(ui, view)
 
-    def build(ui: str, form: FormData, view: View) -> Response:
-        view.roster = _roster_ref(home, view, str(form.get("roster", "")), ui)
-        shown = home / view.base / f"{view.roster}.name"
-        view.roster_shown = shown.read_text(encoding="utf-8") if shown.is_file() else "roster"
-        batch, names = _batch(studio, home, view)
-        view.check = check_roster(batch, names, studio.building)
+    def build(self, ui: str, form: FormData, view: View) -> Response:
+        """Check the roster again (the page is not trusted), then start a job of its good rows."""
+        self.roster_view(view, str(form.get("roster", "")), ui)
+        batch, names = self.batch(view)
+        view.check = check_roster(batch, names, self.studio.building)
         if view.check.unreadable or not view.check.good:
-            return page(ui, view, 422)
+            return self.page(ui, view, 422)
         name = secrets.token_hex(16)
-        folder = studio.scratch / "batch-jobs" / name
+        folder = self.studio.scratch / "batch-jobs" / name
         folder.mkdir(parents=True)
-        jobs[name] = start_job(batch, names, view.check, folder, studio.building)
+        self.jobs[name] = start_job(batch, names, view.check, folder, self.studio.building)
         return RedirectResponse(f"/batch/{name}?ui={ui}", 303)
 
-    def find(request: Request) -> tuple[str, Job | None]:
+    def find(self, request: Request) -> tuple[str, Job | None]:
+        """The job the address names, if it is one of ours."""
         name = str(request.path_params["job"])
-        return name, jobs.get(name) if JOB.fullmatch(name) else None
+        return name, self.jobs.get(name) if JOB.fullmatch(name) else None
 
-    def job_page(request: Request) -> Response:
+    def job_page(self, request: Request) -> Response:
         ui = ui_language(request.query_params.get("ui"))
-        name, job = find(request)
+        name, job = self.find(request)
         if job is None:
-            return page(ui, View(alert=interface(ui)["batch_gone"]), 404)
-        return studio.page("batch.html.j2", ui, current="/batch", view=View(), job=job,
-                           name=name, figures=job.progress())  # fmt: skip
+            return self.page(ui, View(alert=interface(ui)["batch_gone"]), 404)
+        return self.studio.page("batch.html.j2", ui, current="/batch", view=View(), job=job,
+                                name=name, figures=job.progress())  # fmt: skip
 
-    def progress(request: Request) -> Response:
-        job = find(request)[1]
+    def progress(self, request: Request) -> Response:
+        job = self.find(request)[1]
         if job is None:
             return JSONResponse({"error": "no such batch"}, 404)
         return JSONResponse(job.progress())
 
-    async def stop(request: Request) -> Response:
-        form = await studio.form(request)
+    async def stop(self, request: Request) -> Response:
+        form = await self.studio.form(request)
         if isinstance(form, Response):
             return form
-        name, job = find(request)
+        name, job = self.find(request)
         ui = ui_language(form.get("ui"))
         if job is None:
-            return page(ui, View(alert=interface(ui)["batch_gone"]), 404)
+            return self.page(ui, View(alert=interface(ui)["batch_gone"]), 404)
         job.stop.set()
         return RedirectResponse(f"/batch/{name}?ui={ui}", 303)
 
-    def archive(request: Request) -> Response:
-        job = find(request)[1]
+    def archive(self, request: Request) -> Response:
+        job = self.find(request)[1]
         if job is None or job.ended is None or not job.archive.is_file():
             return JSONResponse({"error": "no finished batch"}, 404)
         return FileResponse(job.archive, media_type="application/zip", filename=ZIP_NAME)
 
-    return [Route("/batch", show, methods=["GET"]), Route("/batch", submit, methods=["POST"]),
-            Route("/batch/{job}", job_page, methods=["GET"]),
-            Route("/batch/{job}", stop, methods=["POST"]),
-            Route("/batch/{job}/progress", progress, methods=["GET"]),
-            Route("/batch/{job}/zip", archive, methods=["GET"])]  # fmt: skip
+    # -- the bases and rosters sent: kept in the scratch folder, known to the page by name --
+
+    def new_base(self, manifest: bytes, shown: str) -> str:
+        name = secrets.token_hex(16)
+        folder = self.home / name
+        folder.mkdir(parents=True)
+        (folder / "base.yaml").write_bytes(manifest)
+        (folder / "base.name").write_text(shown, encoding="utf-8")
+        return name
+
+    async def keep_base(self, upload: Any, ui: str) -> View:
+        """A saved manifest sent with the roster: kept as a new base."""
+        name = self.new_base(b"", _shown(upload))
+        try:
+            kept = await uploads.keep(upload, MANIFEST, self.home / name)
+        except uploads.UploadRefused as exc:
+            raise Refused(interface(ui)["batch_refused"], detail=str(exc)) from None
+        kept.replace(self.home / name / "base.yaml")
+        return self.base_view(name, ui)
+
+    def base_view(self, name: str, ui: str) -> View:
+        """The page's view of a base the page sent back: refused unless it is one of ours."""
+        if not name:
+            return View()
+        folder = self.home / name
+        if not BASE.fullmatch(name) or not (folder / "base.yaml").is_file():
+            raise Refused(interface(ui)["batch_expired"], 400)
+        shown = (folder / "base.name").read_text(encoding="utf-8")
+        view = View(base=name, base_shown=shown, from_page=(folder / FROM_PAGE).is_file())
+        try:
+            sheets = read_manifest(folder / "base.yaml").data.get("worksheets")
+        except (WorkbookError, AttributeError) as exc:
+            detail = str(exc).replace(str(folder / "base.yaml"), shown)
+            raise Refused(interface(ui)["batch_refused"], detail=detail) from None
+        listed = sheets if isinstance(sheets, list) else []
+        view.sheets = ", ".join(str(s.get("id") if isinstance(s, dict) else s) for s in listed)
+        view.sheets = view.sheets[:400]
+        return view
+
+    def roster_view(self, view: View, name: str, ui: str) -> None:
+        """The roster the page sent back by name: refused unless it is one of this base's."""
+        folder = self.home / view.base
+        if not view.base or not ROSTER_REF.fullmatch(name) or not (folder / name).is_file():
+            raise Refused(interface(ui)["batch_expired"], 400)
+        shown = folder / f"{name}.name"
+        view.roster = name
+        view.roster_shown = shown.read_text(encoding="utf-8") if shown.is_file() else "roster"
+
+    def batch(self, view: View) -> tuple[Batch, Names]:
+        """The library's batch for this base, and the names the user knows its files by."""
+        folder = self.home / view.base
+        names = Names(folder / view.roster, view.roster_shown, folder / "base.yaml",
+                      view.base_shown)  # fmt: skip
+        dirs = self.studio.worksheet_dirs
+        return Batch.load(names.base, folder / "out", worksheet_dirs=dirs), names
 
 
 def _shown(upload: Any) -> str:
     """The file's own name, as messages show it (never a path)."""
     return Path(str(upload.filename or "roster")).name[:120]
-
-
-def _new_base(home: Path, manifest: bytes, shown: str) -> str:
-    name = secrets.token_hex(16)
-    folder = home / name
-    folder.mkdir(parents=True)
-    (folder / "base.yaml").write_bytes(manifest)
-    (folder / "base.name").write_text(shown, encoding="utf-8")
-    return name
-
-
-async def _keep_base(home: Path, upload: Any, ui: str) -> View:
-    """A saved manifest sent with the roster: kept as a new base."""
-    name = _new_base(home, b"", _shown(upload))
-    try:
-        kept = await uploads.keep(upload, MANIFEST, home / name)
-    except uploads.UploadRefused as exc:
-        raise Refused(interface(ui)["batch_refused"], detail=str(exc)) from None
-    kept.replace(home / name / "base.yaml")
-    return _base_view(home, name, ui)
-
-
-def _base_view(home: Path, name: str, ui: str, from_page: bool = False) -> View:
-    """The page's view of a base the page sent back: refused unless it is one of ours."""
-    if not name:
-        return View()
-    if not BASE.fullmatch(name) or not (home / name / "base.yaml").is_file():
-        raise Refused(interface(ui)["batch_expired"], 400)
-    shown = (home / name / "base.name").read_text(encoding="utf-8")
-    view = View(base=name, base_shown=shown, from_page=from_page or shown == SETTINGS_NAME)
-    try:
-        sheets = read_manifest(home / name / "base.yaml").data.get("worksheets")
-    except (WorkbookError, AttributeError) as exc:
-        detail = str(exc).replace(str(home / name / "base.yaml"), shown)
-        raise Refused(interface(ui)["batch_refused"], detail=detail) from None
-    listed = sheets if isinstance(sheets, list) else []
-    view.sheets = ", ".join(str(s.get("id") if isinstance(s, dict) else s) for s in listed)[:400]
-    return view
-
-
-def _roster_ref(home: Path, view: View, name: str, ui: str) -> str:
-    if not view.base or not ROSTER_REF.fullmatch(name) or not (home / view.base / name).is_file():
-        raise Refused(interface(ui)["batch_expired"], 400)
-    return name
-
-
-def _batch(studio: Studio, home: Path, view: View) -> tuple[Batch, Names]:
-    folder = home / view.base
-    names = Names(folder / view.roster, view.roster_shown, folder / "base.yaml", view.base_shown)
-    return Batch.load(names.base, folder / "out", worksheet_dirs=studio.worksheet_dirs), names

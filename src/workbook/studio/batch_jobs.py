@@ -6,7 +6,8 @@ One row at a time, in the server's process (`run_batch` with jobs=1): worker pro
 work from inside uvicorn (Python 3.11 forks; 40 rows of four worksheets took 1.5 s with two
 workers against 2.8 s with one), but forking a server full of threads is deprecated from
 Python 3.12, the studio shares the machine with its user, and one lock already keeps
-ReportLab's globals to one build at a time; a page of 14 rows a second is enough for a clinic.
+ReportLab's globals to one build at a time; 7 to 14 rows a second (as the machine is busy or
+not) is enough for a clinic.
 """
 
 from __future__ import annotations
