@@ -67,16 +67,17 @@ class Lines(Flowable):  # type: ignore[misc]
             self.canv.line(0, i * 24, self.width, i * 24)
 
 
-def story() -> list[Flowable]:
+def story(name: str = "Sam Rivera", loved: str = "Alex") -> list[Flowable]:
     styles = getSampleStyleSheet()
     body = styles["BodyText"].clone("body", fontName="Atkinson", fontSize=11, leading=15)
     head = styles["Heading2"].clone("head", fontName="Atkinson-Bold")
     title = styles["Title"].clone("title", fontName="Atkinson-Bold")
     items: list[Flowable] = [Spacer(1, 200), Paragraph("Reference workbook", title),
-                             Paragraph("Prepared for Sam Rivera", body), PageBreak()]  # fmt: skip
+                             Paragraph(f"Prepared for {name}", body), PageBreak()]  # fmt: skip
     for n in range(1, 9):
         items += [Paragraph(f"Reference worksheet {n}", title), Paragraph("Why people push back", head),
-                  Paragraph(PARAGRAPH, body), Paragraph(PARAGRAPH, body)]  # fmt: skip
+                  Paragraph(PARAGRAPH.replace("Alex", loved), body),
+                  Paragraph(PARAGRAPH.replace("Alex", loved), body)]  # fmt: skip
         rows = [[Paragraph(c, body) for c in ("They say", "Underneath", "You could say")]]
         rows += [[Paragraph(c, body) for c in (f"Objection {i}", "A worry about cost or pride.",
                                                 "Could we look at it together?")] for i in range(1, 6)]  # fmt: skip
@@ -88,10 +89,11 @@ def story() -> list[Flowable]:
     return items
 
 
-def build() -> bytes:
+def build(name: str = "Sam Rivera", loved: str = "Alex") -> bytes:
+    """The reference workbook's PDF, for these names (a batch's rows differ in them)."""
     register_fonts()
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=LETTER).build(story(), canvasmaker=NumberedCanvas)
+    SimpleDocTemplate(buffer, pagesize=LETTER).build(story(name, loved), canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 

@@ -1,0 +1,159 @@
+"""Benchmark (not a test): the reference content through workbook and its peers.
+
+    python bench/peers.py [--rounds 5] [--docs 10] [--cold 5]
+
+The same content (bench/reference.yaml: a cover, eight worksheets with paragraphs, a 5-row
+table, an 8-item checklist, 6 writing lines and a 0-10 scale; crisis page off) made by
+- workbook: `workbook.build.build`, in this process, warm (validation, templates, contents,
+  tagging, "Page X of Y", the file written);
+- lean platypus: bench/lean.py, hand-written ReportLab platypus (no contents, no tags);
+- Typst: bench/reference.typ through the `typst` package from PyPI (a bench-only dependency:
+  `pip install typst`; skipped when it is not installed), one warm compiler, tagged PDF.
+
+Each document gets other names (recipient, loved one), as a batch's rows do. The engines take
+turns, `--docs` documents each per round, so machine noise hits them alike; printed are
+documents and pages per second and workbook's ratio to each peer. `--cold N` adds a fresh
+process per engine (bytecode cached, see bench/cold.py), median of N alternating runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import fontpkg
+from pypdf import PdfReader
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import lean  # noqa: E402
+
+from workbook.build import build  # noqa: E402
+from workbook.project import BuildOptions  # noqa: E402
+
+Engine = Callable[[int, Path], Path]  # (document number, folder) -> the PDF written
+
+
+def workbook_engine(number: int, folder: Path) -> Path:
+    overrides = {"recipient.name": f"Person {number}", "loved_one.name": f"Kin {number}"}
+    options = BuildOptions(HERE / "reference.yaml", folder / f"wb-{number}.pdf", overrides,
+                           force=True)  # fmt: skip
+    return build(options).path
+
+
+def lean_engine(number: int, folder: Path) -> Path:
+    path = folder / f"lean-{number}.pdf"
+    path.write_bytes(lean.build(f"Person {number}", f"Kin {number}"))
+    return path
+
+
+def typst_engine() -> Engine | None:
+    try:
+        import typst
+    except ImportError:
+        return None
+    fonts = str(fontpkg.path("Atkinson Hyperlegible", weight=400).parent)
+    compiler = typst.Compiler(str(HERE / "reference.typ"), font_paths=[fonts],
+                              ignore_system_fonts=True)  # fmt: skip
+
+    def make(number: int, folder: Path) -> Path:
+        path = folder / f"typst-{number}.pdf"
+        names = {"name": f"Person {number}", "loved": f"Kin {number}"}
+        path.write_bytes(compiler.compile(sys_inputs=names))
+        return path
+
+    return make
+
+
+def throughput(
+    engines: dict[str, Engine], rounds: int, docs: int, folder: Path
+) -> dict[str, float]:
+    """Documents per second of each engine, the engines taking turns each round."""
+    seconds = dict.fromkeys(engines, 0.0)
+    for make in engines.values():  # warm: imports, fonts, caches
+        make(0, folder)
+    number = 1
+    for _ in range(rounds):
+        for name, make in engines.items():
+            start = time.perf_counter()
+            for _ in range(docs):
+                make(number, folder)
+                number += 1
+            seconds[name] += time.perf_counter() - start
+    return {name: rounds * docs / total for name, total in seconds.items()}
+
+
+def cold(runs: int, folder: Path, with_typst: bool) -> dict[str, float]:
+    """Median seconds of a fresh process per engine, the engines alternating."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pyc")
+    fonts = str(fontpkg.path("Atkinson Hyperlegible", weight=400).parent)
+    commands = {
+        "workbook": [sys.executable, "-m", "workbook.cli", "build", str(HERE / "reference.yaml"),
+                     "-o", str(folder / "cold-wb.pdf"), "--force"],
+        "lean platypus": [sys.executable, str(HERE / "lean.py"), str(folder / "cold-lean.pdf")],
+    }  # fmt: skip
+    if with_typst:
+        code = (f"import typst; typst.compile({str(HERE / 'reference.typ')!r}, "
+                f"output={str(folder / 'cold-typst.pdf')!r}, font_paths=[{fonts!r}], "
+                "ignore_system_fonts=True)")  # fmt: skip
+        commands["Typst"] = [sys.executable, "-c", code]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for args in commands.values():  # the first run writes the bytecode
+        subprocess.run(args, check=True, capture_output=True, env=env)
+    for _ in range(runs):
+        for name, args in commands.items():
+            start = time.perf_counter()
+            subprocess.run(args, check=True, capture_output=True, env=env)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def report(rates: dict[str, float], pages: dict[str, int]) -> None:
+    print(f"{'engine':<15} {'docs/s':>8} {'pages/doc':>10} {'pages/s':>9}")
+    for name, rate in rates.items():
+        print(f"{name:<15} {rate:>8.1f} {pages[name]:>10} {rate * pages[name]:>9.0f}")
+    ours = rates["workbook"]
+    for name in rates:
+        if name != "workbook":
+            per_page = ours * pages["workbook"] / (rates[name] * pages[name])
+            print(f"workbook / {name}: {ours / rates[name]:.2f}x per document, "
+                  f"{per_page:.2f}x per page")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--docs", type=int, default=10, help="documents per engine per round")
+    parser.add_argument("--cold", type=int, default=5, help="fresh-process runs (0: none)")
+    args = parser.parse_args()
+    engines: dict[str, Engine] = {"workbook": workbook_engine, "lean platypus": lean_engine}
+    made_by_typst = typst_engine()
+    if made_by_typst is None:
+        print("Typst: not installed (pip install typst), left out")
+    else:
+        engines["Typst"] = made_by_typst
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        rates = throughput(engines, args.rounds, args.docs, folder)
+        pages = {n: len(PdfReader(make(0, folder)).pages) for n, make in engines.items()}
+        print(f"warm, in one process, {args.rounds} rounds of {args.docs} documents per engine:")
+        report(rates, pages)
+        if args.cold:
+            medians = cold(args.cold, folder, made_by_typst is not None)
+            print(f"cold process, one document, median of {args.cold}:")
+            for engine, seconds in medians.items():
+                print(f"  {engine:<15} {seconds * 1000:6.0f} ms "
+                      f"{seconds / medians['lean platypus']:5.2f}x lean")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
