@@ -154,6 +154,25 @@ def test_a_saved_manifest_works_from_the_nav_link(studio: Studio) -> None:
     assert "Using the manifest manifest.yaml" in again.text  # not "from the workbook page"
 
 
+def test_the_figures_in_words(tmp_path: Path) -> None:
+    from workbook.studio.app import Studio as Context
+    from workbook.studio.batch import View
+    from workbook.studio.batch_jobs import Job
+
+    context = Context(TOKEN, tmp_path, tmp_path)
+    job = Job(tmp_path, 400, 0, done=40)
+    said = []
+    for ui, left in (("en", 12), ("es", 12), ("en", 200), ("es", 200)):
+        figures = {**job.progress(), "rate": 3.14, "seconds_left": left}
+        page = context.render("batch.html.j2", ui, current="/batch", view=View(), job=job, name="0" * 32,
+                              figures=figures)  # fmt: skip
+        said.append(re.search(r'id="batch-status" role="status">([^<]*)<', page)[1])  # type: ignore[index]
+    assert said == ["40 of 400 built, 3.1 a second, about 12 seconds left",
+                    "40 de 400 creados, 3,1 por segundo, faltan unos 12 segundos",
+                    "40 of 400 built, 3.1 a second, about 3 minutes left",
+                    "40 de 400 creados, 3,1 por segundo, faltan unos 3 minutos"]  # fmt: skip
+
+
 def test_the_settings_logo_goes_with_them(studio: Studio) -> None:
     from PIL import Image
 
@@ -316,12 +335,17 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
     shots(browser, "running")
     ready = browser.find_element(By.ID, "batch-ready")
 
+    said = set()
+
     def ended(driver: Any) -> bool:
         seen.add(bar.get_attribute("value"))
+        said.add(browser.find_element(By.ID, "batch-status").text)
         return bool(ready.is_displayed())
 
     WebDriverWait(browser, 240).until(ended)
     assert bar.get_attribute("value") == "62" and len(seen) > 2, seen
+    estimate = re.compile(r"\d+ of 62 built, \d+\.\d a second, about \d+ (seconds|minutes) left")
+    assert any(estimate.fullmatch(text) for text in said), said
     status = browser.find_element(By.ID, "batch-status").text
     assert status == "Finished: 62 of 62 built, 0 failed.", status
     assert not browser.find_element(By.ID, "batch-controls").is_displayed()

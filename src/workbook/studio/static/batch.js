@@ -1,6 +1,7 @@
 /* The batch page's progress: polls the job's figures every second and shows them in the
-   progress bar; says them in the status line (a polite live region) at most every 5 seconds
-   and when the batch ends; then shows the download. The page works without this script. */
+   progress bar; says them in the status line (a polite live region) with the first estimate,
+   then at most every 5 seconds, and when the batch ends; then shows the download. The page
+   works without this script (its Refresh link shows the same figures). */
 (function () {
   "use strict";
   var box = document.getElementById("batch-job");
@@ -13,6 +14,7 @@
   var controls = document.getElementById("batch-controls");
   var url = box.getAttribute("data-progress");
   var spoken = 0;
+  var estimated = false;  /* the first estimate is said at once, then every 5 seconds */
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (whole, key) {
@@ -21,8 +23,13 @@
   }
 
   function words(f) {
-    var values = {done: f.done, total: f.total, failed: f.failed, left: f.seconds_left,
-                  rate: Number(f.rate).toFixed(1)};
+    var seconds = f.seconds_left;
+    var left = seconds >= 90 ?
+      fill(box.getAttribute("data-words-minutes"), {n: Math.round(seconds / 60)}) :
+      fill(box.getAttribute("data-words-seconds"), {n: seconds});
+    var rate = Number(f.rate).toLocaleString(box.getAttribute("data-lang") || undefined,
+                                             {minimumFractionDigits: 1, maximumFractionDigits: 1});
+    var values = {done: f.done, total: f.total, failed: f.failed, left: left, rate: rate};
     if (f.finished) {
       return fill(box.getAttribute(f.stopped ? "data-words-stopped" : "data-words-done"), values);
     }
@@ -39,7 +46,8 @@
     bar.max = Math.max(f.total, 1);
     bar.value = f.done;
     var now = Date.now();
-    if (f.finished || now - spoken >= 5000) {
+    if (f.finished || now - spoken >= 5000 || (!estimated && f.rate)) {
+      estimated = estimated || Boolean(f.rate);
       status.textContent = words(f);
       spoken = now;
     }
