@@ -136,6 +136,11 @@ def test_the_job_page_works_without_a_script(studio: Studio) -> None:
     done = studio.request(f"/batch/{job}?ui=en").text
     assert "Finished: 1 of 1 built, 0 failed." in done
     assert f'href="/batch/{job}/zip"' in done and "Refresh" not in done
+    save = post(studio, f"/batch/{job}", {"csrf": studio.csrf(), "action": "save", "ui": "en"})
+    assert save.status == 303
+    saved = [p for p in studio.output.iterdir() if p.name.startswith("workbooks-")]
+    assert len(saved) == 1 and f"Saved in {saved[0]}" in studio.request(f"/batch/{job}").text
+    assert sorted(p.suffix for p in saved[0].iterdir()) == [".json", ".pdf"]
     spanish = studio.request(f"/batch/{job}?ui=es").text
     assert '<html lang="es">' in spanish and "Terminado: 1 de 1 creados" in spanish
 

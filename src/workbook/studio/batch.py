@@ -6,7 +6,8 @@ anything is built, then a build with live progress and a ZIP of the PDFs and the
                  action=build      the checked roster's good rows: a job, then the job's page
     GET  /batch/{job}              the job's figures (works without a script; Refresh)
     GET  /batch/{job}/progress     the same as JSON, polled by static/batch.js
-    POST /batch/{job}              action=stop: stop after the current row
+    POST /batch/{job}              action=stop: stop after the current row;
+                                   action=save: copy the files into the output folder
     GET  /batch/{job}/zip          the PDFs and report.json
 
 Everything lives in the scratch folder: `batch/<base>/` (base.yaml and the rosters sent with
@@ -33,7 +34,7 @@ from ..project import read_manifest
 from . import uploads
 from .app import Studio, in_thread, ui_language
 from .batch_check import Check, Names, check_roster
-from .batch_jobs import ZIP_NAME, Job, start_job
+from .batch_jobs import ZIP_NAME, Job, save_job, start_job
 from .compose import keep_logo
 from .forms import Choices
 from .interface import interface
@@ -85,7 +86,7 @@ class BatchPage:
         return [Route("/batch", self.show, methods=["GET"]),
                 Route("/batch", self.submit, methods=["POST"]),
                 Route("/batch/{job}", self.job_page, methods=["GET"]),
-                Route("/batch/{job}", self.stop, methods=["POST"]),
+                Route("/batch/{job}", self.act, methods=["POST"]),
                 Route("/batch/{job}/progress", self.progress, methods=["GET"]),
                 Route("/batch/{job}/zip", self.archive, methods=["GET"])]  # fmt: skip
 
@@ -188,7 +189,8 @@ class BatchPage:
             return JSONResponse({"error": "no such batch"}, 404)
         return JSONResponse(job.progress())
 
-    async def stop(self, request: Request) -> Response:
+    async def act(self, request: Request) -> Response:
+        """The job page's buttons: stop after the current row; save the files in the output."""
         form = await self.studio.form(request)
         if isinstance(form, Response):
             return form
@@ -196,7 +198,10 @@ class BatchPage:
         ui = ui_language(form.get("ui"))
         if job is None:
             return self.page(ui, View(alert=interface(ui)["batch_gone"]), 404)
-        job.stop.set()
+        if form.get("action") == "stop":
+            job.stop.set()
+        elif form.get("action") == "save" and job.ended is not None and job.report.is_file():
+            await in_thread(lambda: _saved(job, self.studio.output))
         return RedirectResponse(f"/batch/{name}?ui={ui}", 303)
 
     def archive(self, request: Request) -> Response:
@@ -260,6 +265,11 @@ class BatchPage:
                       view.base_shown)  # fmt: skip
         dirs = self.studio.worksheet_dirs
         return Batch.load(names.base, folder / "out", worksheet_dirs=dirs), names
+
+
+def _saved(job: Job, output: Path) -> Response:
+    save_job(job, output)
+    return Response(status_code=204)
 
 
 def _shown(upload: Any) -> str:

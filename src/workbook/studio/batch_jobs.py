@@ -13,6 +13,7 @@ not) is enough for a clinic.
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 import zipfile
@@ -43,6 +44,7 @@ class Job:
     ended: float | None = None
     error: str = ""  # the batch itself stopped (not one row)
     stop: threading.Event = field(default_factory=threading.Event)
+    saved: str = ""  # the folder in the output folder the files were copied to
 
     @property
     def report(self) -> Path:
@@ -152,6 +154,26 @@ def _tidy_report(report: Path, names: Names) -> None:
     if data.get("error"):
         data["error"] = names.tidy(data["error"])
     report.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def save_job(job: Job, output: Path) -> Path:
+    """Copy the PDFs and report.json into a new folder of `output` (never over a file)."""
+    stamp = time.strftime("%Y-%m-%d-%H%M%S")
+    for attempt in range(1, 100):
+        folder = output / (f"workbooks-{stamp}" + (f"-{attempt}" if attempt > 1 else ""))
+        try:
+            folder.mkdir(parents=True)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"workbooks-{stamp}")
+    for path in sorted((job.folder / "workbooks").glob("*")):
+        if path.is_file() and path.suffix in (".pdf", ".html"):
+            shutil.copyfile(path, folder / path.name)
+    shutil.copyfile(job.report, folder / "report.json")
+    job.saved = str(folder)
+    return folder
 
 
 def _zip(job: Job, out: Path) -> None:
