@@ -219,6 +219,14 @@ def test_a_json_roster_names_the_field_and_its_line(studio: Studio) -> None:
     assert "1 row is fine." in reply.text
 
 
+def test_the_example_roster_passes_its_own_check(studio: Studio) -> None:
+    assert 'href="/batch/example.csv"' in studio.request("/batch").text
+    example = studio.request("/batch/example.csv")
+    assert example.headers["content-type"].startswith("text/csv")
+    reply = check(studio, example.body, base=from_settings(studio))
+    assert "2 rows are fine." in reply.text and "Build the 2 good rows" in reply.text
+
+
 def test_no_worksheets_ticked_is_a_clear_message_with_a_way_back(studio: Studio) -> None:
     reply = post(studio, "/batch", {"csrf": studio.csrf(), "action": "settings",
                                     **{**SETTINGS, "worksheets": []}})  # fmt: skip

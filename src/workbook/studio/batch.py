@@ -4,6 +4,7 @@ anything is built, then a build with live progress and a ZIP of the PDFs and the
     POST /batch  action=settings   the workbook page's form: its manifest becomes the base
                  action=check      a roster (and maybe a saved manifest) sent: every row checked
                  action=build      the checked roster's good rows: a job, then the job's page
+    GET  /batch/example.csv        a roster to start from
     GET  /batch/{job}              the job's figures (works without a script; Refresh)
     GET  /batch/{job}/progress     the same as JSON, polled by static/batch.js
     POST /batch/{job}              action=stop: stop after the current row;
@@ -32,7 +33,7 @@ from ..batch import Batch
 from ..errors import WorkbookError
 from ..project import read_manifest
 from . import uploads
-from .app import Studio, in_thread, ui_language
+from .app import Studio, download, in_thread, ui_language
 from .batch_check import Check, Names, check_roster
 from .batch_jobs import ZIP_NAME, Job, save_job, start_job
 from .compose import keep_logo
@@ -45,6 +46,8 @@ JOB = re.compile(r"[0-9a-f]{32}")
 MANIFEST = uploads.Kind((".yaml", ".yml"), (), 1_000_000, "a manifest (.yaml)")
 SETTINGS_NAME = "manifest.yaml"  # the settings as the workbook page's "Manifest" saves them
 FROM_PAGE = "from-the-workbook-page"  # a marker beside base.yaml
+EXAMPLE = ("recipient.name,loved_one.name,loved_one.relationship,language,region,output\n"
+           "Sam Rivera,Alex,partner,en,US,\nMaría López,Carmen,friend,es,MX,maria-lopez\n")  # fmt: skip
 
 
 @dataclass
@@ -84,6 +87,7 @@ class BatchPage:
 
     def routes(self) -> list[Route]:
         return [Route("/batch", self.show, methods=["GET"]),
+                Route("/batch/example.csv", _example, methods=["GET"]),
                 Route("/batch", self.submit, methods=["POST"]),
                 Route("/batch/{job}", self.job_page, methods=["GET"]),
                 Route("/batch/{job}", self.act, methods=["POST"]),
@@ -265,6 +269,11 @@ class BatchPage:
                       view.base_shown)  # fmt: skip
         dirs = self.studio.worksheet_dirs
         return Batch.load(names.base, folder / "out", worksheet_dirs=dirs), names
+
+
+def _example(request: Request) -> Response:
+    """A roster to start from: the usual columns and two rows."""
+    return download(EXAMPLE.encode(), "roster.csv", "text/csv; charset=utf-8")
 
 
 def _saved(job: Job, output: Path) -> Response:
