@@ -12,7 +12,7 @@ this module never does.
 from __future__ import annotations
 
 import os
-import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -83,10 +83,27 @@ def changed(before: Snapshot, after: Snapshot) -> list[Path]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
+class Stop:
+    """A request to stop, made from a signal handler: a plain flag, so that the handler never
+    waits for a lock the loop it interrupted holds (as a threading.Event's could)."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def set(self) -> None:
+        self.asked = True
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep unless asked to stop; whether it has been asked."""
+        if not self.asked:
+            time.sleep(seconds)
+        return self.asked
+
+
 def watch(
     options: BuildOptions,
     build: Callable[[], None],
-    stop: threading.Event,
+    stop: Stop,
     on_change: Callable[[list[Path]], None] = lambda paths: None,
     poll: float = POLL_SECONDS,
 ) -> None:
@@ -103,7 +120,7 @@ def watch(
             if later == now:
                 break
             now = later
-        if stop.is_set():
+        if stop.asked:
             return
         on_change(changed(seen, now))
         seen = now

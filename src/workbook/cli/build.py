@@ -186,11 +186,9 @@ def _build(options: BuildOptions) -> None:
 def _watch(options: BuildOptions) -> None:
     """`--watch`: build now and after every change, in this process. A build's errors print as
     they would without --watch and the watch goes on; Ctrl-C ends it (exit 0)."""
-    import threading
+    from ..watch import Stop, watch
 
-    from ..watch import watch
-
-    stop = threading.Event()
+    stop = Stop()
     STATE["stop"] = stop.set  # Ctrl-C asks the loop to end (a build under way finishes)
     status("watching the manifest, worksheets and theme for changes (Ctrl-C stops)")
     try:
