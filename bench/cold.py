@@ -71,9 +71,11 @@ def cold(runs: int, folder: Path, against: Path | None) -> dict[str, list[float]
     return times
 
 
-def import_times(runs: int, folder: Path) -> tuple[dict[str, float], set[str]]:
-    """Median ms of each top-level package's own import time in `workbook build`, and the
-    modules it loaded."""
+def import_times(
+    runs: int, folder: Path, src: Path | None = None
+) -> tuple[dict[str, float], set[str]]:
+    """Median ms of each top-level package's own import time in `workbook build` (of the
+    version in `src`, else this one), and the modules it loaded."""
     code = ("import sys; from workbook.cli import app\ntry:\n    app(sys.argv[1:])\n"
             "except SystemExit:\n    pass\nprint(' '.join(sys.modules))")  # fmt: skip
     args = [sys.executable, "-X", "importtime", "-c", code, "build", "-w", "i-statements",
@@ -81,8 +83,9 @@ def import_times(runs: int, folder: Path) -> tuple[dict[str, float], set[str]]:
     per_run: list[dict[str, float]] = []
     loaded: set[str] = set()
     for _ in range(runs):
+        cache = folder / ("pyc" if src is None else "pyc-against")
         done = subprocess.run(args, check=True, capture_output=True, text=True,
-                              env=environment(folder / "pyc"))  # fmt: skip
+                              env=environment(cache, src))  # fmt: skip
         loaded = set(done.stdout.split("\n")[-2].split())
         totals: dict[str, float] = defaultdict(float)
         for line in done.stderr.splitlines():
@@ -121,12 +124,14 @@ def main() -> None:
         print(f"  reference build / lean (medians): {ratio:.2f} (goal <= 1.3: "
               f"{'met' if ratio <= 1.3 else 'MISSED'})")  # fmt: skip
         table, loaded = import_times(5, folder)
-        print(
-            "import time of `workbook build -w i-statements` (own time per package, median of 5):"
-        )
+        other = import_times(5, folder, args.against)[0] if args.against else {}
+        print("import time of `workbook build -w i-statements`, ms (own time per package, median "
+              f"of 5){': this version, against' if other else ''}")  # fmt: skip
         for package, ms in sorted(table.items(), key=lambda kv: -kv[1]):
-            print(f"  {package:<32} {ms:6.1f} ms")
-        print(f"  {'total':<32} {sum(table.values()):6.1f} ms")
+            against = f" {other.get(package, 0.0):8.1f}" if other else ""
+            print(f"  {package:<32} {ms:6.1f}{against}")
+        against = f" {sum(other.values()):8.1f}" if other else ""
+        print(f"  {'total':<32} {sum(table.values()):6.1f}{against}")
         unwanted = sorted(m for m in loaded if m.split(".")[0] in NEVER or m.startswith(NEVER))
         print(f"never needed by a build, yet imported: {', '.join(unwanted) or 'none'}")
 
