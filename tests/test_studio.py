@@ -119,7 +119,9 @@ def test_a_bad_value_shows_its_message_next_to_its_field(studio: Studio) -> None
     field = re.search(r'<label for="region">.*?</div>', reply.text, re.DOTALL)
     assert field and 'id="region-error"' in field.group(0) and message in field.group(0)
     assert 'aria-invalid="true" aria-describedby="region-error crisis"' in field.group(0)
-    assert f'<a href="#region">{message}</a>' in reply.text  # and in the summary at the top
+    assert (
+        f'<a href="#region" lang="en">{message}</a>' in reply.text
+    )  # and in the summary at the top
     empty = studio.post("preview", **{**SPANISH, "worksheets": []}).text
     assert 'id="worksheets-error"' in empty
 
@@ -214,17 +216,23 @@ def test_in_chromium_pick_order_personalise_and_the_preview_follows(
         Keys.ALT, Keys.ARROW_UP
     )
     assert order() == [THREE[1], THREE[2], THREE[0]]
-    status = browser.find_element(By.ID, "order-status").get_attribute("textContent")
-    assert "2 de 3" in status
+    status = browser.find_element(By.ID, "order-status")
+    assert "2 de 3" in status.get_attribute("textContent")
+    browser.find_element(By.CSS_SELECTOR, 'button[value="up:boundary-planning"]').click()
+    assert "ya es la primera" in status.get_attribute("textContent")
 
     browser.find_element(By.ID, "recipient").send_keys("Ana")
     Select(browser.find_element(By.ID, "language")).select_by_value("es")
+    until(lambda: browser.find_elements(By.ID, "page-count"))  # the first preview, for US
     region = browser.find_element(By.ID, "region")
     region.clear()
     region.send_keys("XYZ")
     error = browser.find_element(By.ID, "region-error")
     until(lambda: "two-letter country code" in error.text)  # no button pressed
     assert browser.find_element(By.ID, "region").get_attribute("aria-invalid") == "true"
+    paused = browser.find_element(By.ID, "preview-paused")
+    until(lambda: paused.is_displayed() and "País o región" in paused.text)
+    assert browser.find_elements(By.CSS_SELECTOR, ".pages img")  # the last good pages stay
     check_page(browser)  # the page with an error on it
 
     region.clear()
@@ -304,3 +312,25 @@ def test_every_page_has_every_word_in_both_languages_once() -> None:
             assert key not in seen, f"{key} is in {seen.get(key)} and {path.name}"
             seen[key] = path.name
             assert words["en"][key] and words["es"][key], key
+
+
+def test_in_chromium_a_packet_is_applied_in_place(browser: Any, studio: Studio) -> None:
+    from selenium.webdriver.common.by import By
+
+    set_width(browser, 1280)
+    browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=en")
+    address = browser.current_url
+    browser.find_element(By.CSS_SELECTOR, 'button[value="packet:teen"]').click()
+    assert browser.current_url == address  # no reload
+    items = browser.find_elements(By.CSS_SELECTOR, "#order li")
+    assert [i.get_attribute("data-id") for i in items][:2] == [
+        "understanding-resistance", "conversation-plan"]  # fmt: skip
+    assert browser.find_element(By.ID, "relationship").get_attribute("value") == "child"
+    assert browser.find_element(By.ID, "age_group").get_attribute("value") == "minor"
+    said = browser.find_element(By.ID, "order-status").text
+    assert (
+        said
+        == f"“A teenager who refuses”: {len(items)} worksheets ticked. Change anything you like."
+    )
+    ticked = browser.find_elements(By.CSS_SELECTOR, "input[name=worksheets]:checked")
+    assert len(ticked) == len(items)

@@ -93,7 +93,7 @@ def test_the_page_asks_for_files_and_an_optional_password(studio: Studio) -> Non
                      r'name="workbooks" multiple accept="\.pdf', english)  # fmt: skip
     assert '<input type="password" id="password" name="password" autocomplete="off"' in english
     assert '<link rel="stylesheet" href="/static/answers.css">' in english
-    assert '<html lang="es">' in spanish and "Enviar cuadernos rellenados" in spanish
+    assert '<html lang="es">' in spanish and "Abrir cuadernos rellenados" in spanish
     css = studio.request("/static/answers.css")
     assert css.status == 200 and "http" not in css.text and "var(--accent)" in css.text
 

@@ -30,6 +30,7 @@ def _outline(pdf: bytes) -> list[str]:
 
 def test_a_packet_ticks_its_worksheets_and_sets_the_relationship(studio: Studio) -> None:
     page = studio.post("packet:parent", **BASE).text
+    assert "“A parent who refuses”: 6 worksheets ticked." in page
     assert _order(page)[:2] == ["understanding-resistance", "objection-handling"]
     assert '<option value="parent" selected>' in page
     assert 'id="ws-support-not-enabling" name="worksheets" value="support-not-enabling"' in page
@@ -67,13 +68,21 @@ def test_the_live_preview_answers_in_json(studio: Studio) -> None:
     assert studio.upload("/preview", BASE, [], csrf="wrong").status == 403
 
 
+def test_a_country_may_be_typed_by_name(studio: Studio) -> None:
+    for typed in ("Mexico", "méxico", " MÉXICO ", "mx"):
+        page = studio.post("apply", **{**BASE, "region": typed}).text
+        assert 'id="region" name="region" value="MX"' in page and "Línea de la Vida" in page
+    wrong = studio.post("preview", **{**BASE, "worksheets": THREE[:1], "region": "Narnia"}).text
+    assert "two-letter country code" in wrong and "no crisis lines for NARNIA" not in wrong
+
+
 def test_a_country_without_lines_is_warned_of(studio: Studio) -> None:
     page = studio.post("apply", **{**BASE, "region": "ZZ"}).text
     assert "We have no crisis lines for ZZ" in page
     spanish = studio.post("apply", **{**BASE, "region": "mx", "language": "es", "ui": "es"}).text
     assert "Línea de la Vida" in spanish and "911" in spanish
-    assert "We have no crisis lines" not in spanish and "no crisis lines" not in studio.post(
-        "apply", **{**BASE, "region": "GB"}).text  # fmt: skip
+    assert "We have no crisis lines" not in spanish
+    assert "Samaritans" in studio.post("apply", **{**BASE, "region": "uk"}).text
     quiet = studio.post("apply", **{**BASE, "region": "ZZ", "crisis_page": ""}).text
     assert "no crisis lines" not in quiet  # no crisis page: nothing to warn of
 
@@ -165,7 +174,11 @@ def test_a_new_edition_with_the_answers_of_a_filled_workbook(
     opened = studio.request(f"/?answers={link.group(1)}&ui=en").text
     assert _order(opened)[:2] == ["i-statements", "boundary-planning"]
     assert f'name="answers" value="{link.group(1)}"' in opened
-    assert '<option value="es" selected>' in opened and "Answers from a filled workbook" in opened
+    assert (
+        '<option value="es" lang="es" selected>' in opened
+        and "Answers from a filled workbook" in opened
+    )
+    assert 'value="Opening the door"' in opened and 'value="Sam Rivera"' in opened
     fields = {**BASE, "language": "es", "worksheets": _order(opened), "answers": link.group(1)}
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
         studio.post("print", **{**fields, "theme": "large-print"}).body)).pages)  # fmt: skip

@@ -15,6 +15,7 @@ import yaml
 from ..errors import WorkbookError
 from ..library import available, builtin_dir, load
 from ..locale import crisis_contacts
+from ..models.manifest import REGION_ALIASES
 from ..project import BuildOptions, load_project
 
 THUMB_DPI = 30
@@ -76,7 +77,10 @@ def packets() -> dict[str, dict[str, Any]]:
 def crisis_hint(region: str, language: str) -> dict[str, Any]:
     """What the crisis page will list for `region`: its lines, or that it will be generic."""
     code = region.strip().upper()
-    contacts = crisis_contacts(code) if len(code) == 2 and code.isalpha() else None
+    if not (len(code) == 2 and code.isalpha()):
+        return {"region": "", "lines": [], "emergency": ""}  # the field's own error says why
+    code = REGION_ALIASES.get(code, code)  # UK is GB
+    contacts = crisis_contacts(code)
     if not contacts:
         return {"region": code, "lines": [], "emergency": ""}
     lines = [_in(line["name"], language) for line in contacts["lines"]]

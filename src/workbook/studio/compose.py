@@ -4,6 +4,7 @@ preview (live, with a script; on request, without), download or save. Form posts
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..models.manifest import RELATIONSHIPS
 from ..theme import BUILTIN_THEMES
 from . import uploads
 from .app import Studio, download, in_thread, ui_language
+from .interface import interface
 from .cards import Thumbnails, cards, crisis_hint, packets, topics
 from .editions import DOWNLOADS, Outcome, failed, preview, render, save
 from .forms import ANSWERS_REF, Choices
@@ -29,9 +31,9 @@ def routes(studio: Studio) -> list[Route]:
     thumbnails = Thumbnails()
 
     def page(ui: str, choices: Choices, outcome: Outcome, form: Any = None,
-             status: int = 200) -> Response:  # fmt: skip
-        return studio.page("workbook.html.j2", ui, status, **context(studio, ui, choices,
-                                                                      outcome, form))  # fmt: skip
+             status: int = 200, said: str = "") -> Response:  # fmt: skip
+        parts = context(studio, ui, choices, outcome, form)
+        return studio.page("workbook.html.j2", ui, status, said=said, **parts)
 
     def home(request: Request) -> Response:
         ui = ui_language(request.query_params.get("ui"))
@@ -61,8 +63,8 @@ def routes(studio: Studio) -> list[Route]:
             return await in_thread(lambda: page(ui, choices, preview(studio, choices), form))
         if action == "save":
             return await in_thread(lambda: page(ui, choices, save(studio, choices), form))
-        change(choices, action)
-        return page(ui, choices, Outcome(), form)
+        said = change(choices, action, ui)
+        return page(ui, choices, Outcome(), form, said=said)
 
     async def live(request: Request) -> Response:
         """The preview as the page's script asks for it: JSON with the parts that change."""
@@ -72,8 +74,9 @@ def routes(studio: Studio) -> list[Route]:
         ui = ui_language(form.get("ui"))
         choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
         outcome = await keep_logo(studio, form, choices)
-        if outcome is None:
+        if outcome is None and choices.worksheets:  # none yet: no error while still choosing
             outcome = await in_thread(lambda: preview(studio, choices))
+        outcome = outcome or Outcome()
         parts = context(studio, ui, choices, outcome, form)
         return JSONResponse({
             "errors": outcome.errors, "logo": choices.logo,
@@ -130,6 +133,7 @@ def context(studio: Studio, ui: str, choices: Choices, outcome: Outcome,
         "packets": packets(), "relationships": RELATIONSHIPS, "themes": BUILTIN_THEMES,
         "crisis": crisis_hint(choices.values.get("region", ""), language),
         "language": language,
+        "first_control": {"worksheets": f"ws-{found[0].id}" if found else "worksheets"},
     }  # fmt: skip
 
 
@@ -142,21 +146,26 @@ def _matches(card: Any, shown: dict[str, str]) -> bool:
     return (not topic or topic in card.tags) and (not written or written in card.languages)
 
 
-def change(choices: Choices, action: str) -> None:
-    """A button that changes the form itself: a packet, a move in the order, the logo."""
+def change(choices: Choices, action: str, ui: str) -> str:
+    """A button that changes the form itself: a packet, a move in the order, the logo.
+    What it did, in words for the page (a person without the script sees the page reload)."""
+    words = interface(ui)
     verb, _, subject = action.partition(":")
     if verb == "packet" and subject in packets():
         packet = packets()[subject]
         choices.worksheets = list(packet["worksheets"])
         choices.values["relationship"] = packet["relationship"]
         choices.values["age_group"] = packet["age_group"]
-    elif verb in MOVES and subject in choices.worksheets:
+        name = packet["name"].get(ui, packet["name"]["en"])
+        return words["packet_applied"].format(name=name, count=len(choices.worksheets))
+    if verb in MOVES and subject in choices.worksheets:
         at, sheets = choices.worksheets.index(subject), choices.worksheets
         sheets.pop(at)
         if verb != "remove":
             sheets.insert(max(0, min(len(sheets), at + (-1 if verb == "up" else 1))), subject)
     elif verb == "remove_logo":
         choices.logo = ""
+    return ""
 
 
 async def keep_logo(studio: Studio, form: FormData, choices: Choices) -> Outcome | None:
@@ -187,3 +196,7 @@ def with_answers(choices: Choices, ref: str) -> None:
     choices.worksheets = sheets
     if language:
         choices.values["language"] = language
+    data = json.loads(path.read_text(encoding="utf-8"))  # read once already: it is JSON
+    for name, key in (("title", "title"), ("recipient", "recipient")):
+        if isinstance(data.get(key), str):
+            choices.values[name] = data[key][:300]

@@ -4,6 +4,7 @@ diagnostic back to the field it concerns (each field is its own location)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class Choices:
                   dirs: tuple[Path, ...] = ()) -> Choices:  # fmt: skip
         """The form as posted: ticked worksheets in the order list's order, then the rest."""
         values = {name: str(form.get(name, "")).strip()[:300] for name in TEXT_FIELDS}
+        values["region"] = region_code(values["region"])
         ticked = list(dict.fromkeys(str(s) for s in form.getlist("worksheets")))
         order = [str(s) for s in form.getlist("order")]
         sheets = [s for s in order if s in ticked] + [s for s in ticked if s not in order]
@@ -109,6 +111,22 @@ class Choices:
         if self.logo_path:
             head = f"# Put the logo, {self.logo_path.name}, in the same folder as this file.\n"
         return head + yaml.safe_dump(self.manifest_data(), sort_keys=False, allow_unicode=True)
+
+
+def region_code(typed: str) -> str:
+    """A country as typed: its two-letter code, or a name the studio knows in English or
+    Spanish (Mexico, México, Reino Unido) turned into its code; anything else unchanged."""
+    from .interface import country_codes
+
+    if len(typed) == 2 and typed.isalpha():
+        return typed.upper()
+    return country_codes().get(_folded(typed), typed)
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, for matching names as people type them."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def by_field(diagnostics: list[Diagnostic]) -> tuple[dict[str, list[str]], list[str]]:

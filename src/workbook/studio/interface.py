@@ -20,3 +20,13 @@ def interface(language: str) -> dict[str, str]:
     for path in sorted(WORDS.glob("*.yaml")):
         merged.update(yaml.safe_load(path.read_text(encoding="utf-8"))[language])
     return merged
+
+
+@cache
+def country_codes() -> dict[str, str]:
+    """Every country name the pages know (country_XX in each language), folded, -> XX."""
+    from .forms import _folded
+
+    return {_folded(text): key.removeprefix("country_")
+            for language in LANGUAGES for key, text in interface(language).items()
+            if key.startswith("country_")}  # fmt: skip

@@ -10,7 +10,9 @@
   var empty = document.getElementById("order-empty");
   var orderStatus = document.getElementById("order-status");
   var previewStatus = document.getElementById("preview-status");
-  var result = document.getElementById("result");
+  var result = document.querySelector(".result");
+  var pages = document.getElementById("result");
+  var paused_note = document.getElementById("preview-paused");
   var crisis = document.getElementById("crisis");
   var timer = null, asked = 0, shown = 0, dragged = null;
 
@@ -48,7 +50,10 @@
       position: list.indexOf(item) + 1, count: list.length});
   }
 
+  function say(key, values) { orderStatus.textContent = fill(form.getAttribute(key), values); }
+
   function move(item, how, keepFocus) {
+    var title = item.querySelector(".order-title").textContent;
     if (how === "remove") {
       var box = document.getElementById("ws-" + item.getAttribute("data-id"));
       if (box) box.checked = false;
@@ -56,9 +61,16 @@
       item.remove();
       refreshOrder();
       (next ? next.querySelector("button[data-move=remove]") : document.getElementById("order-heading")).focus();
+      say("data-removed", {title: title, count: order.children.length});
+    } else if (how === "up" && !item.previousElementSibling) {
+      say("data-first", {title: title});
+      return;
+    } else if (how === "down" && !item.nextElementSibling) {
+      say("data-last", {title: title});
+      return;
     } else {
-      if (how === "up" && item.previousElementSibling) order.insertBefore(item, item.previousElementSibling);
-      if (how === "down" && item.nextElementSibling) order.insertBefore(item.nextElementSibling, item);
+      if (how === "up") order.insertBefore(item, item.previousElementSibling);
+      if (how === "down") order.insertBefore(item.nextElementSibling, item);
       if (keepFocus) keepFocus.focus();
       announce(item);
     }
@@ -110,6 +122,24 @@
     });
   });
 
+  // -- ready packets: applied in place, and said --------------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-worksheets]"), function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var ids = button.getAttribute("data-worksheets").split(" ");
+      Array.prototype.forEach.call(document.querySelectorAll("input[name=worksheets]"), function (box) {
+        box.checked = ids.indexOf(box.value) >= 0;
+      });
+      while (order.firstChild) order.firstChild.remove();
+      ids.forEach(function (id) { if (document.getElementById("ws-" + id)) addItem(id); });
+      refreshOrder();
+      form.elements.relationship.value = button.getAttribute("data-relationship");
+      form.elements.age_group.value = button.getAttribute("data-age-group") || "adult";
+      say("data-applied", {name: button.textContent, count: order.children.length});
+      schedule();
+    });
+  });
+
   // -- the filters -----------------------------------------------------------------------
   var topic = document.getElementById("topic"), written = document.getElementById("written_in");
   function filter() {
@@ -127,14 +157,23 @@
   // -- the live preview ------------------------------------------------------------------
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(update, 600);
+    timer = setTimeout(function () { update(false); }, 600);
   }
 
   function showErrors(errors) {
     Array.prototype.forEach.call(form.querySelectorAll("p.error"), function (note) {
       var name = note.id.replace(/-error$/, ""), field = document.getElementById(name);
       var messages = errors[name] || [];
-      note.textContent = messages.length ? "⚠ " + messages.join(" ⚠ ") : "";
+      note.textContent = "";
+      messages.forEach(function (message) {
+        var sign = document.createElement("strong"), words = document.createElement("span");
+        sign.setAttribute("aria-hidden", "true");
+        sign.textContent = "⚠ ";
+        words.lang = "en";
+        words.textContent = message + " ";
+        note.appendChild(sign);
+        note.appendChild(words);
+      });
       note.hidden = !messages.length;
       if (!field) return;
       var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
@@ -147,7 +186,12 @@
     });
   }
 
-  function update() {
+  function labelOf(name) {
+    var label = form.querySelector('label[for="' + name + '"]');
+    return label ? label.textContent.trim() : name;
+  }
+
+  function update(asked_by_button) {
     var data = new FormData(form), mine = ++asked;
     data.set("action", "preview");
     result.setAttribute("aria-busy", "true");
@@ -156,23 +200,55 @@
       .then(function (answer) {
         if (mine < shown) return;
         shown = mine;
+        result.removeAttribute("aria-busy");
         var summary = document.getElementById("summary");
         if (summary) summary.remove();
         showErrors(answer.errors);
-        result.innerHTML = answer.result;
+        var wrong = Object.keys(answer.errors);
         if (crisis.innerHTML.trim() !== answer.crisis.trim()) crisis.innerHTML = answer.crisis;
-        if (answer.logo) {
-          form.elements.logo.value = answer.logo;
-          form.elements.logo_file.value = "";
-          var current = document.getElementById("logo-current");
-          current.querySelector("span").textContent = fill(current.getAttribute("data-label"), {name: answer.logo.split("/").pop()});
-          current.hidden = false;
-        }
+        if (answer.logo) showLogo(answer.logo);
+        if (wrong.length) return paused(wrong, asked_by_button);
+        paused_note.hidden = true;
+        result.classList.remove("paused");
+        var before = document.getElementById("page-count");
+        var had = before ? before.textContent : "";
+        pages.innerHTML = answer.result;
         var count = document.getElementById("page-count");
-        if (count) previewStatus.textContent = fill(form.getAttribute("data-updated"), {pages: count.textContent});
+        if (count && (asked_by_button || count.textContent !== had))
+          previewStatus.textContent = fill(form.getAttribute("data-updated"), {pages: count.textContent});
       })
-      .catch(function () { /* the Preview button still works */ })
-      .then(function () { if (mine === asked) result.removeAttribute("aria-busy"); });
+      .catch(function () {
+        if (mine !== asked) return;
+        result.removeAttribute("aria-busy");
+        paused_note.textContent = form.getAttribute("data-failed");
+        paused_note.hidden = false;
+        previewStatus.textContent = paused_note.textContent;
+      });
+  }
+
+  function paused(wrong, asked_by_button) {
+    var text = fill(form.getAttribute("data-paused"), {fields: wrong.map(labelOf).join(", ")});
+    paused_note.textContent = text;
+    paused_note.hidden = false;
+    result.classList.add("paused");
+    previewStatus.textContent = text;
+    if (asked_by_button) {
+      var field = document.getElementById(wrong[0] === "worksheets" ? "ws-" + firstCard() : wrong[0]);
+      if (field) field.focus();
+    }
+  }
+
+  function firstCard() {
+    var box = document.querySelector("input[name=worksheets]");
+    return box ? box.value : "";
+  }
+
+  function showLogo(ref) {
+    form.elements.logo.value = ref;
+    form.elements.logo_file.value = "";
+    var current = document.getElementById("logo-current");
+    current.querySelector("span").textContent = fill(current.getAttribute("data-label"), {name: ref.split("/").pop()});
+    current.hidden = false;
   }
 
   form.addEventListener("input", function (event) {
@@ -184,7 +260,9 @@
   });
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (button && button.value === "preview") { event.preventDefault(); clearTimeout(timer); update(); }
+    if (button && button.value === "preview") { event.preventDefault(); clearTimeout(timer); update(true); }
   });
+  var summary = document.getElementById("summary");
+  if (summary) summary.focus();
   if (order.children.length) schedule();
 })();
