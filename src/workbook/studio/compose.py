@@ -19,10 +19,10 @@ from ..models.manifest import RELATIONSHIPS
 from ..theme import BUILTIN_THEMES
 from . import uploads
 from .app import Studio, download, in_thread, ui_language
-from .interface import interface
 from .cards import Thumbnails, cards, crisis_hint, packets, topics
 from .editions import DOWNLOADS, Outcome, failed, preview, render, save
 from .forms import ANSWERS_REF, Choices
+from .interface import interface
 
 MOVES = ("up", "down", "remove")
 
