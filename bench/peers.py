@@ -12,13 +12,15 @@ table, an 8-item checklist, 6 writing lines and a 0-10 scale; crisis page off) m
 
 Each document gets other names (recipient, loved one), as a batch's rows do. The engines take
 turns, `--docs` documents each per round, so machine noise hits them alike; printed are
-documents and pages per second and workbook's ratio to each peer. `--cold N` adds a fresh
+documents and pages per second and workbook's ratio to each peer. `--jobs N` gives each
+engine N warm processes, as a batch has (the issue measured 2). `--cold N` adds a fresh
 process per engine (bytecode cached, see bench/cold.py), median of N alternating runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -26,7 +28,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import fontpkg
 from pypdf import PdfReader
@@ -91,6 +95,49 @@ def throughput(
     return {name: rounds * docs / total for name, total in seconds.items()}
 
 
+_WORKER: dict[str, Any] = {}  # in a pool's process: its engine and folder
+
+
+def _engine(name: str) -> Engine:
+    made = {"workbook": workbook_engine, "lean platypus": lean_engine}.get(name) or typst_engine()
+    assert made is not None
+    return made
+
+
+def _start_worker(name: str, folder: Path) -> None:
+    """A pool's process: make its engine and warm it."""
+    make = _engine(name)
+    make(0, folder)
+    _WORKER.update(make=make, folder=folder)
+
+
+def _make_in_worker(number: int) -> None:
+    _WORKER["make"](number, _WORKER["folder"])
+
+
+def pooled(names: list[str], jobs: int, rounds: int, docs: int, folder: Path) -> dict[str, float]:
+    """Documents per second of each engine with `jobs` warm processes, as a batch has, the
+    engines taking turns each round (fresh interpreters, not forks of this one)."""
+    spawn = multiprocessing.get_context("spawn")
+    pools = {name: ProcessPoolExecutor(jobs, spawn, _start_worker, (name, folder))
+             for name in names}  # fmt: skip
+    seconds = dict.fromkeys(names, 0.0)
+    number = 1
+    try:
+        for pool in pools.values():  # start and warm every process
+            list(pool.map(_make_in_worker, range(-jobs, 0)))
+        for _ in range(rounds):
+            for name, pool in pools.items():
+                start = time.perf_counter()
+                list(pool.map(_make_in_worker, range(number, number + docs)))
+                seconds[name] += time.perf_counter() - start
+                number += docs
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
+    return {name: rounds * docs / total for name, total in seconds.items()}
+
+
 def cold(runs: int, folder: Path, with_typst: bool) -> dict[str, float]:
     """Median seconds of a fresh process per engine, the engines alternating."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -134,6 +181,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--docs", type=int, default=10, help="documents per engine per round")
     parser.add_argument("--cold", type=int, default=5, help="fresh-process runs (0: none)")
+    parser.add_argument("--jobs", type=int, default=1, help="warm processes per engine")
     args = parser.parse_args()
     engines: dict[str, Engine] = {"workbook": workbook_engine, "lean platypus": lean_engine}
     made_by_typst = typst_engine()
@@ -143,9 +191,13 @@ def main() -> None:
         engines["Typst"] = made_by_typst
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        rates = throughput(engines, args.rounds, args.docs, folder)
+        if args.jobs > 1:
+            rates = pooled(list(engines), args.jobs, args.rounds, args.docs, folder)
+            where = f"in {args.jobs} processes per engine"
+        else:
+            rates, where = throughput(engines, args.rounds, args.docs, folder), "in one process"
         pages = {n: len(PdfReader(make(0, folder)).pages) for n, make in engines.items()}
-        print(f"warm, in one process, {args.rounds} rounds of {args.docs} documents per engine:")
+        print(f"warm, {where}, {args.rounds} rounds of {args.docs} documents per engine:")
         report(rates, pages)
         if args.cold:
             medians = cold(args.cold, folder, made_by_typst is not None)
