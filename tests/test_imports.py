@@ -39,3 +39,9 @@ def test_a_build_imports_only_what_it_needs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [("--help",), ("build", "--help"), ("build",)])
 def test_help_and_usage_errors_load_no_renderer(args: tuple[str, ...]) -> None:
     assert among(loaded(*args), RENDERERS) == []
+
+
+@pytest.mark.parametrize("args", [("build", "-w", "no-such-sheet"), ("build", "--no-such-option")])
+def test_errors_are_printed_without_rich(args: tuple[str, ...]) -> None:
+    """Typer's Rich is for pretty help and tracebacks: a plain error message needs neither."""
+    assert among(loaded(*args), ("rich", "textstat", "pypdf")) == []

@@ -134,6 +134,9 @@ def run() -> None:
     """The console entry point. Ctrl-C before a command has begun ends quietly (130); a status
     line that cannot be printed after the work is done (standard output full or closed) does
     not turn a success into a failure."""
+    # pydantic looks for plugins by reading every installed package's entry points when the
+    # first model is made (about 10 ms of each start); none is meant for workbook's models
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     with suppress(ValueError):  # only the main thread may set handlers
         signal.signal(signal.SIGINT, _on_signal)
         signal.signal(signal.SIGTERM, _on_signal)
