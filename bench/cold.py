@@ -76,7 +76,7 @@ def import_times(
 ) -> tuple[dict[str, float], set[str]]:
     """Median ms of each top-level package's own import time in `workbook build` (of the
     version in `src`, else this one), and the modules it loaded."""
-    code = ("import sys; from workbook.cli import app\ntry:\n    app(sys.argv[1:])\n"
+    code = ("import sys; from workbook.cli import run\ntry:\n    run()\n"  # the console entry
             "except SystemExit:\n    pass\nprint(' '.join(sys.modules))")  # fmt: skip
     args = [sys.executable, "-X", "importtime", "-c", code, "build", "-w", "i-statements",
             "-o", str(folder / "imp.pdf"), "--force"]  # fmt: skip
