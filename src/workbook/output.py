@@ -20,6 +20,7 @@ import io
 import logging
 import os
 import re
+import secrets
 import shutil
 import stat
 import threading
@@ -227,7 +228,7 @@ def encrypt(data: bytes, password: str) -> bytes:
         | Allow.ADD_OR_MODIFY | Allow.EXTRACT | Allow.EXTRACT_TEXT_AND_GRAPHICS
     )  # fmt: skip
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=password, owner_password=os.urandom(16).hex(),
+    writer.encrypt(user_password=password, owner_password=secrets.token_hex(16),
                    algorithm="AES-256", permissions_flag=permissions)  # fmt: skip
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -249,7 +250,7 @@ def _new_temporary(path: Path) -> tuple[int, str]:
     any new file gets: the system applies the umask, which reading would mean setting, for
     every thread of the process at once."""
     for _ in range(100):
-        tmp = os.path.join(path.parent, f"{_temp_prefix(path)}{os.urandom(4).hex()}.tmp")
+        tmp = os.path.join(path.parent, f"{_temp_prefix(path)}{secrets.token_hex(4)}.tmp")
         try:
             return os.open(tmp, _NEW_FILE, 0o666), tmp
         except FileExistsError:
