@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pypdf import PdfReader
 
@@ -144,3 +144,10 @@ def test_changed_names_edited_added_and_removed_files(tmp_path: Path) -> None:
     b.unlink()
     assert changed(before, snapshot([a, b, c])) == [a, b, c]
     assert changed(before, before) == []
+
+
+def test_watch_without_a_manifest_or_worksheet_is_a_usage_error(cli: Any) -> None:
+    result = cli("build", "--watch")
+    assert result.exit_code == 2
+    assert "give a manifest file or at least one --worksheet ID" in result.stderr
+    assert "watching" not in result.stdout
