@@ -151,3 +151,11 @@ def test_watch_without_a_manifest_or_worksheet_is_a_usage_error(cli: Any) -> Non
     assert result.exit_code == 2
     assert "give a manifest file or at least one --worksheet ID" in result.stderr
     assert "watching" not in result.stdout
+
+
+def test_watch_does_not_keep_answers_on_every_save(cli: Any, tmp_path: Path) -> None:
+    result = cli("build", "-w", "i-statements", "-o", tmp_path / "a.pdf", "--keep-answers",
+                 "--watch")  # fmt: skip
+    assert result.exit_code == 2
+    assert "build once with --keep-answers, then --watch without it" in result.stderr
+    assert not (tmp_path / "a.pdf").exists()

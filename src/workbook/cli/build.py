@@ -112,6 +112,9 @@ def build(
         duplex=duplex, no_crisis_page=no_crisis_page, set=set_, format=format_,
     ))  # fmt: skip
     if watch:
+        if keep_answers:  # every rebuild would keep one more copy of the answered workbook
+            typer.echo("error: build once with --keep-answers, then --watch without it", err=True)
+            raise typer.Exit(2)
         _watch(options)
         return
     with _collector_paused():
