@@ -86,21 +86,21 @@ def test_watch_rebuilds_reports_mistakes_and_stops_on_ctrl_c(tmp_path: Path) -> 
     sheet = write_yaml(sheets / "mine.yaml", worksheet(
         blocks=[{"type": "heading", "text": "First heading"}, {"type": "paragraph", "text": "Hello."}]
     ))  # fmt: skip
-    book = write_yaml(tmp_path / "m.yaml", manifest(title="Before", worksheets=["mine"],
+    book = write_yaml(tmp_path / "m.yaml", manifest(title="Qwerty first", worksheets=["mine"],
                                                     worksheets_dirs=["sheets"], crisis_page=False))  # fmt: skip
     out = tmp_path / "out.pdf"
     watcher = Watcher(book, "-o", out)
     try:
         assert watcher.next_line("wrote ").startswith(f"wrote {out} (")
-        assert "First heading" in text_of(out) and "Before" in text_of(out)
+        assert "First heading" in text_of(out) and "Qwerty first" in text_of(out)
 
         edit(sheet, "First heading", "Second heading")
         watcher.next_line("wrote ")
         assert "Second heading" in text_of(out)
 
-        edit(book, "title: Before", "title: After")
+        edit(book, "title: Qwerty first", "title: Qwerty second")
         watcher.next_line("wrote ")
-        assert "After" in text_of(out) and "Before" not in text_of(out)
+        assert "Qwerty second" in text_of(out) and "Qwerty first" not in text_of(out)
 
         edit(sheet, "type: heading", "type: headline")  # a mistake: an unknown block type
         shown = watcher.next_line(f"{sheet}:", stream="err")
