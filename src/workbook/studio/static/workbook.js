@@ -41,7 +41,11 @@
     order.appendChild(item);
   }
 
-  function refreshOrder() { empty.hidden = order.children.length > 0; }
+  function refreshOrder() {
+    empty.hidden = order.children.length > 0;
+    document.getElementById("chosen-count").textContent =
+      fill(form.getAttribute("data-chosen"), {count: order.children.length});
+  }
 
   function announce(item) {
     var list = items();
@@ -143,12 +147,16 @@
   // -- the filters -----------------------------------------------------------------------
   var topic = document.getElementById("topic"), written = document.getElementById("written_in");
   function filter() {
-    Array.prototype.forEach.call(document.querySelectorAll(".card"), function (card) {
+    var cards = document.querySelectorAll(".card"), shown = 0;
+    Array.prototype.forEach.call(cards, function (card) {
       var tags = card.getAttribute("data-tags").split(" ");
       var languages = card.getAttribute("data-languages").split(" ");
-      card.hidden = (topic.value && tags.indexOf(topic.value) < 0) ||
-                    (written.value && languages.indexOf(written.value) < 0);
+      card.hidden = Boolean((topic.value && tags.indexOf(topic.value) < 0) ||
+                            (written.value && languages.indexOf(written.value) < 0));
+      if (!card.hidden) shown += 1;
     });
+    document.getElementById("shown-count").textContent =
+      fill(form.getAttribute("data-shown"), {shown: shown, count: cards.length});
   }
   topic.addEventListener("change", filter);
   written.addEventListener("change", filter);
