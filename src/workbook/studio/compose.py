@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -27,6 +27,13 @@ from .interface import interface
 MOVES = ("up", "down", "remove")
 
 
+class Posted(NamedTuple):
+    form: FormData
+    ui: str
+    choices: Choices
+    refused: Outcome | None  # a logo that was sent and refused
+
+
 def routes(studio: Studio) -> list[Route]:
     thumbnails = Thumbnails()
 
@@ -44,13 +51,20 @@ def routes(studio: Studio) -> list[Route]:
             with_answers(choices, ref)
         return page(ui, choices, Outcome())
 
-    async def submit(request: Request) -> Response:
+    async def posted(request: Request) -> Posted | Response:
+        """The form as posted (its CSRF token checked), its choices, and a logo sent with it."""
         form = await studio.form(request)
         if isinstance(form, Response):
             return form
-        ui = ui_language(form.get("ui"))
         choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
         refused = await keep_logo(studio, form, choices)
+        return Posted(form, ui_language(form.get("ui")), choices, refused)
+
+    async def submit(request: Request) -> Response:
+        sent = await posted(request)
+        if isinstance(sent, Response):
+            return sent
+        form, ui, choices, refused = sent
         action = str(form.get("action", ""))
         if refused:
             return page(ui, choices, refused, form, 422)
@@ -68,12 +82,10 @@ def routes(studio: Studio) -> list[Route]:
 
     async def live(request: Request) -> Response:
         """The preview as the page's script asks for it: JSON with the parts that change."""
-        form = await studio.form(request)
-        if isinstance(form, Response):
-            return form
-        ui = ui_language(form.get("ui"))
-        choices = Choices.from_form(form, studio.scratch, studio.worksheet_dirs)
-        outcome = await keep_logo(studio, form, choices)
+        sent = await posted(request)
+        if isinstance(sent, Response):
+            return sent
+        form, ui, choices, outcome = sent
         if outcome is None and choices.worksheets:  # none yet: no error while still choosing
             outcome = await in_thread(lambda: preview(studio, choices))
         outcome = outcome or Outcome()
