@@ -58,6 +58,12 @@ def test_the_page_forbids_outside_requests(studio: Studio) -> None:
     assert not re.search(r'(src|href|action)="(https?:)?//', reply.text)
     css = studio.request("/static/studio.css")
     assert css.status == 200 and "http" not in css.text and ":focus-visible" in css.text
+    theme = studio.request("/static/theme.css")  # the colours the web edition has
+    assert (
+        theme.headers["content-type"].startswith("text/css") and "--heading: #1D4E5F;" in theme.text
+    )
+    for name in ("../app.py", "nothing.css", "STUDIO.CSS"):
+        assert studio.request(f"/static/{name}").status == 404
 
 
 def test_the_page_speaks_the_chosen_language(studio: Studio) -> None:

@@ -77,9 +77,10 @@ def cli_message(cli: Any, path: Path, *args: str) -> str:
     return done.output.split(f"{path}: error: ", 1)[1].strip()
 
 
-def scratch_file(tmp_path_factory: pytest.TempPathFactory, *parts: str) -> list[Path]:
-    """Files in the module's studio's scratch folder (made by `tmp_path_factory.mktemp`)."""
-    return sorted(tmp_path_factory.getbasetemp().glob(str(Path("scratch[0-9]*", *parts))))
+def scratch_file(studio: Studio, *parts: str) -> list[Path]:
+    """Files in this studio's scratch folder."""
+    assert studio.scratch is not None
+    return sorted(studio.scratch.glob(str(Path(*parts))))
 
 
 # -- the page and what it shows ------------------------------------------------------------
@@ -180,13 +181,13 @@ def test_files_that_cannot_be_read_give_the_clis_message(
 
 
 def test_nothing_sent_is_a_message_and_no_file_is_left_behind(
-    studio: Studio, books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+    studio: Studio, books: dict[str, Path]
 ) -> None:
     reply = send(studio, [])
     assert reply.status == 422 and "Choose at least one PDF file." in reply.text
     send(studio, [("filled.pdf", books["filled"].read_bytes())])
-    assert scratch_file(tmp_path_factory, "answers-read", "*", "*.json")
-    assert not scratch_file(tmp_path_factory, "**", "*.pdf")  # read, then deleted
+    assert scratch_file(studio, "answers-read", "*", "*.json")
+    assert not scratch_file(studio, "**", "*.pdf")  # read, then deleted
 
 
 def test_a_tampered_ref_or_a_missing_csrf_is_refused(
@@ -216,12 +217,12 @@ def test_answers_never_reach_the_logs(
 
 
 def test_a_new_edition_ref_holds_answers_the_build_reads(
-    studio: Studio, books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+    studio: Studio, books: dict[str, Path]
 ) -> None:
     page = send(studio, [("filled.pdf", books["filled"].read_bytes())], ui="es").text
     found = re.search(r'<a class="button" href="/\?answers=([0-9a-f]{16})&amp;ui=es"', page)
     assert found and "Hacer una nueva edición con estas respuestas" in page
-    [path] = scratch_file(tmp_path_factory, "answers", f"{found.group(1)}.json")
+    [path] = scratch_file(studio, "answers", f"{found.group(1)}.json")
     given = {name: g.value for name, g in load_given(path).items()}
     assert given == VALUES
     assert json.loads(path.read_text(encoding="utf-8"))["file"] == "filled.pdf"

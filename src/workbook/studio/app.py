@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -113,10 +114,21 @@ async def in_thread(work: Callable[[], T]) -> T:
 
 def static(request: Request) -> Response:
     name = request.path_params["name"]
+    if name == "theme.css":
+        return Response(theme_css(), media_type="text/css")
     kind = STATIC.get(Path(name).suffix)
     if not STATIC_NAME.fullmatch(name) or kind is None or not (HERE / "static" / name).is_file():
         return PlainTextResponse("Not found", 404)
     return FileResponse(HERE / "static" / name, media_type=kind)
+
+
+@cache
+def theme_css() -> str:
+    """The default theme's colours as CSS custom properties, as the web edition writes them."""
+    from ..html.render import theme_css as css
+    from ..theme import load_theme
+
+    return css(load_theme("default"))
 
 
 def ui_language(value: object) -> str:
