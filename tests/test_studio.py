@@ -340,3 +340,32 @@ def test_in_chromium_a_packet_is_applied_in_place(browser: Any, studio: Studio) 
     )
     ticked = browser.find_elements(By.CSS_SELECTOR, "input[name=worksheets]:checked")
     assert len(ticked) == len(items)
+
+
+def test_in_chromium_an_item_is_dragged_to_its_place(browser: Any, studio: Studio) -> None:
+    """HTML5 dragging, as the browser sends it (WebDriver cannot drag natively): the dragged
+    item goes below the one it is dropped on the lower half of, and its place is said."""
+    from selenium.webdriver.common.by import By
+
+    set_width(browser, 1280)
+    browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=en")
+    browser.find_element(By.CSS_SELECTOR, 'button[value="packet:self"]').click()
+    before = [
+        i.get_attribute("data-id") for i in browser.find_elements(By.CSS_SELECTOR, "#order li")
+    ]
+    browser.execute_script(
+        "var items = document.querySelectorAll('#order li'), first = items[0], last = items[2];"
+        "var data = new DataTransfer(), box = last.getBoundingClientRect();"
+        "function send(target, type) { target.dispatchEvent(new DragEvent(type, {bubbles: true,"
+        " cancelable: true, dataTransfer: data, clientY: box.bottom - 2})); }"
+        "send(first, 'dragstart'); send(last, 'dragover'); send(last, 'drop'); send(first, 'dragend');"
+    )
+    after = [
+        i.get_attribute("data-id") for i in browser.find_elements(By.CSS_SELECTOR, "#order li")
+    ]
+    assert after == [before[1], before[2], before[0]]
+    said = browser.find_element(By.ID, "order-status").text
+    assert (
+        said
+        == f"“{browser.find_element(By.ID, 'ws-' + before[0]).get_attribute('data-title')}” is now number 3 of 3."
+    )
