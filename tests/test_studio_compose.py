@@ -66,6 +66,10 @@ def test_the_live_preview_answers_in_json(studio: Studio) -> None:
     assert "two-letter country code" in bad["errors"]["region"][0]
     assert "page-count" not in bad["result"]
     assert studio.upload("/preview", BASE, [], csrf="wrong").status == 403
+    choosing = json.loads(studio.upload("/preview", BASE, []).body)  # typing, none chosen yet
+    assert choosing["errors"] == {} and "appear here" in choosing["result"]
+    pressed = json.loads(studio.upload("/preview", {**BASE, "asked": "1"}, []).body)
+    assert "is empty" in pressed["errors"]["worksheets"][0]
 
 
 def test_a_country_may_be_typed_by_name(studio: Studio) -> None:

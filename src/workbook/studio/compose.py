@@ -86,7 +86,9 @@ def routes(studio: Studio) -> list[Route]:
         if isinstance(sent, Response):
             return sent
         form, ui, choices, outcome = sent
-        if outcome is None and choices.worksheets:  # none yet: no error while still choosing
+        # no worksheets yet: no error while a person is still choosing, unless they pressed
+        # the Preview button (the script says so)
+        if outcome is None and (choices.worksheets or form.get("asked")):
             outcome = await in_thread(lambda: preview(studio, choices))
         outcome = outcome or Outcome()
         parts = context(studio, ui, choices, outcome, form)

@@ -202,6 +202,7 @@
   function update(asked_by_button) {
     var data = new FormData(form), mine = ++asked;
     data.set("action", "preview");
+    if (asked_by_button) data.set("asked", "1");
     result.setAttribute("aria-busy", "true");
     fetch("/preview", {method: "POST", body: data, credentials: "same-origin"})
       .then(function (reply) { return reply.ok ? reply.json() : Promise.reject(reply.status); })
@@ -221,8 +222,9 @@
         var before = document.getElementById("page-count");
         var had = before ? before.textContent : "";
         pages.innerHTML = answer.result;
-        var count = document.getElementById("page-count");
-        if (count && (asked_by_button || count.textContent !== had))
+        var count = document.getElementById("page-count"), problems = pages.querySelector(".problems");
+        if (problems) previewStatus.textContent = problems.textContent.replace(/\s+/g, " ").trim();
+        else if (count && (asked_by_button || count.textContent !== had))
           previewStatus.textContent = fill(form.getAttribute("data-updated"), {pages: count.textContent});
       })
       .catch(function () {
