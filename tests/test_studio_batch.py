@@ -357,7 +357,8 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
         return bool(ready.is_displayed())
 
     WebDriverWait(browser, 240).until(ended)
-    assert bar.get_attribute("value") == "62" and len(seen) > 2, seen
+    seen.add(bar.get_attribute("value"))  # the last poll may have seen the end at once
+    assert bar.get_attribute("value") == "62" and len(seen) > 2, seen  # 0, some, 62
     estimate = re.compile(r"\d+ of 62 built, \d+\.\d a second, about \d+ (seconds|minutes) left")
     assert any(estimate.fullmatch(text) for text in said), said
     status = browser.find_element(By.ID, "batch-status").text
