@@ -5,7 +5,6 @@ and qpdf. Read back with poppler's pdffonts and rendered by poppler, PDFium and 
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import re
@@ -21,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, DictionaryObject
 
 from conftest import manifest, tool, write_yaml
+from test_answers import fill_pdfium  # as Chrome's viewer types and saves
 from workbook.build import build
 from workbook.document import build_document
 from workbook.project import BuildOptions, load_project
@@ -191,35 +191,6 @@ def fill_pdfjs(source: Path, target: Path, values: dict[str, str]) -> Path:
     return target
 
 
-def type_pdfium(source: Path, target: Path, values: dict[str, str]) -> Path:
-    """As Chrome's viewer does: typed into the focused field, the whole file saved."""
-    import pypdfium2
-    import pypdfium2.raw as raw
-
-    doc = pypdfium2.PdfDocument(source)
-    doc.init_forms()
-    form = doc.formenv.raw
-    for page in doc:
-        for index in range(raw.FPDFPage_GetAnnotCount(page.raw)):
-            annot = raw.FPDFPage_GetAnnot(page.raw, index)
-            size = raw.FPDFAnnot_GetFormFieldName(form, annot, None, 0)
-            name = ctypes.create_string_buffer(size)
-            raw.FPDFAnnot_GetFormFieldName(form, annot, ctypes.cast(
-                name, ctypes.POINTER(raw.FPDF_WCHAR)), size)  # fmt: skip
-            value = values.get(name.raw[: size - 2].decode("utf-16-le"))
-            if value is not None:
-                typed = ctypes.create_string_buffer((value + "\0").encode("utf-16-le"))
-                raw.FORM_SetFocusedAnnot(form, annot)
-                raw.FORM_ReplaceSelection(form, page.raw, ctypes.cast(
-                    typed, ctypes.POINTER(raw.FPDF_WCHAR)))  # fmt: skip
-                raw.FORM_ForceToKillFocus(form)
-            raw.FPDFPage_CloseAnnot(annot)
-        page.close()
-    doc.save(target, flags=0)
-    doc.close()
-    return target
-
-
 def qpdf(source: Path, target: Path) -> Path:
     done = subprocess.run([tool("qpdf"), "--generate-appearances", source, target],
                           capture_output=True, text=True)  # fmt: skip
@@ -318,7 +289,7 @@ def test_regenerated_by_pdfium_latin(blank: Path, tmp_path: Path) -> None:
 
 def test_typed_into_pdfium_latin(blank: Path, tmp_path: Path) -> None:
     """Chrome's viewer draws typed Latin text in the form's font, and saves no other font."""
-    filled = type_pdfium(blank, tmp_path / "chrome.pdf", LATIN)
+    filled = fill_pdfium(blank, tmp_path / "chrome.pdf", LATIN)
     assert_all_embedded(filled)
     assert {name: shown(widgets(filled)[name][2]) for name in LATIN} == LATIN
     assert_inked(filled, blank, "poppler", LATIN)
@@ -330,7 +301,7 @@ def test_typed_into_pdfium_latin(blank: Path, tmp_path: Path) -> None:
                    "not embedded")  # fmt: skip
 def test_typed_into_pdfium_other_scripts(blank: Path, tmp_path: Path) -> None:
     other = {k: v for k, v in VALUES.items() if k not in LATIN}
-    assert_all_embedded(type_pdfium(blank, tmp_path / "chrome.pdf", other))
+    assert_all_embedded(fill_pdfium(blank, tmp_path / "chrome.pdf", other))
 
 
 def test_qpdf_leaves_a_filled_form_alone(blank: Path, tmp_path: Path) -> None:
