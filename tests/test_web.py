@@ -249,6 +249,16 @@ def _click(driver: Any, element: Any) -> None:
     element.click()
 
 
+def _answer(driver: Any, typed: dict[str, str], ticked: str, scale: str) -> None:
+    """Type each text, tick one box, choose 7 on one scale, as a person would."""
+    for name, text in typed.items():
+        element = _field(driver, name)
+        _click(driver, element)
+        element.send_keys(text)
+    _click(driver, _field(driver, ticked))
+    _click(driver, _field(driver, scale, "7"))
+
+
 def test_answers_survive_a_reload_and_build_back(browser: Any, tmp_path: Path) -> None:
     page = build_html(tmp_path)
     _phone(browser)
@@ -259,12 +269,7 @@ def test_answers_survive_a_reload_and_build_back(browser: Any, tmp_path: Path) -
     typed = {"i-statements.lines.1": "It went better\nthan I feared",
              "i-statements.fill_in.1.blank1": "worried",
              "objection-handling.table.1.r10c2": "I hear you"}  # fmt: skip
-    for name, text in typed.items():
-        element = _field(browser, name)
-        _click(browser, element)
-        element.send_keys(text)
-    _click(browser, _field(browser, "therapist-matching.checklist.1.item2"))
-    _click(browser, _field(browser, "boundary-planning.scale.1", "7"))
+    _answer(browser, typed, "therapist-matching.checklist.1.item2", "boundary-planning.scale.1")
     status = browser.find_element("id", "wb-status").text
     assert status == "Saved on this device"
     browser.refresh()
@@ -440,12 +445,7 @@ def test_print_to_pdf(browser: Any, tmp_path: Path) -> None:
     typed = {"i-statements.lines.1": "It went better\nthan I feared",
              "i-statements.fill_in.1.blank1": long_line,
              "i-statements.table.1.r6c2": "I felt left out"}  # fmt: skip
-    for name, text in typed.items():
-        element = _field(browser, name)
-        _click(browser, element)
-        element.send_keys(text)
-    _click(browser, _field(browser, "boundary-planning.checklist.1.item2"))
-    _click(browser, _field(browser, "boundary-planning.scale.1", "7"))
+    _answer(browser, typed, "boundary-planning.checklist.1.item2", "boundary-planning.scale.1")
     printed = browser.execute_cdp_cmd("Page.printToPDF", {})  # backgrounds off, as people print
     pdf = tmp_path / "printed.pdf"
     pdf.write_bytes(base64.b64decode(printed["data"]))
