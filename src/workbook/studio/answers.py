@@ -31,12 +31,11 @@ from ..errors import WorkbookError
 from ..locale import SUPPORTED_LANGUAGES
 from . import uploads
 from .app import Studio, download, in_thread, ui_language
+from .forms import EDITIONS, given_answers
 from .interface import interface
 
 BATCHES = "answers-read"  # scratch/answers-read/<ref>/: one upload's answers (JSON, CSV)
-EDITIONS = "answers"  # scratch/answers/<hex16>.json: one workbook's answers, for the / page
 BATCH_REF = re.compile(r"[0-9a-f]{32}")
-EDITION_REF = re.compile(r"[0-9a-f]{16}")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 MAX_FILES = 200
 BOM = "\ufeff"  # as `workbook answers -o answers.csv` writes it: spreadsheets read UTF-8
@@ -176,29 +175,42 @@ def batch_folder(studio: Studio, ref: object) -> Path | None:
 
 def given_ref(studio: Studio, ref: str | None) -> Path | None:
     """The answers file of a new edition's ref (`/?answers=<ref>`), if it is valid and there."""
-    if not isinstance(ref, str) or not EDITION_REF.fullmatch(ref):
-        return None
-    path = studio.scratch / EDITIONS / f"{ref}.json"
-    return path if path.is_file() else None
+    return given_answers(studio.scratch, ref) if isinstance(ref, str) else None
 
 
-def sheets_and_language(path: Path) -> tuple[list[str], str | None]:
-    """The worksheets (in order; not the crisis page) and the language of a workbook's
-    answers file, as `given_ref` finds it; ([], None) for a file that is not one."""
+@dataclass(frozen=True)
+class EditionStart:
+    """What a new edition takes from a workbook's answers file, besides the answers."""
+
+    worksheets: list[str]  # in order; not the crisis page
+    language: str | None
+    title: str | None = None
+    recipient: str | None = None
+
+
+def edition_start(path: Path) -> EditionStart:
+    """The answers file (as `given_ref` finds it) read once; nothing for a file not ours."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return [], None
+        data = None
     if not isinstance(data, dict):
-        return [], None
+        return EditionStart([], None)
     sheets = data.get("worksheets")
     ids = [s.get("id") for s in sheets if isinstance(s, dict)] if isinstance(sheets, list) else []
     tag = data.get("language")
     language = tag.split("-")[0].lower() if isinstance(tag, str) else None  # es-MX: es
-    return (
+    return EditionStart(
         [i for i in ids if isinstance(i, str) and i and not i.startswith("_")],
         language if language in SUPPORTED_LANGUAGES else None,
+        *(data[k][:300] if isinstance(data.get(k), str) else None for k in ("title", "recipient")),
     )
+
+
+def sheets_and_language(path: Path) -> tuple[list[str], str | None]:
+    """The worksheets and the language of a workbook's answers file ([], None if not ours)."""
+    start = edition_start(path)
+    return start.worksheets, start.language
 
 
 # -- what the page shows -------------------------------------------------------------------

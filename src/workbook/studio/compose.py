@@ -4,7 +4,6 @@ preview (live, with a script; on request, without), download or save. Form posts
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any, NamedTuple
 
@@ -21,7 +20,7 @@ from . import uploads
 from .app import Studio, download, in_thread, ui_language
 from .cards import Thumbnails, cards, crisis_hint, packets, topics
 from .editions import DOWNLOADS, Outcome, failed, preview, render, save
-from .forms import ANSWERS_REF, Choices
+from .forms import Choices
 from .interface import interface
 
 MOVES = ("up", "down", "remove")
@@ -46,9 +45,7 @@ def routes(studio: Studio) -> list[Route]:
         ui = ui_language(request.query_params.get("ui"))
         choices = Choices({"language": ui, "region": "US"}, scratch=studio.scratch,
                           dirs=studio.worksheet_dirs)  # fmt: skip
-        ref = request.query_params.get("answers", "")
-        if ANSWERS_REF.fullmatch(ref):
-            with_answers(choices, ref)
+        with_answers(choices, request.query_params.get("answers", ""))
         return page(ui, choices, Outcome())
 
     async def posted(request: Request) -> Posted | Response:
@@ -198,19 +195,18 @@ async def keep_logo(studio: Studio, form: FormData, choices: Choices) -> Outcome
 
 
 def with_answers(choices: Choices, ref: str) -> None:
-    """Start from answers read on the answers page: their worksheets and language."""
-    from .answers import sheets_and_language
+    """Start from answers read on the answers page: their worksheets, language, title and
+    recipient."""
+    from .answers import edition_start
 
     choices.answers = ref
-    path = choices.answers_path
+    path = choices.answers_path  # None for a ref that is not ours, or not there
     if path is None:
         choices.answers = ""
         return
-    sheets, language = sheets_and_language(path)
-    choices.worksheets = sheets
-    if language:
-        choices.values["language"] = language
-    data = json.loads(path.read_text(encoding="utf-8"))  # read once already: it is JSON
-    for name, key in (("title", "title"), ("recipient", "recipient")):
-        if isinstance(data.get(key), str):
-            choices.values[name] = data[key][:300]
+    start = edition_start(path)
+    choices.worksheets = start.worksheets
+    for name, value in (("language", start.language), ("title", start.title),
+                        ("recipient", start.recipient)):  # fmt: skip
+        if value:
+            choices.values[name] = value

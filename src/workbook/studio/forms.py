@@ -31,6 +31,7 @@ STUDIO = "<studio>"  # the file part of a field's location: `<studio>/recipient.
 MAX_WORKSHEETS = 100
 LOGO_REF = re.compile(r"[0-9a-f]{16}/[A-Za-z0-9][A-Za-z0-9._-]{0,79}\.(png|jpe?g)")
 ANSWERS_REF = re.compile(r"[0-9a-f]{16}")
+EDITIONS = "answers"  # scratch/answers/<ref>.json: a filled workbook's answers, for a new edition
 
 
 @dataclass
@@ -67,10 +68,7 @@ class Choices:
 
     @property
     def answers_path(self) -> Path | None:
-        if not (self.answers and self.scratch):
-            return None
-        path = self.scratch / "answers" / f"{self.answers}.json"
-        return path if path.is_file() else None
+        return given_answers(self.scratch, self.answers) if self.scratch else None
 
     def overrides(self, logo: str | None = None) -> dict[str, Any]:
         """The manifest fields the user gave, dotted; worksheets always (it is required)."""
@@ -111,6 +109,14 @@ class Choices:
         if self.logo_path:
             head = f"# Put the logo, {self.logo_path.name}, in the same folder as this file.\n"
         return head + yaml.safe_dump(self.manifest_data(), sort_keys=False, allow_unicode=True)
+
+
+def given_answers(scratch: Path, ref: str) -> Path | None:
+    """The answers file a new edition starts from, for a ref of ours that is there."""
+    if not ANSWERS_REF.fullmatch(ref):
+        return None
+    path = scratch / EDITIONS / f"{ref}.json"
+    return path if path.is_file() else None
 
 
 def region_code(typed: str) -> str:
