@@ -88,7 +88,9 @@ def routes(studio: Studio) -> list[Route]:
         if outcome is None and (choices.worksheets or form.get("asked")):
             outcome = await in_thread(lambda: preview(studio, choices))
         outcome = outcome or Outcome()
-        parts = context(studio, ui, choices, outcome, form)
+        language = choices.values.get("language") or ui  # only the parts that change: no cards
+        parts = {"outcome": outcome, "choices": choices,
+                 "crisis": crisis_hint(choices.values.get("region", ""), language)}  # fmt: skip
         return JSONResponse({
             "errors": outcome.errors, "logo": choices.logo,
             "result": studio.render("workbook_result.html.j2", ui, **parts),
