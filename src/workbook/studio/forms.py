@@ -4,7 +4,6 @@ diagnostic back to the field it concerns (each field is its own location)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import yaml
 
 from ..errors import Diagnostic, Location
 from ..project import BuildOptions
+from .interface import country_codes, folded
 
 # form field name -> dotted manifest field (text fields; empty means "not given")
 TEXT_FIELDS = {
@@ -122,17 +122,9 @@ def given_answers(scratch: Path, ref: str) -> Path | None:
 def region_code(typed: str) -> str:
     """A country as typed: its two-letter code, or a name the studio knows in English or
     Spanish (Mexico, México, Reino Unido) turned into its code; anything else unchanged."""
-    from .interface import country_codes
-
     if len(typed) == 2 and typed.isalpha():
         return typed.upper()
-    return country_codes().get(_folded(typed), typed)
-
-
-def _folded(text: str) -> str:
-    """Lower case without accents, for matching names as people type them."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return country_codes().get(folded(typed), typed)
 
 
 def by_field(diagnostics: list[Diagnostic]) -> tuple[dict[str, list[str]], list[str]]:

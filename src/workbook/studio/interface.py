@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -25,8 +26,12 @@ def interface(language: str) -> dict[str, str]:
 @cache
 def country_codes() -> dict[str, str]:
     """Every country name the pages know (country_XX in each language), folded, -> XX."""
-    from .forms import _folded
-
-    return {_folded(text): key.removeprefix("country_")
+    return {folded(text): key.removeprefix("country_")
             for language in LANGUAGES for key, text in interface(language).items()
             if key.startswith("country_")}  # fmt: skip
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, for matching names as people type them."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
