@@ -248,3 +248,12 @@ def test_the_command_serves_keeps_names_out_of_its_log_and_cleans_up(tmp_path: P
     assert process.returncode == 0, err
     assert not list(temp.glob("workbook-studio-*")), "the scratch folder outlived the server"
     assert "Zebulon" not in out + err and "logo.png" not in out + err
+
+
+def test_a_malformed_upload_is_a_clear_message_and_the_server_goes_on(studio: Studio) -> None:
+    broken = b'--studioXYZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nno end'
+    for kind in ("multipart/form-data", "multipart/form-data; boundary="):  # no boundary
+        reply = studio.request("/", broken, headers={"Content-Type": kind})
+        assert reply.status == 400, (kind, reply.status)
+        assert reply.text == "This form could not be read: reload the studio."
+    assert studio.request().status == 200

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import jinja2
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
@@ -70,7 +71,7 @@ class Studio:
             form = await request.form(max_fields=MAX_FIELDS)
         except BodyTooLarge:
             return PlainTextResponse("This request is too large.", 413)
-        except MultiPartException:
+        except (MultiPartException, HTTPException):  # Starlette wraps the first in the second
             return PlainTextResponse("This form could not be read: reload the studio.", 400)
         if not hmac.compare_digest(str(form.get("csrf", "")).encode(), self.csrf.encode()):
             return PlainTextResponse("This form is out of date: reload the studio.", 403)
