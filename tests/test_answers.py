@@ -20,7 +20,8 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from conftest import manifest, tool, write_yaml
-from workbook.answers import field_order, read_answers
+from workbook.answers.formats import field_order
+from workbook.answers.model import read_answers
 from workbook.build import build
 from workbook.document import Checklist, FillIn, Lines, Scale, Table, build_document, plain_text
 from workbook.project import BuildOptions, load_project

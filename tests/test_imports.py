@@ -12,7 +12,8 @@ import pytest
 # packages some other command needs, never a build of one PDF workbook (not urllib.request
 # or http.client: ReportLab 4.4.9, the lowest we support, imports them itself)
 NOT_FOR_A_BUILD = ("rich", "textstat", "pypdf", "pypdfium2", "pikepdf", "starlette", "uvicorn",
-                   "workbook.studio", "workbook.html")  # fmt: skip
+                   "workbook.studio", "workbook.html", "workbook.answers.model",
+                   "workbook.answers.read", "workbook.answers.formats")  # fmt: skip
 RENDERERS = ("reportlab", "jinja2", "rich", "workbook.pdf")
 
 

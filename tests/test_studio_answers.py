@@ -19,8 +19,8 @@ import yaml
 from conftest import manifest, write_yaml
 from studio_support import PHONE, TOKEN, Reply, Studio, check_page, set_width
 from test_answers import VALUES, fill_pypdf, workbook
-from workbook.answers import read_answers
 from workbook.answers.given import load_given
+from workbook.answers.model import read_answers
 from workbook.build import build
 from workbook.project import BuildOptions
 from workbook.studio.answers import given_ref, sheets_and_language

@@ -4,53 +4,9 @@
 
 A fillable workbook's answers live only in the PDF's form fields; these modules read them
 and never log them. A field's name is the contract in `workbook.document`; its question
-is read back from its spoken name (questions.py).
+is read back from its spoken name (questions.py); files.py reads every file a command names.
+given.py holds the answers a build starts with.
+
+The package imports none of its modules: a build needs only given.py, and reading answers
+(pypdf, the locale's questions) is left to the commands that do it.
 """
-
-from __future__ import annotations
-
-from collections.abc import Sequence
-from pathlib import Path
-
-from ..errors import Diagnostic, Location, WorkbookError
-from .formats import as_csv, as_json, as_text, field_order
-from .model import Answer, BlockAnswers, SheetAnswers, WorkbookAnswers, read_answers
-
-__all__ = [
-    "Answer", "BlockAnswers", "SheetAnswers", "WorkbookAnswers", "as_csv", "as_json",
-    "as_text", "field_order", "pdf_files", "read_all", "read_answers",
-]  # fmt: skip
-
-
-def pdf_files(paths: Sequence[Path]) -> list[Path]:
-    """The PDFs named, a folder's PDFs (not its subfolders') sorted by name; each file once.
-    A missing path or a folder without PDFs is an error, every one of them at once."""
-    found: list[Path] = []
-    problems: list[Diagnostic] = []
-    for path in paths:
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
-            found += inside
-            if not inside:
-                problems.append(Diagnostic("this folder has no PDF files", Location(path)))
-        elif path.exists():
-            found.append(path)
-        else:
-            problems.append(Diagnostic("no such file or folder", Location(path)))
-    if problems:
-        raise WorkbookError(problems)
-    return list(dict.fromkeys(found))
-
-
-def read_all(paths: Sequence[Path], password: str | None = None) -> list[WorkbookAnswers]:
-    """Every file's answers; an error for each file that cannot be read, all at once."""
-    books: list[WorkbookAnswers] = []
-    problems: list[Diagnostic] = []
-    for path in pdf_files(paths):
-        try:
-            books.append(read_answers(path, password))
-        except WorkbookError as exc:
-            problems += exc.diagnostics
-    if problems:
-        raise WorkbookError(problems)
-    return books

@@ -52,9 +52,10 @@ def answers(
       workbook answers output/sam.pdf
       workbook answers returned/ --csv -o answers.csv
     """
-    from ..answers import as_csv as csv_text
-    from ..answers import as_json as json_text
-    from ..answers import as_text, pdf_files, read_all
+    from ..answers.files import pdf_files, read_all
+    from ..answers.formats import as_csv as csv_text
+    from ..answers.formats import as_json as json_text
+    from ..answers.formats import as_text
     from ..output import guard, write_guarded
 
     if as_json and as_csv:

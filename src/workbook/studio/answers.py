@@ -26,7 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..answers import BlockAnswers, WorkbookAnswers, as_csv, as_json, read_answers
+from ..answers.formats import as_csv, as_json
+from ..answers.model import BlockAnswers, WorkbookAnswers, read_answers
 from ..errors import WorkbookError
 from ..locale import SUPPORTED_LANGUAGES
 from . import uploads
