@@ -18,8 +18,9 @@ RENDERERS = ("reportlab", "jinja2", "rich", "workbook.pdf")
 
 
 def loaded(*args: str) -> set[str]:
-    """The modules `workbook ARGS` has imported when it ends (in a fresh interpreter)."""
-    code = ("import sys\nfrom workbook.cli import app\ntry:\n    app(sys.argv[1:])\n"
+    """The modules `workbook ARGS` has imported when it ends (in a fresh interpreter, through
+    the console entry point)."""
+    code = ("import sys\nfrom workbook.cli import run\nsys.argv[0] = 'workbook'\ntry:\n    run()\n"
             "except SystemExit:\n    pass\nprint(' '.join(sorted(sys.modules)))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           check=True)  # fmt: skip
@@ -36,6 +37,32 @@ def test_a_build_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert out.is_file()
     assert among(modules, NOT_FOR_A_BUILD) == []
     assert "reportlab" in modules  # the check sees a real build
+    # only the build command's module registers its commands with Typer
+    assert sorted(m for m in modules if m.startswith("workbook.cli.")) == [
+        "workbook.cli.build", "workbook.cli.common"]  # fmt: skip
+
+
+def test_each_command_is_registered_by_the_module_named_for_it() -> None:
+    """`load_commands` imports one module for a command line: the table it goes by must name
+    every command, and the module that registers it."""
+    from workbook.cli import app
+    from workbook.cli.common import COMMANDS
+
+    registered = {(c.name or c.callback.__name__): c.callback.__module__
+                  for c in app.registered_commands if c.callback}  # fmt: skip
+    assert registered == {name: f"workbook.cli.{module}" for name, module in COMMANDS.items()}
+
+
+@pytest.mark.parametrize("args", [("--help",), ("biuld",), ("--debug", "--help")])
+def test_help_and_a_mistyped_command_see_every_command(args: tuple[str, ...]) -> None:
+    done = subprocess.run([sys.executable, "-c", "from workbook.cli import run; run()", *args],
+                          capture_output=True, text=True)  # fmt: skip
+    if args == ("biuld",):
+        assert done.returncode == 2 and "Did you mean 'build'?" in done.stderr
+    else:
+        assert done.returncode == 0
+        for name in ("answers", "batch", "build", "init", "list", "preview", "studio"):
+            assert f"\n  {name} " in done.stdout
 
 
 @pytest.mark.parametrize("args", [("--help",), ("build", "--help"), ("build",)])

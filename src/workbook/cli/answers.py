@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import Opt, app, printing, reporting, status
+from .common import Opt, app, printing, reporting, status
 
 BOM = "\ufeff"  # so that a spreadsheet opens a CSV file as UTF-8 (Дмитрий, Nguyễn)
 

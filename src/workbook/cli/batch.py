@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import WorkbookError
-from .app import STATE, Dirs, Opt, Password, app, reporting
+from .common import STATE, Dirs, Opt, Password, app, reporting
 
 
 @app.command()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import WorkbookError
-from .app import STATE, Dirs, Opt, Password, app, emit, reporting, status
+from .common import STATE, Dirs, Opt, Password, app, emit, reporting, status
 
 if TYPE_CHECKING:
     from ..project import BuildOptions

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import WorkbookError
-from .app import Dirs, Lang, Opt, app, emit, printing, reporting, status
+from .common import Dirs, Lang, Opt, app, emit, printing, reporting, status
 
 
 @app.command("list")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import STATE, Dirs, Opt, app
+from .common import STATE, Dirs, Opt, app
 
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 

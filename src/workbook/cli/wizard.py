@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from .app import Opt, app, emit, reporting
+from .common import Opt, app, emit, reporting
 
 
 @app.command()

@@ -4,6 +4,7 @@ console entry point."""
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import signal
 import sys
@@ -130,6 +131,22 @@ Dirs = Annotated[
 ]
 
 
+# the module that registers each command: a command line loads only its command's module
+COMMANDS = {"answers": "answers", "batch": "batch", "build": "build", "preview": "build",
+            "list": "library", "show": "library", "validate": "library", "schema": "library",
+            "new": "library", "studio": "studio", "init": "wizard"}  # fmt: skip
+
+
+def load_commands(args: list[str] | None = None) -> typer.Typer:
+    """The app, with the command `args` names registered (its module imported), or every
+    command when `args` names none it knows (help, a mistyped command) or is None."""
+    named = next((arg for arg in args or () if not arg.startswith("-")), None)
+    module = COMMANDS.get(named or "")
+    for name in [module] if args is not None and module else sorted(set(COMMANDS.values())):
+        importlib.import_module(f"{__package__}.{name}")
+    return app
+
+
 def run() -> None:
     """The console entry point. Ctrl-C before a command has begun ends quietly (130); a status
     line that cannot be printed after the work is done (standard output full or closed) does
@@ -141,7 +158,7 @@ def run() -> None:
         signal.signal(signal.SIGINT, _on_signal)
         signal.signal(signal.SIGTERM, _on_signal)
     try:
-        app()
+        load_commands(sys.argv[1:])()
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     finally:
