@@ -6,6 +6,7 @@ ReportLab's font registry is global; this module is the only place that touches 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import struct
 import threading
@@ -13,6 +14,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -195,11 +197,27 @@ def font_file(spec: str, slot: str) -> str:
         return spec
     weight, style = SLOTS[slot]
     try:
-        return str(fontpkg.path(spec, weight=weight, style=style, nearest=True))
+        chosen = fontpkg.select_file(_package(spec), weight, style, nearest=True)
     except fontpkg.FontpkgError as exc:
         raise WorkbookError(
             f"font '{spec}' is not installed: pip install fontpkg-{fontpkg.slugify(spec)} ({exc})"
         ) from None
+    return str(chosen.path)
+
+
+@cache
+def _package(name: str) -> fontpkg.Family:
+    """A font package's family, read from the package itself (`fontpkg_<name>`, as font
+    packages are named) without fontpkg listing every installed distribution's entry points
+    first (8 ms of a cold start); from fontpkg's registry when it is named otherwise."""
+    slug = fontpkg.slugify(name)
+    try:
+        root = resources.files(f"fontpkg_{slug.replace('-', '_')}")
+        meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+        family = fontpkg.family_from_metadata(meta, root)
+    except (ImportError, OSError, ValueError, TypeError, KeyError):
+        family = None
+    return family if family is not None and family.slug == slug else fontpkg.family(name)
 
 
 def check_font(spec: str, slot: str) -> None:
