@@ -74,3 +74,17 @@ def test_help_and_usage_errors_load_no_renderer(args: tuple[str, ...]) -> None:
 def test_errors_are_printed_without_rich(args: tuple[str, ...]) -> None:
     """Typer's Rich is for pretty help and tracebacks: a plain error message needs neither."""
     assert among(loaded(*args), ("rich", "textstat", "pypdf")) == []
+
+
+def test_a_build_lists_no_installed_package(tmp_path: Path) -> None:
+    """Listing every installed distribution's entry points costs a cold start about 10 ms
+    (more with many packages): neither the fonts nor pydantic's plugins need it."""
+    out = tmp_path / "a.pdf"
+    code = ("import importlib.metadata, sys\n"
+            "def refuse(*args, **kw):\n    raise SystemExit('entry points listed')\n"
+            "importlib.metadata.entry_points = refuse\n"
+            "from workbook.cli import run\nsys.argv[0] = 'workbook'\nrun()")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, "build", "-w", "i-statements", "-o",
+                           str(out)], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert out.is_file()
