@@ -6,6 +6,7 @@ these tests switch threads as often as Python allows while projects load and ren
 
 from __future__ import annotations
 
+import gc
 import logging
 import random
 import shutil
@@ -150,3 +151,30 @@ def test_checking_workbooks_in_threads_leaves_pypdf_logging_as_it_was(tmp_path: 
     jobs = [partial(guard, tmp_path / f"{i % THREADS}.pdf", "pdf") for i in range(40 * THREADS)]
     assert not any(isinstance(result, BaseException) for result in _in_threads(jobs))
     assert logger.level == before
+
+
+def test_a_build_pauses_the_collector_and_frees_its_cycles_after_it(tmp_path: Path) -> None:
+    """The garbage collector waits while a build runs (it makes hundreds of thousands of
+    objects), then one pass over the build's own objects frees the cycles it left; a build
+    inside a pause (the CLI's, or another thread's build) leaves the collector off."""
+    options = BuildOptions(EXAMPLES / "partner.yaml", tmp_path / "a.pdf", force=True)
+    passes: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        build(options)
+    finally:
+        gc.callbacks.remove(seen)
+    assert passes == [0]
+    assert gc.isenabled()
+    assert len(gc.get_objects(generation=0)) < 1000  # what the build left: freed or older
+    gc.disable()
+    try:
+        build(options)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -153,8 +153,10 @@ def _overrides(**options: Any) -> dict[str, Any]:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """One build allocates much and frees nearly all of it by reference counting; the garbage
-    collector's passes over every loaded module only cost time (about 10 ms of a cold start)."""
+    """A command that builds once: the build's imports and the build allocate much, and the
+    process ends right after, so the garbage collector's passes over every loaded module
+    only cost time (about 10 ms of a cold start). The library's own pause (build.py), for
+    processes that build again and again, collects after each build."""
     enabled = gc.isenabled()
     gc.disable()
     try:
