@@ -72,7 +72,9 @@ def main() -> None:
     for rows in (200, 1000):
         if (rows, 2) in results:
             rate = results[rows, 2][0]
-            print(f"{rows} rows, 2 jobs: {rate:.0f} workbooks/s (goal >= 80: {'met' if rate >= 80 else 'MISSED'})")
+            print(
+                f"{rows} rows, 2 jobs: {rate:.0f} workbooks/s (goal >= 80: {'met' if rate >= 80 else 'MISSED'})"
+            )
     peaks = [peak for (_, jobs), (_, peak) in results.items() if jobs == 2]
     if peaks:
         print(f"peak MiB with 2 jobs, fewest to most rows: {peaks[0]:.0f} -> {peaks[-1]:.0f} "

@@ -29,7 +29,9 @@ def register_fonts() -> None:
     if "Atkinson" in pdfmetrics.getRegisteredFontNames():
         return
     for name, weight in (("Atkinson", 400), ("Atkinson-Bold", 700)):
-        pdfmetrics.registerFont(TTFont(name, str(fontpkg.path("Atkinson Hyperlegible", weight=weight))))
+        pdfmetrics.registerFont(
+            TTFont(name, str(fontpkg.path("Atkinson Hyperlegible", weight=weight)))
+        )
 
 
 class NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -83,8 +85,19 @@ def story(name: str = "Sam Rivera", loved: str = "Alex") -> list[Flowable]:
                                                 "Could we look at it together?")] for i in range(1, 6)]  # fmt: skip
         items.append(Table(rows, repeatRows=1))
         items += [Paragraph(f"\u25a1 Something to check number {i}", body) for i in range(1, 9)]
-        items += [Paragraph("Your thoughts", head), Lines(6), Paragraph("How ready do you feel?", head)]
-        items.append(Table([[str(i) for i in range(11)], ["Not at all", "", "", "", "", "", "", "", "", "", "Completely"]]))
+        items += [
+            Paragraph("Your thoughts", head),
+            Lines(6),
+            Paragraph("How ready do you feel?", head),
+        ]
+        items.append(
+            Table(
+                [
+                    [str(i) for i in range(11)],
+                    ["Not at all", "", "", "", "", "", "", "", "", "", "Completely"],
+                ]
+            )
+        )
         items.append(PageBreak())
     return items
 

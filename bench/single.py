@@ -78,7 +78,9 @@ def imports_reportlab(args: list[str]) -> bool:
     code = ("import sys; from workbook.cli import app\n"
             "try:\n    app(" + repr(args) + ")\nexcept SystemExit:\n    pass\n"
             "print('reportlab' in sys.modules)")  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     return result.stdout.strip().endswith("True")
 
 
