@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -117,8 +115,7 @@ def build(
             raise typer.Exit(2)
         _watch(options)
         return
-    with _collector_paused():
-        _build(options)
+    _build(options)
 
 
 OPTION_FIELDS = {
@@ -149,21 +146,6 @@ def _overrides(**options: Any) -> dict[str, Any]:
             raise typer.BadParameter(f"'{item}': write --set key=value", param_hint="--set")
         result[key.strip()] = value
     return result
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A command that builds once: the build's imports and the build allocate much, and the
-    process ends right after, so the garbage collector's passes over every loaded module
-    only cost time (about 10 ms of a cold start). The library's own pause (build.py), for
-    processes that build again and again, collects after each build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _options(manifest: Path | None, output: Path | None, dirs: list[Path] | None, force: bool,

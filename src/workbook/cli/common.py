@@ -143,7 +143,7 @@ def load_commands(args: list[str] | None = None) -> typer.Typer:
     command when `args` names none it knows (help, a mistyped command) or is None."""
     named = next((arg for arg in args or () if not arg.startswith("-")), None)
     module = COMMANDS.get(named or "")
-    for name in [module] if args is not None and module else sorted(set(COMMANDS.values())):
+    for name in [module] if module else sorted(set(COMMANDS.values())):
         importlib.import_module(f"{__package__}.{name}")
     return app
 
@@ -156,7 +156,7 @@ def run() -> None:
     # first model is made (about 10 ms of each start); none is meant for workbook's models
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # what is loaded by now (Typer, the command line) lives as long as the process: out of the
-    # garbage collector's passes, each of which would go over all of it (about 20 ms of a
+    # garbage collector's passes, each of which would go over all of it (about 25 ms of a
     # cold start); what commands load and make later is collected as usual
     gc.freeze()
     with suppress(ValueError):  # only the main thread may set handlers
