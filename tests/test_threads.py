@@ -156,7 +156,7 @@ def test_checking_workbooks_in_threads_leaves_pypdf_logging_as_it_was(tmp_path: 
 def test_a_build_pauses_the_collector_and_frees_its_cycles_after_it(tmp_path: Path) -> None:
     """The garbage collector waits while a build runs (it makes hundreds of thousands of
     objects), then one pass over the build's own objects frees the cycles it left; a build
-    inside a pause (the CLI's, or another thread's build) leaves the collector off."""
+    while the collector is off (another thread's build is under way) leaves it off."""
     options = BuildOptions(EXAMPLES / "partner.yaml", tmp_path / "a.pdf", force=True)
     passes: list[int] = []
 
