@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..build import build, default_output, missing_glyph_warnings
+from ..build import build, collector_paused, default_output, missing_glyph_warnings
 from ..errors import Diagnostic, WorkbookError
 from ..project import Project, load_project
 from .app import Studio
@@ -40,7 +40,7 @@ class Outcome:
 def render(studio: Studio, choices: Choices, changes: dict[str, Any]) -> tuple[bytes, Project]:
     """One edition's bytes, as `workbook build` would write them."""
     options = choices.options(**changes)
-    with studio.building:
+    with studio.building, collector_paused():
         project = load_project(options)
         if project.manifest.format == "html":
             from ..html import render as render_html
