@@ -54,6 +54,8 @@ def escape_markup(value: str) -> str:
 
 def segments(text: str) -> list[tuple[str, bool, bool]]:
     """Split text into (chunk, bold, italic); unmatched markers stay literal."""
+    if "*" not in text and "\\" not in text:  # most text: one plain chunk, checked in C
+        return [(text, False, False)] if text else []
     tokens = [t for t in _TOKEN.split(text) if t]
     usable = {m: tokens.count(m) - tokens.count(m) % 2 for m in ("**", "*")}
     seen = {"**": 0, "*": 0}
@@ -74,9 +76,7 @@ def segments(text: str) -> list[tuple[str, bool, bool]]:
 
 def to_markup(text: str, fonts: FontSet) -> str:
     """Convert inline text to escaped ReportLab markup with font fallback per run."""
-    text = visible(text, fonts.invisible)
-    plain_text = "*" not in text and "\\" not in text
-    return styled_markup([(text, False, False)] if plain_text else segments(text), fonts)
+    return styled_markup(segments(visible(text, fonts.invisible)), fonts)
 
 
 def styled_markup(chunks: Iterable[tuple[str, bool, bool]], fonts: FontSet) -> str:
