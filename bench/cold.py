@@ -28,7 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NEVER = ("rich", "textstat", "pypdf", "pypdfium2", "pikepdf", "workbook.studio", "xml.sax")
+NEVER = ("rich", "workbook.content", "pypdf", "pypdfium2", "pikepdf", "workbook.studio", "xml.sax")
 
 
 def environment(cache: Path, src: Path | None = None) -> dict[str, str]:

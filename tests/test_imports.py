@@ -11,7 +11,7 @@ import pytest
 
 # packages some other command needs, never a build of one PDF workbook (not urllib.request
 # or http.client: ReportLab 4.4.9, the lowest we support, imports them itself)
-NOT_FOR_A_BUILD = ("rich", "textstat", "pypdf", "pypdfium2", "pikepdf", "starlette", "uvicorn",
+NOT_FOR_A_BUILD = ("rich", "workbook.content", "pypdf", "pypdfium2", "pikepdf", "starlette", "uvicorn",
                    "workbook.studio", "workbook.html", "workbook.answers.model",
                    "workbook.answers.read", "workbook.answers.formats")  # fmt: skip
 RENDERERS = ("reportlab", "jinja2", "rich", "workbook.pdf")
@@ -73,7 +73,7 @@ def test_help_and_usage_errors_load_no_renderer(args: tuple[str, ...]) -> None:
 @pytest.mark.parametrize("args", [("build", "-w", "no-such-sheet"), ("build", "--no-such-option")])
 def test_errors_are_printed_without_rich(args: tuple[str, ...]) -> None:
     """Typer's Rich is for pretty help and tracebacks: a plain error message needs neither."""
-    assert among(loaded(*args), ("rich", "textstat", "pypdf")) == []
+    assert among(loaded(*args), ("rich", "workbook.content", "pypdf")) == []
 
 
 def test_a_build_lists_no_installed_package(tmp_path: Path) -> None:

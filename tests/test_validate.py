@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import manifest, worksheet, write_yaml
+from workbook.content import MAX_GRADE, reading_grade
 from workbook.errors import WorkbookError
 from workbook.models import Manifest
 from workbook.sources import parse_yaml, read_yaml
@@ -189,3 +193,46 @@ def test_repeated_worksheets_are_refused(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "m.yaml", manifest(worksheets=["i-statements", "i-statements"]))
     [error] = errors_of(path, load_manifest)
     assert "worksheet 'i-statements' is listed twice" in error
+
+
+HARD = ("Notwithstanding considerable psychological apprehension, individuals frequently "
+        "demonstrate ambivalence regarding psychotherapeutic intervention, particularly when "
+        "previous institutional experiences engendered mistrust.")  # fmt: skip
+
+
+def test_reading_level_counts_as_textstat_did() -> None:
+    """The Flesch-Kincaid grade, counted as textstat 0.7.3 counts (its values, so MAX_GRADE
+    keeps its meaning): short sentences read low, long words high."""
+    assert reading_grade("Ask what worries them. Listen to the answer. Say what you saw.") == 1.3
+    assert reading_grade(HARD) == 33.9
+    assert reading_grade("") == -15.7  # 0 - 15.59, rounded as textstat rounds negatives
+
+
+def test_validate_warns_of_hard_english_no_notes_and_no_translation(cli: Any,
+                                                                     tmp_path: Path) -> None:  # fmt: skip
+    hard = write_yaml(tmp_path / "lib" / "en" / "hard.yaml",
+                      worksheet("hard", [{"type": "paragraph", "text": HARD}]))  # fmt: skip
+    done = cli("validate", hard)
+    assert done.exit_code == 0, done.output
+    grade = re.search(rf"{re.escape(str(hard))}:.*reads at US grade ([0-9.]+)", done.output)
+    assert grade is not None and float(grade[1]) > MAX_GRADE, done.output
+    assert "no facilitator_notes" in done.output and "no Spanish translation yet" in done.output
+    assert cli("validate", hard, "--strict").exit_code == 1
+    easy = write_yaml(tmp_path / "lib" / "en" / "easy.yaml",
+                      worksheet("easy", facilitator_notes="Go slowly."))  # fmt: skip
+    write_yaml(tmp_path / "lib" / "es" / "easy.yaml",
+               worksheet("easy", language="es", facilitator_notes="Despacio."))  # fmt: skip
+    done = cli("validate", easy)
+    assert done.exit_code == 0 and "0 warning(s)" in done.output, done.output
+
+
+def test_validate_needs_no_setuptools() -> None:
+    """The reading level comes from pyphen's dictionaries: no pkg_resources (which Python
+    3.12's virtual environments lack, and setuptools is retiring) and no network."""
+    code = ("import sys\nsys.modules['pkg_resources'] = None\n"
+            "from workbook.cli import run\nsys.argv[0] = 'workbook'\nrun()")  # fmt: skip
+    sheet = Path(__file__).resolve().parent.parent / "worksheets" / "en" / "i-statements.yaml"
+    done = subprocess.run([sys.executable, "-c", code, "validate", str(sheet)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "checked 1 file(s): 0 error(s)" in done.stderr
