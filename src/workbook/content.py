@@ -60,7 +60,8 @@ def _words(text: str) -> list[str]:
 
 
 def _tenths(number: float) -> float:
-    """Rounded to one decimal, halves away from zero."""
+    """To one decimal as textstat rounds: the nearest tenth, halves up, for the averages and
+    any real grade (a negative grade, from next to no text, comes out a tenth lower)."""
     return math.floor(number * 10 + math.copysign(0.5, number)) / 10
 
 
