@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from studio_support import PHONE, THREE, TOKEN, Studio, check_page, set_width
 from workbook.studio.security import MAX_BODY
 
+SHOTS = Path("/tmp/shots-studio")
 SPANISH = {"worksheets": THREE, "recipient": "Ana", "loved_one": "Luis",
            "relationship": "parent", "language": "es", "region": "MX", "theme": "default",
            "page_size": "letter", "edition": "client", "ui": "es", "crisis_page": "on"}  # fmt: skip
@@ -114,6 +115,27 @@ def test_preview_shows_the_pages_and_their_count(studio: Studio) -> None:
     images = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="Página \d+">', page)
     assert count > 5 and len(images) == count
     assert 'value="Ana"' in page and 'value="MX"' in page  # the form keeps what was typed
+
+
+def test_a_preview_page_opens_large_enough_to_read(studio: Studio) -> None:
+    """Each small page links to itself drawn large, made only when asked for."""
+    from PIL import Image
+
+    page = studio.post("preview", **SPANISH).text
+    links = re.findall(r'<a class="page-link" href="(/preview/[0-9a-f]{16}/(\d+)\.png)"', page)
+    assert [int(n) for _, n in links] == list(range(1, len(links) + 1)) and len(links) > 5
+    assert "Elija una página para verla en grande" in page
+    large = studio.request(links[1][0])
+    assert large.status == 200 and large.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(large.body)).size[0] == 1275  # 8.5 in at 150 dpi
+    kept = links[0][0].rsplit("/", 1)[0]
+    missing = studio.request(f"{kept}/{len(links) + 1}.png")
+    assert missing.status == 404 and "no page" in missing.text
+    assert studio.request(f"{kept}/0.png").status == 404
+    for name in ("0" * 16, "../../etc", "ZZZZ"):
+        gone = studio.request(f"/preview/{name}/1.png")
+        assert gone.status == 404 and "Traceback" not in gone.text, name
+    assert "press Preview again" in studio.request(f"/preview/{'0' * 16}/1.png").text
 
 
 def test_a_bad_value_shows_its_message_next_to_its_field(studio: Studio) -> None:
@@ -318,6 +340,80 @@ def test_every_page_has_every_word_in_both_languages_once() -> None:
             assert key not in seen, f"{key} is in {seen.get(key)} and {path.name}"
             seen[key] = path.name
             assert words["en"][key] and words["es"][key], key
+
+
+def test_in_chromium_a_preview_page_opens_large_and_escape_closes_it(
+    browser: Any, studio: Studio
+) -> None:
+    """By keyboard alone: Enter on a page of the preview opens it large in a dialog (its own
+    name, alt text, previous and next, a zoom that scrolls inside the dialog); Escape closes
+    it and gives the focus back to the page the person was on."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def until(condition: Any) -> Any:
+        return WebDriverWait(browser, 60).until(lambda driver: condition())
+
+    def natural(image: Any) -> int:
+        return int(browser.execute_script("return arguments[0].naturalWidth", image))
+
+    set_width(browser, 1280)
+    browser.get(f"http://127.0.0.1:{studio.port}/?token={TOKEN}&ui=en")
+    for sheet in THREE:
+        box = browser.find_element(By.ID, f"ws-{sheet}")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        box.click()
+    until(lambda: browser.find_elements(By.CSS_SELECTOR, ".pages a.page-link"))
+    count = len(browser.find_elements(By.CSS_SELECTOR, ".pages a.page-link"))
+    link = browser.find_element(By.CSS_SELECTOR, '.pages a.page-link[data-page="2"]')
+    browser.execute_script("arguments[0].focus();", link)
+    link.send_keys(Keys.ENTER)
+    viewer = browser.find_element(By.ID, "viewer")
+    until(lambda: viewer.get_attribute("open") is not None)
+    image = browser.find_element(By.ID, "viewer-image")
+    until(lambda: natural(image) == 1275)
+    heading = browser.find_element(By.ID, "viewer-heading")
+    assert heading.text == f"Page 2 of {count}" and image.get_attribute("alt") == "Page 2"
+    assert browser.switch_to.active_element.get_attribute("id") == "viewer-page"
+    assert image.size["width"] > 700  # the thumbnail is 340 px wide
+    check_page(browser)  # the dialog open, on a phone and a desktop
+    SHOTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "viewer-1280.png"))
+    browser.find_element(By.CSS_SELECTOR, "#viewer button[data-step='1']").click()
+    until(lambda: image.get_attribute("src").endswith("/3.png") and natural(image) == 1275)
+    assert heading.text == f"Page 3 of {count}" and image.get_attribute("alt") == "Page 3"
+    status = browser.find_element(By.ID, "viewer-status")
+    until(lambda: status.get_attribute("textContent") == f"Page 3 of {count}")  # said
+    zoom = browser.find_element(By.ID, "viewer-zoom")
+    zoom.click()
+    assert zoom.get_attribute("aria-pressed") == "true" and image.size["width"] >= 1275
+    set_width(browser, PHONE)
+    page = browser.find_element(By.ID, "viewer-page")
+    assert browser.execute_script("return arguments[0].scrollWidth", page) > PHONE
+    check_page(browser)  # zoomed: the page scrolls inside the dialog, not the screen
+    set_width(browser, PHONE)
+    browser.save_screenshot(str(SHOTS / "viewer-zoomed-360.png"))
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    until(lambda: viewer.get_attribute("open") is None)
+    back = browser.switch_to.active_element
+    assert back.get_attribute("class") == "page-link" and back.get_attribute("data-page") == "3"
+    first = browser.find_element(By.CSS_SELECTOR, '.pages a.page-link[data-page="1"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", first)
+    first.click()
+    until(lambda: viewer.get_attribute("open") is not None)
+    previous = browser.find_element(By.CSS_SELECTOR, "#viewer button[data-step='-1']")
+    assert not previous.is_enabled() and heading.text == f"Page 1 of {count}"
+    browser.find_element(By.ID, "viewer-close").click()
+    until(lambda: viewer.get_attribute("open") is None)
+    assert browser.switch_to.active_element.get_attribute("data-page") == "1"
+    # a preview the studio no longer keeps (a dozen newer ones since): said, not a blank page
+    browser.execute_script("document.querySelector('.pages').dataset.kept = '0'.repeat(16);")
+    first.click()
+    until(lambda: "could not be shown" in status.text)
+    assert not image.is_displayed()
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    until(lambda: viewer.get_attribute("open") is None)
 
 
 def test_in_chromium_a_packet_is_applied_in_place(browser: Any, studio: Studio) -> None:

@@ -1,9 +1,11 @@
 """The studio's workbook page (/): choose worksheets (cards, packets, order), personalise,
-preview (live, with a script; on request, without), download or save. Form posts become
-`Choices` (forms.py) and `BuildOptions`; editions.py builds; cards.py offers the library."""
+preview (live, with a script; on request, without; any page opened large), download or save.
+Form posts become `Choices` (forms.py) and `BuildOptions`; editions.py builds; cards.py
+offers the library."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any, NamedTuple
 
@@ -19,11 +21,12 @@ from ..theme import BUILTIN_THEMES
 from . import uploads
 from .app import Studio, download, in_thread, ui_language
 from .cards import Thumbnails, cards, crisis_hint, packets, topics
-from .editions import DOWNLOADS, Outcome, failed, preview, render, save
+from .editions import DOWNLOADS, Outcome, Previews, failed, large_page, preview, render, save
 from .forms import Choices
 from .interface import interface
 
 MOVES = ("up", "down", "remove")
+KEPT = re.compile(r"[0-9a-f]{16}")  # a preview's name in `Previews`
 
 
 class Posted(NamedTuple):
@@ -34,7 +37,7 @@ class Posted(NamedTuple):
 
 
 def routes(studio: Studio) -> list[Route]:
-    thumbnails = Thumbnails()
+    thumbnails, kept = Thumbnails(), Previews()
 
     def page(ui: str, choices: Choices, outcome: Outcome, form: Any = None,
              status: int = 200, said: str = "") -> Response:  # fmt: skip
@@ -71,7 +74,7 @@ def routes(studio: Studio) -> list[Route]:
         if action in DOWNLOADS:
             return await in_thread(lambda: deliver(ui, choices, action, form))
         if action == "preview":
-            return await in_thread(lambda: page(ui, choices, preview(studio, choices), form))
+            return await in_thread(lambda: page(ui, choices, preview(studio, choices, kept), form))
         if action == "save":
             return await in_thread(lambda: page(ui, choices, save(studio, choices), form))
         said = change(choices, action, ui)
@@ -86,7 +89,7 @@ def routes(studio: Studio) -> list[Route]:
         # no worksheets yet: no error while a person is still choosing, unless they pressed
         # the Preview button (the script says so)
         if outcome is None and (choices.worksheets or form.get("asked")):
-            outcome = await in_thread(lambda: preview(studio, choices))
+            outcome = await in_thread(lambda: preview(studio, choices, kept))
         outcome = outcome or Outcome()
         language = choices.values.get("language") or ui  # only the parts that change: no cards
         parts = {"outcome": outcome, "choices": choices,
@@ -124,10 +127,27 @@ def routes(studio: Studio) -> list[Route]:
     async def thumb(request: Request) -> Response:
         return await in_thread(lambda: thumbnail(request))
 
+    def large_png(request: Request) -> Response:
+        """One page of a recent preview, large enough to read (the preview's pages link here)."""
+        name, number = request.path_params["name"], request.path_params["number"]
+        pdf = kept.get(name) if KEPT.fullmatch(name) else None
+        if pdf is None:
+            return PlainTextResponse(
+                "This preview is no longer on the studio: press Preview again.", 404)  # fmt: skip
+        with studio.building:  # PDFium: one caller at a time
+            png = large_page(pdf, number)
+        if png is None:
+            return PlainTextResponse(f"This preview has no page {number}.", 404)
+        return Response(png, media_type="image/png")
+
+    async def large(request: Request) -> Response:
+        return await in_thread(lambda: large_png(request))
+
     return [
         Route("/", home, methods=["GET"]), Route("/", submit, methods=["POST"]),
         Route("/preview", live, methods=["POST"]),
         Route("/thumb/{language}/{ident:str}.png", thumb, methods=["GET"]),
+        Route("/preview/{name:str}/{number:int}.png", large, methods=["GET"]),
     ]  # fmt: skip
 
 

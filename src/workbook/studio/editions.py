@@ -1,10 +1,14 @@
-"""What the workbook page makes: each download's bytes, the preview's pages as images, the
-file saved in the output folder; and what went wrong, by field."""
+"""What the workbook page makes: each download's bytes, the preview's pages as images (small
+at once, one page large on request), the file saved in the output folder; and what went
+wrong, by field."""
 
 from __future__ import annotations
 
 import base64
 import io
+import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,6 +20,8 @@ from .forms import Choices, by_field
 
 PREVIEW_DPI = 40
 PREVIEW_PAGES = 40
+LARGE_DPI = 150  # one page, opened from the preview: 11 pt text is about 23 px high
+PREVIEWS_KEPT = 12  # the last previews' PDFs, so their pages can still be opened large
 DOWNLOADS: dict[
     str, tuple[dict[str, Any], str, str]
 ] = {  # button -> (changes to the form's choices, media type, file suffix)
@@ -34,7 +40,30 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # data: URIs
     pages: int = 0
+    kept: str = ""  # the preview's name in `Previews`, for its pages opened large
     saved: str = ""  # the file written to the output folder
+
+
+class Previews:
+    """The last few previews' PDFs, in memory (never on disk), by a random name: a page of one
+    is drawn large only when a person opens it, so the preview itself stays quick."""
+
+    def __init__(self, keep: int = PREVIEWS_KEPT) -> None:
+        self.keep = keep
+        self.pdfs: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def add(self, pdf: bytes) -> str:
+        name = secrets.token_hex(8)
+        with self.lock:
+            self.pdfs[name] = pdf
+            while len(self.pdfs) > self.keep:
+                self.pdfs.popitem(last=False)
+        return name
+
+    def get(self, name: str) -> bytes | None:
+        with self.lock:
+            return self.pdfs.get(name)
 
 
 def render(studio: Studio, choices: Choices, changes: dict[str, Any]) -> tuple[bytes, Project]:
@@ -53,14 +82,17 @@ def render(studio: Studio, choices: Choices, changes: dict[str, Any]) -> tuple[b
     return rendered.pdf, project
 
 
-def preview(studio: Studio, choices: Choices) -> Outcome:
-    """The workbook's pages as small PNG images, with its page count and warnings."""
+def preview(studio: Studio, choices: Choices, kept: Previews) -> Outcome:
+    """The workbook's pages as small PNG images, with its page count and warnings; its PDF is
+    kept a while, for a page opened large."""
     try:
         data, project = render(studio, choices, {"format": "pdf"})
     except WorkbookError as exc:
         return failed(exc.diagnostics)
-    images, pages = page_images(data)
-    return Outcome(warnings=[d.message for d in project.warnings], images=images, pages=pages)
+    with studio.building:  # PDFium is not thread-safe: one caller at a time, as the thumbnails
+        images, pages = page_images(data)
+    return Outcome(warnings=[d.message for d in project.warnings], images=images, pages=pages,
+                   kept=kept.add(data))  # fmt: skip
 
 
 def save(studio: Studio, choices: Choices) -> Outcome:
@@ -100,3 +132,20 @@ def page_images(pdf: bytes, first: int = 0, count: int = PREVIEW_PAGES,
         image.save(buffer, "PNG")
         uris.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
     return uris, total
+
+
+def large_page(pdf: bytes, number: int, dpi: int = LARGE_DPI) -> bytes | None:
+    """Page `number` (from 1) as a PNG large enough to read; None if there is no such page."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        if not 1 <= number <= len(document):
+            return None
+        document.init_forms()
+        image = document[number - 1].render(scale=dpi / 72, may_draw_forms=True).to_pil()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,6 +1,7 @@
 // The workbook page, enhanced: the order list follows the ticked cards and moves in place
-// (buttons, Alt+arrows, dragging), the filters hide cards at once, and the preview follows
-// each change. Without this script every button still works by posting the form.
+// (buttons, Alt+arrows, dragging), the filters hide cards at once, the preview follows each
+// change, and a preview page opens large in a dialog (Escape closes it). Without this script
+// every button still works by posting the form, and a page's link opens its large image.
 "use strict";
 (function () {
   var form = document.getElementById("workbook");
@@ -260,6 +261,82 @@
     current.querySelector("span").textContent = fill(current.getAttribute("data-label"), {name: ref.split("/").pop()});
     current.hidden = false;
   }
+
+  // -- the page viewer: one preview page drawn large (on request), in a modal dialog --------
+  var viewer = document.getElementById("viewer");
+  var viewerImage = document.getElementById("viewer-image");
+  var viewerStatus = document.getElementById("viewer-status");
+  var viewerPage = document.getElementById("viewer-page");
+  var zoom = document.getElementById("viewer-zoom");
+  var steps = viewer.querySelectorAll("button[data-step]");
+  var viewing = {kept: "", page: 0, count: 0, stepped: false};
+
+  function showPage(number, stepped) {
+    var values = {n: number, count: viewing.count};
+    viewing.page = number;
+    viewing.stepped = stepped;
+    document.getElementById("viewer-heading").textContent = fill(viewer.getAttribute("data-title"), values);
+    viewerStatus.textContent = "";
+    viewer.setAttribute("aria-busy", "true");
+    viewerImage.alt = fill(viewer.getAttribute("data-alt"), values);
+    viewerImage.src = "/preview/" + viewing.kept + "/" + number + ".png";
+    viewerPage.scrollTop = 0;
+    viewerPage.scrollLeft = 0;
+    Array.prototype.forEach.call(steps, function (button, index) {
+      var target = number + Number(button.getAttribute("data-step"));
+      var off = target < 1 || target > viewing.count;
+      if (off && document.activeElement === button) steps[1 - index].focus();
+      button.disabled = off;
+    });
+  }
+
+  viewerImage.addEventListener("load", function () {
+    viewer.removeAttribute("aria-busy");
+    viewerImage.hidden = false;
+    if (!viewing.stepped) return;
+    var said = document.createElement("span");  // said to a screen reader; the heading shows it
+    said.className = "visually-hidden";
+    said.textContent = document.getElementById("viewer-heading").textContent;
+    viewerStatus.replaceChildren(said);
+  });
+  viewerImage.addEventListener("error", function () {
+    if (!viewerImage.getAttribute("src")) return;
+    viewer.removeAttribute("aria-busy");
+    viewerImage.hidden = true;
+    viewerStatus.textContent = viewer.getAttribute("data-failed");
+  });
+  pages.addEventListener("click", function (event) {
+    var link = event.target.closest("a.page-link");
+    if (!link || typeof viewer.showModal !== "function") return;
+    event.preventDefault();
+    var list = link.closest(".pages");
+    viewing.kept = list.getAttribute("data-kept");
+    viewing.count = Number(list.getAttribute("data-count"));
+    showPage(Number(link.getAttribute("data-page")), false);
+    viewer.showModal();
+    viewerPage.focus();
+  });
+  Array.prototype.forEach.call(steps, function (button) {
+    button.addEventListener("click", function () {
+      var target = viewing.page + Number(button.getAttribute("data-step"));
+      if (target >= 1 && target <= viewing.count) showPage(target, true);
+    });
+  });
+  zoom.addEventListener("click", function () {
+    var zoomed = zoom.getAttribute("aria-pressed") !== "true";
+    zoom.setAttribute("aria-pressed", zoomed ? "true" : "false");
+    viewer.classList.toggle("zoomed", zoomed);
+  });
+  document.getElementById("viewer-close").addEventListener("click", function () { viewer.close(); });
+  viewer.addEventListener("click", function (event) {
+    if (event.target === viewer) viewer.close();  // the backdrop
+  });
+  viewer.addEventListener("close", function () {
+    var links = pages.querySelectorAll("a.page-link");
+    var back = pages.querySelector('a.page-link[data-page="' + viewing.page + '"]') || links[links.length - 1];
+    viewerImage.removeAttribute("src");
+    if (back) { back.focus(); back.scrollIntoView({block: "nearest"}); }
+  });
 
   form.addEventListener("input", function (event) {
     if (event.target.type !== "file" && event.target.id !== "topic" && event.target.id !== "written_in" && event.target.id !== "ui") schedule();
