@@ -275,6 +275,62 @@ def test_stop_keeps_what_is_built_and_the_report_says_so(studio: Studio) -> None
     assert report["ok"] == figures["done"] == len(archive.namelist()) - 1
 
 
+def language(studio: Studio, ui: str, page: str = "", files: list[tuple[str, str, bytes]] | None = None,
+             csrf: str | None = None, **fields: Any) -> Reply:  # fmt: skip
+    """The language switch pressed on `page`: its form (the settings, the roster it checked)
+    sent with the new `ui`, and `files` chosen in it (field, file name, bytes)."""
+    sent = {"action": "language", "ui": ui}
+    for name in ("base", "kept"):
+        found = re.search(rf'name="{name}" value="([^"]*)"', page)
+        if found:
+            sent[name] = html.unescape(found.group(1))
+    return studio.upload("/batch", {**sent, **fields}, files or [], csrf=csrf)
+
+
+def test_a_change_of_language_keeps_the_settings_and_the_check(studio: Studio) -> None:
+    page = check(studio, ROSTER, base=from_settings(studio)).text
+    assert 'name="kept"' in page and 'form="batch-form"' in page
+    spanish = language(studio, "es", page)
+    assert spanish.status == 200, spanish.text[:3000]
+    assert '<html lang="es">' in spanish.text
+    assert "Con los ajustes de la página del cuaderno y estas hojas de trabajo: i-statements." in (
+        spanish.text)  # fmt: skip
+    assert "roster.csv: 4 filas." in spanish.text and "2 filas están bien." in spanish.text
+    assert [row[:2] for row in cells(spanish.text)] == [["2", "region"], ["3", "worksheets"]]
+    assert "Crear los cuadernos de las 2 filas correctas" in spanish.text
+    assert hidden(spanish.text, "base") == hidden(page, "base")
+    assert hidden(spanish.text, "kept") == hidden(page, "kept")
+    back = language(studio, "en", spanish.text)
+    assert cells(back.text) == cells(page) and "Build the 2 good rows" in back.text
+    job = build(studio, back.text)  # and the page still builds
+    assert finished(studio, job)["done"] == 2
+
+
+def test_a_change_of_language_keeps_files_chosen_and_not_yet_sent(studio: Studio) -> None:
+    settings = language(studio, "es", base=from_settings(studio))
+    assert settings.status == 200 and "Con los ajustes de la página" in settings.text
+    assert "Lo que encontró la revisión" not in settings.text  # nothing to check yet
+    chosen = language(studio, "es", settings.text, files=[("roster", "people.csv", ROSTER)])
+    assert "people.csv: 4 filas." in chosen.text, chosen.text[:3000]
+    manifest = yaml.safe_dump({"workbook": 1, "worksheets": ["boundary-planning"]}).encode()
+    other = language(studio, "en", chosen.text, files=[("manifest", "mine.yaml", manifest)])
+    assert "Using the manifest mine.yaml, with these worksheets: boundary-planning." in other.text
+    assert "people.csv: 4 rows." in other.text  # the roster checked against the new settings
+    assert hidden(other.text, "base") != hidden(chosen.text, "base")
+    assert build(studio, other.text)
+
+
+def test_a_change_of_language_with_nothing_to_keep_is_the_plain_page(studio: Studio) -> None:
+    reply = language(studio, "es")
+    assert reply.status == 303 and reply.headers["location"] == "/batch?ui=es"
+    alone = language(studio, "es", files=[("roster", "people.csv", ROSTER)])  # no settings yet
+    assert alone.status == 422 and "Envíe un manifiesto guardado con la lista" in alone.text
+    page = check(studio, ROSTER, base=from_settings(studio)).text
+    tampered = language(studio, "es", page.replace(hidden(page, "kept"), "../base.yaml"))
+    assert tampered.status == 400 and "ya no están en el estudio" in tampered.text
+    assert language(studio, "es", page, csrf="").status == 403
+
+
 def test_an_upload_of_the_wrong_kind_is_refused(studio: Studio) -> None:
     reply = check(studio, b"%PDF-1.7", "roster.pdf", base=from_settings(studio))
     assert reply.status == 422 and "roster.pdf: this is not a roster" in reply.text
@@ -368,6 +424,59 @@ def test_the_page_in_chromium(studio: Studio, browser: Any, tmp_path: Path) -> N
     browser.refresh()
     check_page(browser)
     shots(browser, "finished")
+
+
+def test_in_chromium_a_change_of_language_keeps_the_check(
+    studio: Studio, browser: Any, tmp_path: Path
+) -> None:
+    """The page's language switch (by keyboard) shows the same check in the other language;
+    a roster chosen and not yet checked goes with it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    SHOTS.mkdir(exist_ok=True)
+    roster, other = tmp_path / "roster.csv", tmp_path / "people.csv"
+    roster.write_bytes(ROSTER)
+    other.write_bytes((HEADER + "Eve Moss,Ray,,\n").encode())
+    manifest = tmp_path / "base.yaml"
+    manifest.write_text(yaml.safe_dump({"workbook": 1, "worksheets": ["i-statements"]}))
+    set_width(browser, 1280)
+    browser.get(f"http://127.0.0.1:{studio.port}/batch?token={TOKEN}&ui=en")
+    browser.find_element(By.ID, "manifest").send_keys(str(manifest))
+    browser.find_element(By.ID, "roster").send_keys(str(roster))
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.bad-rows"))
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "table.bad-rows tbody th")]
+
+    def switch(to: str) -> None:
+        Select(browser.find_element(By.ID, "ui")).select_by_value(to)
+        browser.find_element(By.CSS_SELECTOR, "button[value=language]").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == to
+        )  # the old page's element goes stale as the new page comes
+
+    switch("es")
+    found = browser.find_element(By.CSS_SELECTOR, ".found").text
+    assert "roster.csv: 4 filas." in found and "2 filas están bien." in found, found
+    assert [
+        r.text for r in browser.find_elements(By.CSS_SELECTOR, "table.bad-rows tbody th")
+    ] == rows
+    settings = browser.find_element(By.CSS_SELECTOR, "p.settings").text
+    assert settings == "Con el manifiesto base.yaml y estas hojas de trabajo: i-statements."
+    assert browser.find_element(By.CSS_SELECTOR, "button[value=build]").text == (
+        "Crear los cuadernos de las 2 filas correctas")  # fmt: skip
+    check_page(browser)
+    shots(browser, "language-es")
+    browser.find_element(By.ID, "roster").send_keys(str(other))  # chosen, not checked
+    switch("en")
+    found = browser.find_element(By.CSS_SELECTOR, ".found").text
+    assert "people.csv: 1 row." in found and "1 row is fine." in found, found
+    assert (
+        "Using the manifest base.yaml" in browser.find_element(By.CSS_SELECTOR, "p.settings").text
+    )
+    check_page(browser)
 
 
 def shots(driver: Any, name: str) -> None:

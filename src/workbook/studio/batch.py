@@ -3,6 +3,8 @@ anything is built, then a build with live progress and a ZIP of the PDFs and the
 
     POST /batch  action=settings   the workbook page's form: its manifest becomes the base
                  action=check      a roster (and maybe a saved manifest) sent: every row checked
+                 action=language   the page in another language, still holding its settings and
+                                   its roster (checked again), and any file chosen with it
                  action=build      the checked roster's good rows: a job, then the job's page
     GET  /batch/example.csv        a roster to start from
     GET  /batch/{job}              the job's figures (works without a script; Refresh)
@@ -110,11 +112,13 @@ class BatchPage:
             if action == "settings":
                 return await self.from_settings(ui, form)
             view = self.base_view(str(form.get("base", "")), ui)
+            manifest = form.get("manifest")
+            if action in ("check", "language") and uploads.is_upload(manifest):
+                view = await self.keep_base(manifest, ui)  # a saved manifest, sent with them
             if action == "check":
-                manifest = form.get("manifest")
-                if uploads.is_upload(manifest):  # a saved manifest, sent with the roster
-                    view = await self.keep_base(manifest, ui)
                 return await self.check(ui, form, view)
+            if action == "language":
+                return await self.in_language(ui, form, view)
             if action == "build":
                 return await in_thread(lambda: self.build(ui, form, view))
         except Refused as refused:
@@ -152,6 +156,32 @@ class BatchPage:
         view.roster, view.roster_shown = kept.name, _shown(roster)
         kept.with_name(f"{kept.name}.name").write_text(view.roster_shown, encoding="utf-8")
         return await in_thread(lambda: self.checked(ui, view))
+
+    async def in_language(self, ui: str, form: FormData, view: View) -> Response:
+        """The language switch, part of the page's form: the same page in `ui`, with what the
+        person was doing. A roster they had checked is checked again (its findings are shown
+        in words of this language); one chosen and not yet sent is kept and checked too, as
+        their next step would; the settings stay. A page holding nothing is the plain page."""
+        if uploads.is_upload(form.get("roster")):
+            return await self.check(ui, form, view)
+        kept = str(form.get("kept", ""))
+        if kept:
+            self.carry_roster(view, str(form.get("base", "")), kept, ui)
+            return await in_thread(lambda: self.checked(ui, view))
+        if not view.base:
+            return RedirectResponse(f"/batch?ui={ui}", 303)
+        return self.page(ui, view)
+
+    def carry_roster(self, view: View, base: str, roster: str, ui: str) -> None:
+        """The roster checked under the page's base, into `view` (whose base may be a manifest
+        sent just now: then the roster is copied beside it)."""
+        was = self.base_view(base, ui)
+        self.roster_view(was, roster, ui)
+        if was.base != view.base:
+            for name in (roster, f"{roster}.name"):
+                if (self.home / was.base / name).is_file():
+                    shutil.copyfile(self.home / was.base / name, self.home / view.base / name)
+        view.roster, view.roster_shown = was.roster, was.roster_shown
 
     def checked(self, ui: str, view: View) -> Response:
         found = check_roster(*self.batch(view), self.studio.building)
