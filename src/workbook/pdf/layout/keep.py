@@ -7,6 +7,8 @@ between runs, whether the worksheet's last page would be nearly empty.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 
@@ -36,6 +38,9 @@ class Room(CondPageBreak):  # type: ignore[misc]
             frame.add_generated_content(FrameBreak)
         return 0, 0
 
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        pass  # nothing to draw: not even the state ReportLab saves around a drawing
+
 
 def _flat(flowables: list[Flowable]) -> list[Flowable]:
     """The contents of nested keep-together groups (ReportLab would call such a group
@@ -46,8 +51,24 @@ def _flat(flowables: list[Flowable]) -> list[Flowable]:
     return flat
 
 
+class Kept(KeepTogether):  # type: ignore[misc]
+    """ReportLab's KeepTogether, measured without copying the page's frame. ReportLab copies
+    it in case what is measured adds content to the frame; nothing kept together here does
+    (Room and TailBreak act only while a frame places them)."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        template = getattr(self.canv, "_doctemplate", None)
+        if template is None:
+            return super().wrap(aw, ah)  # type: ignore[no-any-return]
+        frame, template.frame = template.frame, None
+        try:
+            return super().wrap(aw, ah)  # type: ignore[no-any-return]
+        finally:
+            template.frame = frame
+
+
 def _kept(flowables: list[Flowable]) -> KeepTogether:
-    return KeepTogether(_flat(flowables))
+    return Kept(_flat(flowables))
 
 
 def _lead(group: list[Flowable], keep: int, width: float) -> Chunk:
