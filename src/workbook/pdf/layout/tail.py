@@ -9,6 +9,8 @@ here, or lets a later break end it, so that the new page gets enough to be worth
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 
@@ -111,8 +113,8 @@ class TailBreak(Flowable):  # type: ignore[misc]
             frame.add_generated_content(FrameBreak)
         return 0, 0
 
-    def draw(self) -> None:
-        pass
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        pass  # nothing to draw: not even the state ReportLab saves around a drawing
 
     def _ends_page(self, avail: float, after: float) -> bool:
         seg, page = self.segment, self.segment.page
