@@ -10,11 +10,31 @@ from __future__ import annotations
 
 import struct
 import zlib
+from functools import lru_cache
 from typing import Any
 
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFFile, PDFIndirectObject, PDFObject
 
 PDF_VERSION = (1, 5)  # object and cross-reference streams
+SHORT = 64  # characters: names, numbers and references, which a file repeats many times
+
+
+@lru_cache(maxsize=4096)
+def _encoded(text: str) -> bytes:
+    return text.encode("extpdfdoc")
+
+
+def _pdfdoc_encoded(text: Any) -> Any:
+    """ReportLab's `pdfdocEnc`, remembering short texts: encoding through its codec is most of
+    the cost of writing a name, a number or a reference, and a workbook writes thousands."""
+    if isinstance(text, str):
+        return _encoded(text) if len(text) <= SHORT else text.encode("extpdfdoc")
+    return text
+
+
+pdfdoc.pdfdocEnc = _pdfdoc_encoded
+pdfdoc.PDFName = lru_cache(maxsize=4096)(pdfdoc.PDFName)
 
 
 class Packed(PDFObject):  # type: ignore[misc]
