@@ -331,3 +331,56 @@ def test_every_country_with_crisis_lines_has_a_name_in_both_languages() -> None:
     regions = set(yaml.safe_load(text))
     for language in ("en", "es"):
         assert set(strings(language)["wizard"]["countries"]) == regions, language
+
+
+# Written by `workbook init` before its comment followed the language (and still, in English).
+OLD_HEADER = ("# Your workbook. Edit this file and run `workbook build {path}` again.\n"
+              "# Every setting is described by `workbook schema manifest`.\n")  # fmt: skip
+
+
+def test_the_manifest_comment_speaks_the_chosen_language(cli: Any, tmp_path: Path) -> None:
+    spanish, english = tmp_path / "es.yaml", tmp_path / "en.yaml"
+    for path, lang in ((spanish, "es"), (english, "en")):
+        result = cli("init", "--yes", "--manifest", path, "--lang", lang, "--no-build")
+        assert result.exit_code == 0, result.output
+    text = spanish.read_text(encoding="utf-8")
+    assert text.startswith(
+        f"# Tu cuaderno. Edita este archivo y vuelve a ejecutar `workbook build {spanish}`.\n"
+        "# Todos los ajustes se describen en `workbook schema manifest`.\nworkbook: 1\n"
+    ), text
+    assert "Your workbook" not in text and "Every setting" not in text
+    assert yaml.safe_load(text)["language"] == "es"
+    # English reads as it always did, byte for byte: it is what the guard recognises
+    assert english.read_text(encoding="utf-8").startswith(OLD_HEADER.format(path=english))
+
+
+def test_a_manifest_written_before_is_still_recognised_as_ours(cli: Any, tmp_path: Path) -> None:
+    from workbook.output import MANIFEST_START, write_file
+
+    old = tmp_path / "old.yaml"
+    old.write_text(OLD_HEADER.format(path=old) + "workbook: 1\nworksheets: [i-statements]\n")
+    assert OLD_HEADER.encode().startswith(MANIFEST_START)
+    write_file(b"workbook: 1\n", old, "manifest")  # no --force needed: workbook wrote it
+    assert old.read_bytes() == b"workbook: 1\n"
+
+
+def test_a_line_break_in_the_manifest_path_stays_inside_the_comment(tmp_path: Path) -> None:
+    from workbook.wizard import write_manifest
+
+    for language in ("en", "es"):
+        path = tmp_path / f"two\nlines-{language}.yaml"
+        write_manifest({"workbook": 1, "language": language, "worksheets": ["i-statements"]}, path)
+        text = path.read_text(encoding="utf-8")
+        assert all(line.startswith("# ") for line in text.splitlines()[:3]), text
+        assert yaml.safe_load(text) == {"workbook": 1, "language": language,
+                                        "worksheets": ["i-statements"]}  # fmt: skip
+
+
+@pytest.mark.xfail(strict=True, reason="output.MANIFEST_START knows only the English comment; "
+                   "output.py should also accept each language's (locales: wizard.manifest_header)")  # fmt: skip
+def test_a_spanish_manifest_is_recognised_as_ours(cli: Any, tmp_path: Path) -> None:
+    from workbook.output import write_file
+
+    spanish = tmp_path / "es.yaml"
+    assert cli("init", "--yes", "--manifest", spanish, "--lang", "es", "--no-build").exit_code == 0
+    write_file(b"workbook: 1\n", spanish, "manifest")

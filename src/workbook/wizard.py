@@ -196,8 +196,12 @@ def manifest_data(answers: Answers, today: dt.date) -> dict[str, object]:
 
 
 def write_manifest(data: dict[str, object], path: Path, force: bool = False) -> None:
-    header = ("# Your workbook. Edit this file and run `workbook build " + str(path) + "` again.\n"
-              "# Every setting is described by `workbook schema manifest`.\n")  # fmt: skip
+    """The answers as YAML under a comment, in the manifest's language, on how to use it.
+    The English comment is what it always was: its first line is how `output.guard` knows a
+    manifest that workbook wrote (output.MANIFEST_START)."""
+    words = strings(str(data.get("language") or "en"))["wizard"]["manifest_header"]
+    lines = str(words).format(path=path).splitlines()  # a line break in the path stays in a comment
+    header = "".join(f"# {line}\n" for line in lines)
     text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     write_file(text.encode(), path, "manifest", force=force)
 
