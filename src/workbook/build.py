@@ -59,9 +59,9 @@ def build(options: BuildOptions) -> BuildResult:
 def collector_paused() -> Iterator[None]:
     """A build makes hundreds of thousands of objects and frees nearly all of them by
     reference counting as it goes: the garbage collector's passes over them (a tenth of a
-    warm build's time, as a batch's rows are) wait until it ends, and one pass then frees
-    the reference cycles the build left (a build's own objects only: the youngest
-    generation). Nested, or with the collector off, it leaves the collector as it was."""
+    warm build's time, as a batch's rows are) wait until it ends, and one pass over the
+    youngest generation then frees any reference cycles left (a PDF build leaves none:
+    render._release). Nested, or with the collector off, it leaves the collector as it was."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -17,6 +17,7 @@ without marks.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -50,12 +51,19 @@ class Element:
     """A structure element: a standard role (P, H1, TD, ...), attributes and kids in order;
     for a figure or a table, the box it is drawn in (`place`)."""
 
-    __slots__ = ("attrs", "box", "kids", "parent", "role")
+    __slots__ = ("__weakref__", "_parent", "attrs", "box", "kids", "role")
 
     def __init__(self, role: str, parent: Element | None = None, **attrs: str) -> None:
-        self.role, self.parent, self.attrs = role, parent, attrs
+        self.role, self.attrs = role, attrs
+        self._parent = None if parent is None else weakref.ref(parent)
         self.kids: list[Element | Mark | Widget] = []
         self.box: Box | None = None  # (page, left, bottom, right, top); page 0: on several
+
+    @property
+    def parent(self) -> Element | None:
+        """The element it lies in, held weakly (its kids hold it up from the root): a tree
+        with no cycles is freed as soon as it is dropped, not by the garbage collector."""
+        return None if self._parent is None else self._parent()
 
     def place(self, page: int, left: float, bottom: float, right: float, top: float) -> None:
         """It is drawn within this rectangle (default user space) on `page` too: its box
@@ -148,6 +156,12 @@ class TaggingCanvas(Canvas):  # type: ignore[misc]
     def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> None:
         super()._addAnnotation(annotation, name, addtopage)
         self.tags.own(annotation)
+
+    def drawText(self, aTextObject: Any) -> None:
+        super().drawText(aTextObject)
+        # a paragraph gives its text object a method bound to itself (`_do_line`): a cycle
+        # that would keep the whole build (canvas, document) for the garbage collector
+        aTextObject.__dict__.pop("_do_line", None)
 
     def mark(self, operator: str) -> None:
         """Put a marked-content operator (BDC, BMC, EMC) where drawing goes on."""
