@@ -6,10 +6,11 @@ Each has only wrap/split/draw; all decisions about content are made in blocks.py
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import hypot
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable, PageBreak
 
 from .forms import check_box, radio, text_field
@@ -146,7 +147,21 @@ class WritingLines(Flowable):  # type: ignore[misc]
 
 
 class RatingScale(Flowable):  # type: ignore[misc]
-    """A row of numbered circles to mark, with anchor labels beneath."""
+    """A row of numbered circles to mark, with anchor labels beneath.
+
+    Every number fits its ring with room to spare: the widest number's box (its advance
+    width by the font's cap height) reaches at most ROOM of the way from the ring's centre to
+    its inner edge. The numbers take the theme's size where they fit; wider ones (10, 100)
+    shrink, all alike, down to SHRINK of it; past that the rings grow. Rings never grow so
+    far that neighbours crowd (a ring's cell is at most CROWD of the distance between
+    centres); there, the numbers shrink as far as they must.
+    """
+
+    ROOM = 0.6  # a single digit at the theme's size reaches about 0.52
+    SHRINK = 0.8  # of the theme's size, before the rings grow instead
+    CROWD = 0.9  # the widest a ring's cell gets, as a share of the distance between centres
+    RING = 0.92  # the ring's radius, as a share of half its cell
+    LINE = 0.9  # the ring's line width
 
     def __init__(
         self,
@@ -173,49 +188,71 @@ class RatingScale(Flowable):  # type: ignore[misc]
         self.tooltip = tooltip  # the radio group's spoken name
         self.choices = choices  # each button's
         self.chosen = chosen  # an answer: the number chosen
+        self.cell, self.digit_size = size, min(font_size, size * 0.5)  # until wrapped
 
     def _centre(self, value: int) -> float:
         steps = self.high - self.low
-        return self.size / 2 + (self.width - self.size) * (value - self.low) / steps
+        return self.cell / 2 + (self.width - self.cell) * (value - self.low) / steps
+
+    def _inner(self, cell: float) -> float:
+        """The radius of a ring's inner edge, in a cell of `cell`."""
+        return cell / 2 * self.RING - self.LINE / 2
+
+    def _cap(self) -> float:
+        """The height of the font's digits (its capitals'), per point of size."""
+        return (getattr(getFont(self.font).face, "capHeight", 0) or 700) / 1000
+
+    def _fit(self) -> tuple[float, float]:
+        """The rings' cell and the numbers' size, for the row's width (see the class)."""
+        steps = self.high - self.low
+        widest = max(stringWidth(str(n), self.font, 1) for n in range(self.low, self.high + 1))
+        reach = hypot(widest / 2, self._cap() / 2)  # half its box's diagonal, per point
+        digits = min(self.font_size, self.size * 0.5)
+        needed = (reach * digits * self.SHRINK / self.ROOM + self.LINE / 2) * 2 / self.RING
+        most = self.CROWD * self.width / (steps + self.CROWD)  # cell = CROWD * distance
+        cell = min(max(self.size, needed), most)
+        return cell, min(digits, self.ROOM * self._inner(cell) / reach)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = min(aw, (self.high - self.low + 1) * self.size * 2.1)
+        self.cell, self.digit_size = self._fit()
         label_w = max(self.width / max(len(self.anchors), 1) * 0.9, self.size * 3)
         label_h = max((p.wrap(label_w, ah)[1] for p in self.anchors.values()), default=0)
         self.label_width = label_w
-        self.height = self.size + (label_h + self.size * 0.3 if self.anchors else 0)
+        self.height = self.cell + (label_h + self.size * 0.3 if self.anchors else 0)
         return self.width, self.height
 
     def _rings(self) -> None:
-        canv, r = self.canv, self.size / 2
+        canv, r = self.canv, self.cell / 2
         canv.saveState()
-        canv.setLineWidth(0.9)
+        canv.setLineWidth(self.LINE)
         canv.setStrokeColor(self.colour)
         for value in range(self.low, self.high + 1):
-            canv.circle(self._centre(value), self.height - r, r * 0.92, stroke=1, fill=0)
+            canv.circle(self._centre(value), self.height - r, r * self.RING, stroke=1, fill=0)
         canv.restoreState()
 
     def _digits(self) -> None:
-        canv, r = self.canv, self.size / 2
+        canv, r, size = self.canv, self.cell / 2, self.digit_size
         canv.saveState()
         canv.setFillColor(self.text)
-        size = min(self.font_size, self.size * 0.5)
         canv.setFont(self.font, size)
+        y = self.height - r - self._cap() * size / 2  # the digits' middle on the ring's
         for value in range(self.low, self.high + 1):  # centred, each followed by a space,
-            y = self.height - r - self.font_size * 0.35  # so the numbers read apart
             x = self._centre(value) - stringWidth(str(value), self.font, size) / 2
-            canv.drawString(x, y, f"{value} ")
+            canv.drawString(x, y, f"{value} ")  # so the numbers read apart
         canv.restoreState()
 
     def _radios(self, field: str) -> None:
-        """A radio button over each circle, owned by the scale's element (a Form each)."""
-        canv, base = self.canv, self.height - self.size
+        """A radio button over each circle, owned by the scale's element (a Form each): the
+        theme's size, or the ring's cell where rings had to shrink (buttons never overlap)."""
+        canv, button = self.canv, min(self.size, self.cell)
+        base = self.height - self.cell / 2 - button / 2
         with owned_by(canv, self.tag):
             for i, value in enumerate(range(self.low, self.high + 1)):
-                x = self._centre(value) - self.size / 2
+                x = self._centre(value) - button / 2
                 spoken = self.choices[i] if self.choices else self.tooltip
                 selected = self.chosen is not None and self.chosen.value == value
-                radio(canv, field, str(value), (x, base, self.size), self.colour,
+                radio(canv, field, str(value), (x, base, button), self.colour,
                       (self.tooltip, spoken), selected)  # fmt: skip
 
     def draw(self) -> None:
@@ -230,11 +267,11 @@ class RatingScale(Flowable):  # type: ignore[misc]
         if self.field:
             self._radios(self.field)
         elif self.chosen is not None:  # the print edition: a ring round the chosen number
-            r, centre = self.size / 2, self._centre(self.chosen.value)
+            r, centre = self.cell / 2, self._centre(self.chosen.value)
             ring = (centre - r * 1.2, self.height - r * 2.2, r * 2.4, r * 2.4)
             with marked(self.canv, self.chosen.tag, ring):
                 self.chosen.draw(self.canv, centre, self.height - r, r)
-        base = self.height - self.size
+        base = self.height - self.cell
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
             if value == self.low:
