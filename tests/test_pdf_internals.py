@@ -19,14 +19,15 @@ import pikepdf
 import pytest
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate
 
 from conftest import manifest, worksheet, write_yaml
+from workbook.library import available, builtin_dir
 from workbook.pdf import render
-from workbook.pdf.layout import replay
+from workbook.pdf.layout import keep, replay
 from workbook.pdf.layout.tags import TaggingCanvas
 from workbook.pdf.layout.text import TaggedParagraph
 from workbook.project import BuildOptions, load_project
@@ -141,3 +142,35 @@ def test_a_paragraph_replay_refuses_gives_the_same_bytes(
     drawn, replayed = _without_and_with_replay(second, monkeypatch, before=first)
     assert drawn == replayed
     assert (b"/URI" in drawn) == (case == "link")
+
+
+def test_a_kept_group_measures_as_reportlabs_keep_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept skips the copy of the frame ReportLab makes to measure a KeepTogether: the pages
+    come out the same, byte for byte (every worksheet: tables, lists, writing blocks)."""
+    every = sorted(available("en", [builtin_dir()]))
+    kept = _build(EXAMPLES / "partner.yaml", worksheets=every)
+    monkeypatch.setattr(keep, "Kept", KeepTogether)
+    assert _build(EXAMPLES / "partner.yaml", worksheets=every) == kept
+
+
+def test_page_breaks_draw_nothing() -> None:
+    """No page has an empty drawing (`q`, a move, `Q`): a break between blocks (TailBreak,
+    Room) used to leave one wherever it stood, some eighty per workbook."""
+    with pikepdf.open(io.BytesIO(_build(EXAMPLES / "partner.yaml"))) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            ops = [str(op) for _, op in pikepdf.parse_content_stream(page)]
+            empty = sum(ops[i : i + 3] == ["q", "cm", "Q"] for i in range(len(ops)))
+            assert empty == 0, f"page {number}: {empty} empty drawings"
+
+
+@pytest.mark.parametrize(
+    "text", ["Type", "Font", "12 0 R", "0.5", "caf\u00e9", "\u2018\u2022\u2019", "x" * 65, ""]
+)
+def test_remembered_encodings_are_reportlabs(text: str) -> None:
+    """pdf/file.py remembers ReportLab's encoding of short texts and names: the same bytes as
+    its codec and its PDFName, for texts short and long, ASCII or not, and names to escape."""
+    assert pdfdoc.pdfdocEnc(text) == text.encode("extpdfdoc")
+    assert pdfdoc.pdfdocEnc(text) == pdfdoc.pdfdocEnc(text)  # a second time, remembered
+    assert pdfdoc.pdfdocEnc(text.encode()) == text.encode()  # bytes pass through
+    name = f"{text} #(x)"
+    assert pdfdoc.PDFName(name) == pdfdoc.PDFName.__wrapped__(name)

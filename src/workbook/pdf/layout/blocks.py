@@ -12,14 +12,14 @@ from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, TableStyle
 
 from ... import document as d
 from .blanks import BLANK_CALLBACK as BLANK_CALLBACK  # render.py's names for the blank marker
 from .blanks import NBSP as NBSP
 from .blanks import sentence as blank_sentence
 from .context import LayoutContext, inline_markup
-from .flowables import CheckItem, NewPage, QuoteBar, RatingScale, WritingLines
+from .flowables import CheckItem, Gap, NewPage, QuoteBar, RatingScale, WritingLines
 from .forms import FieldCell
 from .pen import Chosen, Ticked, Written
 from .styles import derive
@@ -82,7 +82,7 @@ def render_script(block: d.Script, ctx: LayoutContext) -> list[Flowable]:
 @renderer(d.ListItems)
 def render_list(block: d.ListItems, ctx: LayoutContext) -> list[Flowable]:
     bullets = [f"{i}." if block.ordered else "\u2022" for i in range(1, len(block.items) + 1)]
-    return [*ctx.items(block.items, ctx.styles.item, bullets), Spacer(1, ctx.theme.spacing * 0.8)]
+    return [*ctx.items(block.items, ctx.styles.item, bullets), Gap(1, ctx.theme.spacing * 0.8)]
 
 
 @renderer(d.Checklist)
@@ -101,7 +101,7 @@ def render_checklist(block: d.Checklist, ctx: LayoutContext) -> list[Flowable]:
         )
         for para, item in zip(paras, block.items, strict=True)
     ]
-    return [*items, Spacer(1, ctx.theme.spacing * 0.8)]
+    return [*items, Gap(1, ctx.theme.spacing * 0.8)]
 
 
 def _ticked(field: d.Field, para: TaggedParagraph, ctx: LayoutContext) -> Ticked | None:

@@ -16,14 +16,14 @@ from typing import NamedTuple
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, FrameBreak, HRFlowable, Image, Spacer, TableStyle
+from reportlab.platypus import Flowable, FrameBreak, HRFlowable, Image, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from ... import document as d
 from ...project import Logo
 from ...theme import COVER_FOOT
 from .context import LayoutContext
-from .flowables import Tagged
+from .flowables import Gap, Tagged
 from .measure import stacked
 from .styles import derive
 from .tags import Element
@@ -86,7 +86,7 @@ def cover(section: d.Cover, logo: Logo | None, ctx: LayoutContext) -> tuple[list
     story = _title_block(section, ctx, spaces)
     branding = _branding(section.branding, logo, ctx, arrangement)
     foot = max(need, min(COVER_FOOT, page - top - gap), 1.0)
-    air = Spacer(1, min(page * 0.2, max(page - foot - top - gap, 0)))  # less over a long title
+    air = Gap(1, min(page * 0.2, max(page - foot - top - gap, 0)))  # less over a long title
     return [air, *story, FrameBreak(), *_bottom(branding, foot, ctx)], foot
 
 
@@ -117,7 +117,7 @@ def _bottom(branding: list[Flowable], foot: float, ctx: LayoutContext) -> list[F
     """The branding pushed down to sit on the bottom of the cover."""
     if not branding:
         return []
-    return [Spacer(1, max(foot - stacked(branding, ctx.frame_width) - 1, 0)), *branding]
+    return [Gap(1, max(foot - stacked(branding, ctx.frame_width) - 1, 0)), *branding]
 
 
 def _logo(logo: Logo | None, alt: str, ctx: LayoutContext, box: Arrangement) -> Flowable | None:
@@ -154,7 +154,7 @@ def _branding(branding: d.Branding | None, logo_file: Logo | None, ctx: LayoutCo
     if not branding:
         return []
     logo = _logo(logo_file, branding.logo_alt, ctx, arrangement)
-    lines: list[Flowable] = [logo, Spacer(1, LOGO_GAP)] if logo and not arrangement.beside else []
+    lines: list[Flowable] = [logo, Gap(1, LOGO_GAP)] if logo and not arrangement.beside else []
     if branding.prepared_by:
         lines.append(ctx.para(_typed(branding.prepared_by), derive(s.body, "by", spaceAfter=2)))
     if branding.practice:

@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from .forms import check_box, radio, text_field
 from .pen import Chosen, Ticked, Written
@@ -314,6 +314,14 @@ class QuoteBar(Flowable):  # type: ignore[misc]
         return float(self.para.getSpaceAfter())
 
 
+class Gap(Spacer):  # type: ignore[misc]
+    """Space between flowables, as ReportLab's Spacer, drawing nothing at all (not even the
+    graphics state ReportLab saves and restores around every drawing)."""
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        pass
+
+
 class NewPage(PageBreak):  # type: ignore[misc]
     """Go on on a new page, unless nothing has been drawn on this page yet (pdf.WorkbookDoc
     drops it there), so that page breaks in a row never leave blank pages. ReportLab's own
@@ -330,6 +338,9 @@ class Anchor(Flowable):  # type: ignore[misc]
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return 0, 0
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self._drawOn(canvas)  # it marks the page, drawing nothing: no state saved, no move
 
     def draw(self) -> None:
         canv = self.canv

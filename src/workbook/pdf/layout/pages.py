@@ -13,7 +13,7 @@ from ... import document as d
 from .blocks import boxed_note, render_block, writing_lines
 from .context import LayoutContext
 from .cover import cover as cover  # render.py takes every page from here
-from .flowables import Anchor, ContentsEntry, NewPage
+from .flowables import Anchor, ContentsEntry, Gap, NewPage
 from .keep import height, keep_rules
 from .styles import derive
 from .tags import Element
@@ -27,7 +27,7 @@ def how_to(section: d.HowTo, ctx: LayoutContext, on_page: PageHook) -> list[Flow
         RLPageBreak(),
         Anchor(section.key, section.outline, on_page),
         ctx.para(section.title, ctx.styles.title, "H1"),
-        Spacer(1, ctx.theme.spacing),
+        Gap(1, ctx.theme.spacing),
         *ctx.paragraphs(section.paragraphs, ctx.styles.body),
     ]
 
@@ -38,7 +38,7 @@ def contents(section: d.Contents, ctx: LayoutContext, on_page: PageHook) -> list
         RLPageBreak(),
         Anchor(section.key, section.outline, on_page),
         ctx.para(section.title, ctx.styles.title, "H1"),
-        Spacer(1, ctx.theme.spacing),
+        Gap(1, ctx.theme.spacing),
     ]
     number_width = ctx.theme.base_size * 4
     toc = ctx.element("TOC")
@@ -99,7 +99,7 @@ def crisis(section: d.Crisis, ctx: LayoutContext, on_page: PageHook) -> list[Flo
         NewPage(),
         anchor,
         ctx.para(section.title, s.title, "H1"),
-        Spacer(1, ctx.theme.spacing),
+        Gap(1, ctx.theme.spacing),
         *ctx.paragraphs(section.intro, s.body),
         *ctx.items(section.steps, s.item, ["\u2022"] * len(section.steps)),
         ctx.para(section.lines_title, s.heading, "H2"),
