@@ -37,7 +37,10 @@ TEMP_NAME_BYTES = 200  # the output's name as kept in its temporary's name (whic
 HINT = "; use --force to replace it, or -o to write somewhere else"
 # What each kind of file workbook writes starts with, so that it can be recognised again.
 REPORT_START = re.compile(rb'\A\{\s*"(generator": "workbook|rows": \[)')
-MANIFEST_START = b"# Your workbook. Edit this file and run `workbook build"
+MANIFEST_START = re.compile(  # the comment `init` starts a manifest with, in each language
+    rb"# (Your workbook\. Edit this file and run|Tu cuaderno\. Edita este archivo y vuelve a"
+    rb" ejecutar) `workbook build"
+)
 PNG_SOFTWARE = b"tEXtSoftware\x00workbook"
 HTML_GENERATOR = b'<meta name="generator" content="workbook '  # the web edition's head
 # `workbook answers -o`: a JSON object or array, a CSV (perhaps with a BOM), or a listing
