@@ -1,8 +1,9 @@
-"""Rating scales as a reader sees them: every number inside its ring, with room to spare.
+"""Rating scales as a reader sees them: every number inside its ring, with room to spare;
+in the fillable edition, the number chosen ringed, still plain to read.
 
 Measured in the PDF with PDFium: the rings are the page's circular paths (their geometry,
 less half the line width, gives the inner edge) and each number's box is the tight box of
-its glyphs' ink.
+its glyphs' ink; the chosen number's mark is what choosing it changes in PDFium's render.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from pypdf import PdfReader
+from PIL import Image, ImageChops, ImageDraw
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from conftest import worksheet, write_yaml
 
+THEMES = ["default", "large-print", "ink-saver"]
 RANGES = [(0, 10), (1, 5), (80, 100), (0, 20), (90, 100)]  # 21 points is the most allowed
 ROOM = 0.65  # a number's ink reaches at most this share of the way to the ring's inner edge
 # (a single digit at the theme's size reaches about 0.5; before the fix "10" reached 0.71
@@ -198,3 +202,156 @@ def test_radio_buttons_sit_on_their_rings_and_never_overlap(
                 assert a[2] <= b[0] + 0.01, (a, b)
         buttons += len(rects)
     assert buttons == sum(high - low + 1 for low, high in RANGES)
+
+
+# The fillable edition's chosen number: a ring just inside the printed one, round the number.
+# Measured on PDFium's renders (with its form layer, which draws the widgets' appearance
+# streams) of the same PDF before and after a choice: what the choice changed is the mark.
+
+PX = 4  # pixels per point in the renders compared (near enough: see Render)
+INK = 40  # a pixel changed by more than this (of 255) is part of the mark
+
+
+@dataclass(frozen=True)
+class Button:
+    page: int
+    x: float  # its middle
+    y: float
+    chosen: bool
+
+    def off(self, ring: Ring) -> float:
+        """How far its middle is from a ring's."""
+        return math.hypot(ring.x - self.x, ring.y - self.y)
+
+
+@dataclass(frozen=True)
+class Render:
+    """A page drawn in pixels. PDFium fits the page to whole pixels, so its scale is a
+    little more than PX (a quarter point across an A4 page)."""
+
+    image: Image.Image
+    size: tuple[float, float]  # the page's width and height, in points
+
+    def pixel(self, x: float, y: float) -> tuple[float, float]:
+        """Where the point (x, y) of the page falls in the image."""
+        width, height = self.size
+        return x * self.image.width / width, (height - y) * self.image.height / height
+
+    def point(self, column: int, row: int) -> tuple[float, float]:
+        """The point of the page in the middle of a pixel."""
+        width, height = self.size
+        return ((column + 0.5) * width / self.image.width,
+                height - (row + 0.5) * height / self.image.height)  # fmt: skip
+
+
+def on_state(widget: Any) -> str:
+    """The name of a radio button's state when it is the one chosen."""
+    return next(str(name) for name in widget["/AP"]["/N"] if name != "/Off")
+
+
+def choose_middle(pdf: Path, target: Path, look: str = "/N") -> list[Button]:
+    """A copy of `pdf` with each scale's middle value chosen as a viewer chooses it (the
+    group's /V, its buttons' /AS), the buttons showing their `look` (/D pressed, /R rollover)
+    in place of their normal one (/N)."""
+    writer = PdfWriter(clone_from=pdf)
+    buttons = []
+    for index, page in enumerate(writer.pages):
+        for annot in page.get("/Annots") or []:
+            widget = annot.get_object()
+            group = widget["/Parent"].get_object() if "/Parent" in widget else {}
+            if group.get("/FT") != "/Btn" or not group.get("/Ff", 0) & 1 << 15:  # a radio
+                continue
+            kids = group["/Kids"]
+            middle, state = on_state(kids[len(kids) // 2].get_object()), on_state(widget)
+            group[NameObject("/V")] = NameObject(middle)
+            widget[NameObject("/AS")] = NameObject(state if state == middle else "/Off")
+            widget["/AP"][NameObject("/N")] = widget["/AP"][look]
+            left, bottom, right, top = (float(v) for v in widget["/Rect"])
+            buttons.append(Button(index, (left + right) / 2, (bottom + top) / 2, state == middle))
+    writer.write(target)
+    return buttons
+
+
+def renders(pdf: Path) -> list[Render]:
+    """Each page as PDFium draws it with its form fields."""
+    document = pdfium.PdfDocument(pdf)
+    document.init_forms()
+    pages = [Render(page.render(scale=PX, may_draw_forms=True).to_pil(), page.get_size())
+             for page in document]  # fmt: skip
+    document.close()
+    return pages
+
+
+def changes(before: Render, after: Render) -> Render:
+    """A mask of the pixels a choice changed."""
+    diff = ImageChops.difference(before.image.convert("RGB"), after.image.convert("RGB"))
+    return Render(diff.convert("L").point(lambda v: 255 if v > INK else 0), before.size)
+
+
+def mark(mask: Render, ring: Ring) -> list[tuple[float, float]]:
+    """The changed points (page coordinates) in a square round a ring, a point wider."""
+    reach = ring.outer + 1
+    left, top = (int(v) for v in mask.pixel(ring.x - reach, ring.y + reach))
+    right, bottom = (int(v) + 1 for v in mask.pixel(ring.x + reach, ring.y - reach))
+    pixels = mask.image.load()
+    return [mask.point(column, row) for row in range(top, bottom)
+            for column in range(left, right) if pixels[column, row]]  # fmt: skip
+
+
+def assert_ring_round_number(points: list[tuple[float, float]], ring: Ring, number: Number) -> None:
+    """The mark: plain to see, centred on the ring, inside it, and clear of the number."""
+    assert len(points) / PX**2 > 0.2 * math.pi * ring.inner**2, (number.text, len(points), ring)
+    x = sum(p[0] for p in points) / len(points) - ring.x
+    y = sum(p[1] for p in points) / len(points) - ring.y
+    assert math.hypot(x, y) < 0.2, (number.text, "off-centre by", x, y, ring)
+    far = max(math.hypot(p[0] - ring.x, p[1] - ring.y) for p in points)
+    assert far <= ring.outer, (number.text, "outside its ring", far, ring)
+    left, bottom, right, top = number.box
+    over = [
+        p for p in points if left - 0.5 < p[0] < right + 0.5 and bottom - 0.5 < p[1] < top + 0.5
+    ]
+    assert not over, (number.text, "covered", len(over), number.box)
+
+
+def check_marks(pdf: Path, tmp_path: Path, look: str) -> int:
+    """Chooses each scale's middle value showing `look`; asserts that every button showing a
+    mark (every chosen one, and while pressed every one) has a ring round its number and
+    that nothing else on the page changed. Returns how many marks it checked."""
+    copy = tmp_path / f"{pdf.stem}-chosen{look[1:]}.pdf"
+    buttons = choose_middle(pdf, copy, look)
+    pages = ringed(copy)
+    checked = 0
+    for index, (before, after) in enumerate(zip(renders(pdf), renders(copy), strict=True)):
+        mask = changes(before, after)
+        rest = mask.image.copy()  # what changed away from the marks
+        for button in (b for b in buttons if b.page == index and (b.chosen or look == "/D")):
+            number, ring = min(pages[index], key=lambda pair: button.off(pair[1]))
+            assert button.off(ring) < 0.5
+            assert_ring_round_number(mark(mask, ring), ring, number)
+            reach = ring.outer + 1
+            box = (*mask.pixel(ring.x - reach, ring.y + reach),
+                   *mask.pixel(ring.x + reach, ring.y - reach))  # fmt: skip
+            ImageDraw.Draw(rest).ellipse(box, fill=0)
+            checked += 1
+        assert rest.getbbox() is None, (look, index, "changed outside the marks", rest.getbbox())
+    return checked
+
+
+@pytest.mark.parametrize(("theme", "paper"), [(theme, paper) for theme in THEMES
+                                              for paper in ("letter", "a4")])  # fmt: skip
+def test_a_chosen_number_gets_a_ring_round_it_centred_and_clear_of_the_number(
+    scales_pdf: Any, tmp_path: Path, theme: str, paper: str
+) -> None:
+    # Before: a filled dot over the number; buttons that are not 20 points (large print's
+    # 30, or 21.6 where rings shrink) had it off-centre and clipped.
+    assert check_marks(scales_pdf(theme, paper, True), tmp_path, "/N") == len(RANGES)
+
+
+@pytest.mark.parametrize("look", ["/D", "/R"])
+def test_pressed_and_rollover_looks_are_the_ring_too(
+    scales_pdf: Any, tmp_path: Path, look: str
+) -> None:
+    # Before: pressed or under the pointer, a button was a black disc over its number.
+    pdf = scales_pdf("large-print", "a4", True)
+    pressed = sum(high - low + 1 for low, high in RANGES)
+    assert check_marks(pdf, tmp_path, look) == (pressed if look == "/D" else len(RANGES))

@@ -243,9 +243,10 @@ class RatingScale(Flowable):  # type: ignore[misc]
         canv.restoreState()
 
     def _radios(self, field: str) -> None:
-        """A radio button over each circle, owned by the scale's element (a Form each): the
-        theme's size, or the ring's cell where rings had to shrink (buttons never overlap)."""
-        canv, button = self.canv, min(self.size, self.cell)
+        """A radio button over each circle, owned by the scale's element (a Form each): as
+        big as the ring's cell (buttons never overlap), so that the chosen one's thick ring
+        lies just inside the printed one, clear of its number."""
+        canv, button, ring = self.canv, self.cell, self.cell / 2 * self.RING
         base = self.height - self.cell / 2 - button / 2
         with owned_by(canv, self.tag):
             for i, value in enumerate(range(self.low, self.high + 1)):
@@ -253,7 +254,7 @@ class RatingScale(Flowable):  # type: ignore[misc]
                 spoken = self.choices[i] if self.choices else self.tooltip
                 selected = self.chosen is not None and self.chosen.value == value
                 radio(canv, field, str(value), (x, base, button), self.colour,
-                      (self.tooltip, spoken), selected)  # fmt: skip
+                      (self.tooltip, spoken), selected, ring)  # fmt: skip
 
     def draw(self) -> None:
         """Circles (decoration), their numbers (text), the fields, then the anchor labels."""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import Color, transparent
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.acroform import AcroForm, PDFFromString
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFString
 from reportlab.pdfgen.canvas import Canvas
@@ -28,9 +29,57 @@ from .pen import Written
 from .tags import Element, field_in_text, marked, owned_by
 
 
-class FieldForm(AcroForm):  # type: ignore[misc]
-    """ReportLab's AcroForm, with the field font as the font of every text field and the
-    form's default: ReportLab would use a standard font, which is never embedded."""
+class ButtonForm(AcroForm):  # type: ignore[misc]
+    """ReportLab's AcroForm, with radio buttons that look as our own: chosen, a thick ring
+    just inside the printed ring the button sits on, clear of its number and centred
+    whatever the button's size. ReportLab 5.1's chosen dot covers the number, and buttons
+    that are not 20 points have it off-centre and clipped (it scales by size/20 twice); its
+    pressed and rollover looks paint a black disc over the whole button (it darkens and
+    lightens the transparent fill)."""
+
+    MARK = 0.22  # the chosen ring's width, as a share of the printed ring's radius
+
+    _ring: float | None = None  # the printed ring's radius, while radio() makes a button
+
+    def radio(self, ring: float, **kw: Any) -> None:
+        """ReportLab's radio button, for a printed ring of radius `ring` round its middle."""
+        self._ring = ring
+        try:
+            super().radio(**kw)
+        finally:
+            self._ring = None
+
+    def checkboxAP(self, key: str, value: str, **kw: Any) -> Any:
+        """A button's look for the appearance `key` (N normal, D pressed, R rollover) and
+        state `value` (Yes or Off): ReportLab's, but a radio button's is the chosen ring
+        (drawn while pressed, too) or nothing."""
+        if self._ring is None:
+            return super().checkboxAP(key, value, **kw)
+        size = kw["size"]
+        drawn = value == "Yes" or key == "D"
+        ring, colour = min(self._ring, size / 2), self.streamStrokeColor(kw["textColor"])
+        stream = _chosen_ring(size / 2, ring, colour)
+        return self.makeStream(size, size, stream if drawn else "",
+                               Resources=PDFFromString("<< /ProcSet [/PDF] >>"))  # fmt: skip
+
+
+def _chosen_ring(middle: float, ring: float, colour: str) -> str:
+    """Content drawing the chosen ring round (middle, middle) in a stroke `colour`: from the
+    printed ring's radius `ring` (the middle of its line, so no gap shows) inwards."""
+    width = ring * ButtonForm.MARK
+    r, c = ring - width / 2, middle
+    k = r * 0.5523  # a quarter circle's control points, as Bézier arcs draw it
+    arcs = [(c + r, c + k, c + k, c + r, c, c + r),  # from the right round to the top
+            (c - k, c + r, c - r, c + k, c - r, c),
+            (c - r, c - k, c - k, c - r, c, c - r),
+            (c + k, c - r, c + r, c - k, c + r, c)]  # fmt: skip
+    path = " ".join(f"{fp_str(*arc)} c" for arc in arcs)
+    return f"q {colour} {fp_str(width)} w {fp_str(c + r, c)} m {path} s Q"
+
+
+class FieldForm(ButtonForm):
+    """Our AcroForm, with the field font as the font of every text field and the form's
+    default: ReportLab would use a standard font, which is never embedded."""
 
     def __init__(self, canv: Any, fonts: FontSet, warnings: list[Diagnostic]) -> None:
         super().__init__(canv)
@@ -108,12 +157,13 @@ def _lines(font: FieldFont, value: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def form_of(canv: Any) -> AcroForm:
+def form_of(canv: Any) -> ButtonForm:
     """The canvas's form, made on its first field: a FieldForm when the canvas carries the
     build's fonts (`with_form_fonts`)."""
     form = getattr(canv, "AcroForm", None)
     if form is None:
-        form = FieldForm(canv, *canv.form_fonts) if hasattr(canv, "form_fonts") else canv.acroForm
+        fonts = getattr(canv, "form_fonts", None)
+        form = ButtonForm(canv) if fonts is None else FieldForm(canv, *fonts)
         canv.AcroForm = canv._doc._catalog.AcroForm = form
     return form
 
@@ -185,10 +235,13 @@ def check_box(canv: Canvas, name: str, x: float, y: float, size: float, colour: 
 
 
 def radio(canv: Canvas, name: str, value: str, box: tuple[float, float, float], colour: Color,
-          spoken: tuple[str, str], selected: bool = False) -> None:  # fmt: skip
-    """One button of the radio group `name` at (x, y, size); `spoken` is what a screen
-    reader says for the group and for this button ("How ready? 3 of 0 to 10"). The group
-    starts with no choice made (/V /Off) unless a button is `selected`."""
+          spoken: tuple[str, str], selected: bool = False,
+          ring: float | None = None) -> None:  # fmt: skip
+    """One button of the radio group `name` at (x, y, size), over a printed ring of radius
+    `ring` (by default, just inside the button) round its middle: chosen, it shows a thick
+    ring in `colour` inside that one. `spoken` is what a screen reader says for the group and
+    for this button ("How ready? 3 of 0 to 10"). The group starts with no choice made
+    (/V /Off) unless a button is `selected`."""
     x, y, size = box
     group_spoken, button_spoken = spoken
     form = form_of(canv)
@@ -196,6 +249,7 @@ def radio(canv: Canvas, name: str, value: str, box: tuple[float, float, float], 
     if selected and made is not None and made.V == "Off":
         made.V = None  # no choice so far: this one is it
     form.radio(
+        ring=size / 2 * 0.92 if ring is None else ring,
         name=name,
         value=value,
         selected=selected,
