@@ -48,13 +48,15 @@ sys.path.insert(0, str(HERE))
 
 import lean  # noqa: E402
 
-from workbook.build import build  # noqa: E402
-from workbook.project import BuildOptions  # noqa: E402
-
 Engine = Callable[[int, Path], Path]  # (document number, folder) -> the PDF written
 
 
 def workbook_engine(number: int, folder: Path) -> Path:
+    # imported here, so that the other engines' processes never load workbook (which makes
+    # ReportLab remember the encoding of short texts, and would speed up the lean script)
+    from workbook.build import build
+    from workbook.project import BuildOptions
+
     overrides = {"recipient.name": f"Person {number}", "loved_one.name": f"Kin {number}"}
     options = BuildOptions(HERE / "reference.yaml", folder / f"wb-{number}.pdf", overrides,
                            force=True)  # fmt: skip
