@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conftest import flat, manifest, page_texts
+from workbook.errors import Location
 
 IDS = ["boundary-planning", "conversation-plan", "i-statements", "is-therapy-working",
        "my-resistance", "objection-handling", "self-care-and-hope", "support-not-enabling",
@@ -88,3 +89,20 @@ def test_crisis_numbers_by_region(make_pdf: Any, region: str, numbers: list[str]
         data = manifest(worksheets=["i-statements"], region=region, language=lang)
         last = flat(page_texts(make_pdf(data, f"{lang}.pdf")[0])[-1])
         assert all(n in last for n in numbers if lang == "en" or " or " not in n), (lang, last)
+
+
+def test_a_manifests_worksheets_list_each_folder_once(monkeypatch: Any) -> None:
+    """Finding ten worksheets looks at each folder once (each look is a stat of the folder,
+    and a listing when it changed), not once per worksheet, and finds the same files."""
+    from workbook import library
+
+    ids = sorted(library.available("es", [library.builtin_dir()]))
+    where = [Location(None)] * len(ids)
+    looked: list[Any] = []
+    names = library._names
+    monkeypatch.setattr(library, "_names", lambda folder: looked.append(folder) or names(folder))
+    loaded, _ = library.resolve_worksheets(ids, "es", [library.builtin_dir()], where)
+    assert len(ids) == 10 and len(looked) == len(set(looked)) <= 2
+    assert [item.path for item in loaded] == [
+        library.find_path(i, "es", [library.builtin_dir()]) for i in ids
+    ]

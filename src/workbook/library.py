@@ -42,11 +42,16 @@ def search_dirs(user_dirs: list[Path]) -> list[Path]:
     return [*user_dirs, builtin_dir()]
 
 
-def find_path(worksheet_id: str, language: str, dirs: list[Path]) -> Path | None:
-    """The first file for this id in the search order, in `language` if any folder has it."""
+def find_path(worksheet_id: str, language: str, dirs: list[Path],
+              listed: dict[Path, frozenset[str]] | None = None) -> Path | None:  # fmt: skip
+    """The first file for this id in the search order, in `language` if any folder has it.
+    `listed` keeps the folders' names for the next call (the worksheets of one manifest)."""
+    listed = {} if listed is None else listed
     for folder in dirs:
         for sub in (folder / language, folder):
-            names = _names(sub)
+            names = listed.get(sub)
+            if names is None:
+                names = listed[sub] = _names(sub)
             for name in (f"{worksheet_id}{suffix}" for suffix in SUFFIXES):
                 if name.lower() in names and (sub / name).is_file():  # the file system decides case
                     return sub / name
@@ -98,10 +103,11 @@ def resolve_worksheets(
 ) -> tuple[list[LoadedWorksheet], list[Diagnostic]]:
     """Load the worksheets a manifest names, collecting every unknown id before raising."""
     loaded, errors, warnings = [], [], []
+    listed: dict[Path, frozenset[str]] = {}  # each folder listed once for all the ids
     for worksheet_id, location in zip(ids, where, strict=True):
-        path = find_path(worksheet_id, language, dirs)
+        path = find_path(worksheet_id, language, dirs, listed)
         if path is None and language != DEFAULT_LANGUAGE:
-            path = find_path(worksheet_id, DEFAULT_LANGUAGE, dirs)
+            path = find_path(worksheet_id, DEFAULT_LANGUAGE, dirs, listed)
         if path is None:
             hint = suggest(worksheet_id, list(available(language, dirs)))
             errors.append(
@@ -114,7 +120,7 @@ def resolve_worksheets(
             continue
         item = load(path)
         builtin = builtin_dir()
-        if builtin not in path.parents and find_path(worksheet_id, language, [builtin]):
+        if builtin not in path.parents and find_path(worksheet_id, language, [builtin], listed):
             warnings.append(Diagnostic(f"worksheet '{worksheet_id}' from {path} replaces the built-in one",
                                        location, "warning"))  # fmt: skip
         if item.sheet.language != language:
