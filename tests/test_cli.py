@@ -62,8 +62,26 @@ def test_validate_checks_theme_contrast(cli: Any, tmp_path: Path) -> None:
     theme = write_yaml(tmp_path / "pale.yaml", {"colours": {"text": "#BBBBBB"}})
     result = cli("validate", theme)
     assert result.exit_code == 1
-    assert "colour 'text' on 'background' has contrast" in result.stderr
+    assert "pale.yaml:2:3: error: colour 'text' on 'background' has contrast" in result.stderr
     assert "WCAG AA needs 4.5:1" in result.stderr
+
+
+def test_a_build_warns_of_a_theme_too_pale_to_read(cli: Any, tmp_path: Path) -> None:
+    """Text under WCAG AA contrast still builds (the SPEC has `validate` refuse the theme),
+    with a warning at the colour in the theme file; `validate --strict` of the manifest fails."""
+    write_yaml(tmp_path / "pale.yaml", {"extends": "default", "colours": {"muted": "#CCCCCC"}})
+    path = write_yaml(tmp_path / "m.yaml", manifest(theme="pale.yaml", worksheets=["i-statements"]))
+    built = cli("build", path, "-o", tmp_path / "out.pdf")
+    assert built.exit_code == 0 and (tmp_path / "out.pdf").is_file()
+    assert "pale.yaml:3:3: warning: theme: colour 'muted' on 'background'" in built.stderr
+    assert "make one darker or lighter" in built.stderr
+    assert cli("validate", path).exit_code == 0
+    assert cli("validate", "--strict", path).exit_code == 1
+    for name in ("default", "large-print", "ink-saver"):  # the built-in themes are clear
+        fine = write_yaml(
+            tmp_path / f"{name}.yaml", manifest(theme=name, worksheets=["i-statements"])
+        )
+        assert "WCAG" not in cli("build", fine, "-o", tmp_path / f"{name}.pdf").stderr
 
 
 def test_validate_strict_fails_on_warnings(cli: Any, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,9 @@ class Theme:
     line_height: float
     box_size: float
     filled_backgrounds: bool
+    # text colours short of WCAG AA contrast, where the theme sets them (warnings: a build
+    # goes on; `validate` of the theme file refuses them)
+    contrast: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +122,10 @@ def load_theme(name: str, relative_to: Path | None = None) -> Theme:
     if problems:
         raise WorkbookError(problems)
     colours = {key: value.upper() for key, value in data["colours"].items()}
+    contrast = [Diagnostic(f"theme: {problem}", where.get(("colours", fg), Location(top)),
+                           "warning") for fg, problem in _contrast_problems(colours)]  # fmt: skip
     return Theme(
+        contrast=tuple(contrast),
         name=name,
         fonts=data["fonts"],
         base_size=data["base_size"],
@@ -221,13 +227,16 @@ def check_theme(theme: Theme, where: Location) -> list[Diagnostic]:
             font_file(font, slot)
         except WorkbookError as exc:
             problems.append(Diagnostic(f"fonts.{slot}: {exc.diagnostics[0].message}", where))
+    problems += [Diagnostic(d.message.removeprefix("theme: "), d.location) for d in theme.contrast]
+    return problems
+
+
+def _contrast_problems(colours: dict[str, str]) -> list[tuple[str, str]]:
+    """(text colour, what is wrong) for each text colour under WCAG AA's 4.5:1 contrast."""
+    problems = []
     for fg, bg in TEXT_ON.items():
-        ratio = contrast_ratio(theme.colours[fg], theme.colours[bg])
+        ratio = contrast_ratio(colours[fg], colours[bg])
         if ratio < 4.5:
-            problems.append(
-                Diagnostic(
-                    f"colour '{fg}' on '{bg}' has contrast {ratio:.2f}:1; WCAG AA needs 4.5:1",
-                    where,
-                )
-            )
+            problems.append((fg, f"colour '{fg}' on '{bg}' has contrast {ratio:.2f}:1; WCAG AA "
+                                 "needs 4.5:1 for everyone to read it: make one darker or lighter"))  # fmt: skip
     return problems
