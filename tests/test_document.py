@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,25 @@ def test_building_a_document_does_not_import_reportlab(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_facilitator_notes_keep_their_paragraphs(tmp_path: Path) -> None:
+    """Notes written as paragraphs (a blank line between) stay paragraphs: in the document,
+    in the PDF (an empty line between them in the box) and in the web edition (one <p> each).
+    They used to run together into one paragraph."""
+    notes = "First thought, at the end of a line.\n\nSecond thought.\n  Same paragraph.\n"
+    write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(facilitator_notes=notes))
+    data = manifest(worksheets=["mine"], worksheets_dirs=["mine"], edition="facilitator")
+    document, reader = document_and_pdf(tmp_path, data)
+    paragraphs = document.worksheets[0].notes.paragraphs  # type: ignore[union-attr]
+    assert [flat(plain_text(p)) for p in paragraphs] == [
+        "First thought, at the end of a line.",
+        "Second thought. Same paragraph.",
+    ]
+    text = "\n".join(page_texts(reader))
+    assert re.search(r"end of a line\.\s*\n\s*Second thought\. Same paragraph\.", text), text
+    html = build(BuildOptions(write_yaml(tmp_path / "web.yaml", {**data, "format": "html"}),
+                              tmp_path / "web.html")).path  # fmt: skip
+    assert html is not None
+    box = re.search(r'<div class="notes" role="note">(.*?)</div>', html.read_text("utf-8"))
+    assert box is not None and box.group(1).count("<p>") == 2

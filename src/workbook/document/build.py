@@ -169,8 +169,9 @@ def _worksheet(b: _Build, sheet: PersonalWorksheet) -> d.WorksheetSection:
     text = b.text if language == b.project.manifest.language else strings(language)
     notes = None
     if b.project.manifest.edition == "facilitator" and sheet.facilitator_notes:
-        body = " ".join(sheet.facilitator_notes.split())
-        notes = d.Notes(text["facilitator_notes"], b.inline(body))
+        paragraphs = re.split(r"\n\s*\n", sheet.facilitator_notes.strip())  # blank lines
+        notes = d.Notes(text["facilitator_notes"],
+                        tuple(b.inline(" ".join(p.split())) for p in paragraphs))  # fmt: skip
     bases, blocks = field_bases(sheet), []
     for key, block in sheet.blocks:
         index = int(key[1])

@@ -239,10 +239,11 @@ class Contents:
 
 @dataclass(frozen=True)
 class Notes:
-    """Facilitator notes (the facilitator edition only)."""
+    """Facilitator notes (the facilitator edition only): paragraphs, the label before the
+    first."""
 
     label: str
-    text: Inline
+    paragraphs: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,14 @@ def render_paragraph(block: d.Paragraphs, ctx: LayoutContext) -> list[Flowable]:
 
 
 def boxed_note(
-    label: d.Inline, text: d.Inline, style: ParagraphStyle, ctx: LayoutContext
-) -> TaggedParagraph:
+    label: d.Inline, text: d.Inline, style: ParagraphStyle, ctx: LayoutContext,
+    more: tuple[d.Inline, ...] = (),
+) -> TaggedParagraph:  # fmt: skip
     """A callout (a tip, facilitator notes): a Div block with a paragraph whose label, in
-    bold with a full stop, comes first."""
+    bold with a full stop, comes first; `more` paragraphs follow in the same box, each after
+    an empty line."""
     markup = f"<b>{inline_markup(label, ctx.fonts)}.</b> {inline_markup(text, ctx.fonts)}"
+    markup += "".join(f"<br/><br/>{inline_markup(p, ctx.fonts)}" for p in more)
     return TaggedParagraph(markup, style, tag=ctx.element("Div").add("P"))
 
 

@@ -86,7 +86,8 @@ def _facilitator_notes(notes: d.Notes, ctx: LayoutContext) -> Flowable:
     style = derive(ctx.styles.notes, "facilitator", borderColor=accent, borderWidth=1.2,
                    borderPadding=(pad, pad, pad, pad), leftIndent=pad, rightIndent=pad,
                    spaceBefore=pad, spaceAfter=pad * 2.5)  # fmt: skip
-    return boxed_note((d.Text(notes.label),), notes.text, style, ctx)
+    first, *more = notes.paragraphs
+    return boxed_note((d.Text(notes.label),), first, style, ctx, tuple(more))
 
 
 def crisis(section: d.Crisis, ctx: LayoutContext, on_page: PageHook) -> list[Flowable]:
