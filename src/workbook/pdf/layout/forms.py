@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.lib.colors import Color, transparent
+from reportlab.lib.colors import Color, Whiter, transparent
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.acroform import AcroForm, PDFFromString
+from reportlab.pdfbase.acroform import AcroForm, PDFFromString, opaqueColor
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -33,11 +33,15 @@ class ButtonForm(AcroForm):  # type: ignore[misc]
     """ReportLab's AcroForm, with radio buttons that look as our own: chosen, a thick ring
     just inside the printed ring the button sits on, clear of its number and centred
     whatever the button's size. ReportLab 5.1's chosen dot covers the number, and buttons
-    that are not 20 points have it off-centre and clipped (it scales by size/20 twice); its
-    pressed and rollover looks paint a black disc over the whole button (it darkens and
-    lightens the transparent fill)."""
+    that are not 20 points have it off-centre and clipped (it scales by size/20 twice).
+
+    Check boxes keep ReportLab's look (the box, and the tick when ticked), but pressed, an
+    unticked box shows a light tick. ReportLab's pressed and rollover looks of every button
+    painted a black square or disc over it: it darkens and lightens the transparent fill
+    into opaque black; here a transparent colour stays transparent."""
 
     MARK = 0.22  # the chosen ring's width, as a share of the printed ring's radius
+    LIGHT = 0.35  # a pressed unticked box's tick: this share of the pressed colour, the rest white
 
     _ring: float | None = None  # the printed ring's radius, while radio() makes a button
 
@@ -51,9 +55,13 @@ class ButtonForm(AcroForm):  # type: ignore[misc]
 
     def checkboxAP(self, key: str, value: str, **kw: Any) -> Any:
         """A button's look for the appearance `key` (N normal, D pressed, R rollover) and
-        state `value` (Yes or Off): ReportLab's, but a radio button's is the chosen ring
-        (drawn while pressed, too) or nothing."""
+        state `value` (Yes or Off): a check box's is ReportLab's, with a light tick while an
+        unticked box is pressed; a radio button's is the chosen ring (drawn while pressed,
+        too) or nothing."""
         if self._ring is None:
+            if key == "D" and value == "Off":
+                kw["textColor"] = Whiter(kw["textColor"], self.LIGHT)
+                value = "Yes"
             return super().checkboxAP(key, value, **kw)
         size = kw["size"]
         drawn = value == "Yes" or key == "D"
@@ -61,6 +69,13 @@ class ButtonForm(AcroForm):  # type: ignore[misc]
         stream = _chosen_ring(size / 2, ring, colour)
         return self.makeStream(size, size, stream if drawn else "",
                                Resources=PDFFromString("<< /ProcSet [/PDF] >>"))  # fmt: skip
+
+    @staticmethod
+    def varyColors(key: str, *colours: Color | None) -> tuple[Color | None, ...]:
+        """A button's text, border and fill colours for the look `key`: ReportLab's (darker
+        pressed, lighter on rollover), but a transparent colour stays transparent."""
+        varied = AcroForm.varyColors(key, *colours)
+        return tuple(v if opaqueColor(c) else c for c, v in zip(colours, varied, strict=True))
 
 
 def _chosen_ring(middle: float, ring: float, colour: str) -> str:
