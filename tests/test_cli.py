@@ -77,6 +77,12 @@ def test_a_build_warns_of_a_theme_too_pale_to_read(cli: Any, tmp_path: Path) -> 
     assert "make one darker or lighter" in built.stderr
     assert cli("validate", path).exit_code == 0
     assert cli("validate", "--strict", path).exit_code == 1
+    # only the background changed: the message is at that line, never in the built-in theme
+    write_yaml(tmp_path / "dark.yaml", {"extends": "default", "colours": {"background": "#555555"}})
+    checked = cli("validate", tmp_path / "dark.yaml")
+    assert checked.exit_code == 1
+    assert checked.stderr.count("dark.yaml:3:3: error: colour ") == 4, checked.stderr
+    assert "default.yaml" not in checked.stderr  # no line of the packaged theme
     for name in ("default", "large-print", "ink-saver"):  # the built-in themes are clear
         fine = write_yaml(
             tmp_path / f"{name}.yaml", manifest(theme=name, worksheets=["i-statements"])

@@ -271,7 +271,7 @@ def load_project(options: BuildOptions) -> Project:
     fonts = [base_dir / "fonts", Path.cwd() / "fonts"]
     title = title_in(manifest.title, manifest.language) or text["default_title"]
     warnings += _title_warnings(manifest, options, doc)
-    warnings += theme.contrast
+    warnings += [Diagnostic(f"theme: {d.message}", d.location, "warning") for d in theme.contrast]
     recipient = manifest.recipient.name if manifest.recipient else None
     warnings += crisis_warnings(manifest, doc)
     answers = {name: Given(value, doc.locate(("answers", name)))

@@ -40,8 +40,8 @@ class Theme:
     line_height: float
     box_size: float
     filled_backgrounds: bool
-    # text colours short of WCAG AA contrast, where the theme sets them (warnings: a build
-    # goes on; `validate` of the theme file refuses them)
+    # text colours short of WCAG AA contrast, at the theme file's own setting of the colour or
+    # its background (a build warns and goes on; `validate` of the theme file refuses them)
     contrast: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
 
@@ -122,8 +122,8 @@ def load_theme(name: str, relative_to: Path | None = None) -> Theme:
     if problems:
         raise WorkbookError(problems)
     colours = {key: value.upper() for key, value in data["colours"].items()}
-    contrast = [Diagnostic(f"theme: {problem}", where.get(("colours", fg), Location(top)),
-                           "warning") for fg, problem in _contrast_problems(colours)]  # fmt: skip
+    contrast = [Diagnostic(problem, _set_here(where, top, ("colours", fg), ("colours", bg)))
+                for fg, bg, problem in _contrast_problems(colours)]  # fmt: skip
     return Theme(
         contrast=tuple(contrast),
         name=name,
@@ -227,16 +227,26 @@ def check_theme(theme: Theme, where: Location) -> list[Diagnostic]:
             font_file(font, slot)
         except WorkbookError as exc:
             problems.append(Diagnostic(f"fonts.{slot}: {exc.diagnostics[0].message}", where))
-    problems += [Diagnostic(d.message.removeprefix("theme: "), d.location) for d in theme.contrast]
+    problems += theme.contrast
     return problems
 
 
-def _contrast_problems(colours: dict[str, str]) -> list[tuple[str, str]]:
-    """(text colour, what is wrong) for each text colour under WCAG AA's 4.5:1 contrast."""
+def _set_here(where: Where, top: Path, *keys: tuple[str, ...]) -> Location:
+    """Where the theme file itself sets the first of these keys it sets, else its `extends:`
+    or its top: never a line of the theme it extends (a built-in one, perhaps)."""
+    for key in (*keys, ("extends",)):
+        if key in where and where[key].file == top:
+            return where[key]
+    return Location(top)
+
+
+def _contrast_problems(colours: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(text colour, its background, what is wrong) for each text colour under WCAG AA's
+    4.5:1 contrast."""
     problems = []
     for fg, bg in TEXT_ON.items():
         ratio = contrast_ratio(colours[fg], colours[bg])
         if ratio < 4.5:
-            problems.append((fg, f"colour '{fg}' on '{bg}' has contrast {ratio:.2f}:1; WCAG AA "
+            problems.append((fg, bg, f"colour '{fg}' on '{bg}' has contrast {ratio:.2f}:1; WCAG AA "
                                  "needs 4.5:1 for everyone to read it: make one darker or lighter"))  # fmt: skip
     return problems
