@@ -122,7 +122,9 @@ def test_a_preview_page_opens_large_enough_to_read(studio: Studio) -> None:
     from PIL import Image
 
     page = studio.post("preview", **SPANISH).text
-    links = re.findall(r'<a class="page-link" href="(/preview/[0-9a-f]{16}/(\d+)\.png)"', page)
+    links = re.findall(
+        r'<a class="page-link" href="(/preview/[0-9a-f]{16}/(\d+)\.png)\?ui=es"', page
+    )
     assert [int(n) for _, n in links] == list(range(1, len(links) + 1)) and len(links) > 5
     assert "Elija una página para verla en grande" in page
     large = studio.request(links[1][0])
@@ -131,11 +133,12 @@ def test_a_preview_page_opens_large_enough_to_read(studio: Studio) -> None:
     kept = links[0][0].rsplit("/", 1)[0]
     missing = studio.request(f"{kept}/{len(links) + 1}.png")
     assert missing.status == 404 and "no page" in missing.text
+    assert "no tiene página" in studio.request(f"{kept}/{len(links) + 1}.png?ui=es").text
     assert studio.request(f"{kept}/0.png").status == 404
-    for name in ("0" * 16, "../../etc", "ZZZZ"):
+    for name in ("0" * 16, "0123456789ABCDEF", "ZZZZ", "..", "%2E%2E"):  # each reaches the page
         gone = studio.request(f"/preview/{name}/1.png")
-        assert gone.status == 404 and "Traceback" not in gone.text, name
-    assert "press Preview again" in studio.request(f"/preview/{'0' * 16}/1.png").text
+        assert gone.status == 404 and "press Preview again" in gone.text, name
+    assert "pulse Vista previa" in studio.request(f"/preview/{'0' * 16}/1.png?ui=es").text
 
 
 def test_a_bad_value_shows_its_message_next_to_its_field(studio: Studio) -> None:
@@ -406,7 +409,36 @@ def test_in_chromium_a_preview_page_opens_large_and_escape_closes_it(
     assert not previous.is_enabled() and heading.text == f"Page 1 of {count}"
     browser.find_element(By.ID, "viewer-close").click()
     until(lambda: viewer.get_attribute("open") is None)
+    # two pages: Next to the last, then Previous back to the first, by keyboard; the focus
+    # goes to the one step button that still works, never stays on a disabled one
+    browser.execute_script("document.querySelector('.pages').dataset.count = '2';")
+    first.click()
+    until(lambda: viewer.get_attribute("open") is not None)
+    following = browser.find_element(By.CSS_SELECTOR, "#viewer button[data-step='1']")
+    browser.execute_script("arguments[0].focus();", following)
+    following.send_keys(Keys.ENTER)
+    until(lambda: heading.text == "Page 2 of 2")
+    assert browser.switch_to.active_element.get_attribute("data-step") == "-1"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    until(lambda: heading.text == "Page 1 of 2")
+    assert browser.switch_to.active_element.get_attribute("data-step") == "1"
+    browser.find_element(By.ID, "viewer-close").click()
+    until(lambda: viewer.get_attribute("open") is None)
     assert browser.switch_to.active_element.get_attribute("data-page") == "1"
+    # Ctrl-, Shift- or middle-click: the link's own (a new tab), not the dialog
+    opened = browser.execute_script(
+        """
+        var seen = [];
+        document.addEventListener("click", function stop(event) {
+          seen.push(event.defaultPrevented); event.preventDefault();
+          document.removeEventListener("click", stop);
+        });
+        arguments[0].dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true,
+                                                            ctrlKey: true}));
+        return [seen[0], document.getElementById("viewer").open];""",
+        first,
+    )
+    assert opened == [False, False]
     # a preview the studio no longer keeps (a dozen newer ones since): said, not a blank page
     browser.execute_script("document.querySelector('.pages').dataset.kept = '0'.repeat(16);")
     first.click()

@@ -334,6 +334,7 @@ def test_a_change_of_language_with_nothing_to_keep_is_the_plain_page(studio: Stu
 def test_an_upload_of_the_wrong_kind_is_refused(studio: Studio) -> None:
     reply = check(studio, b"%PDF-1.7", "roster.pdf", base=from_settings(studio))
     assert reply.status == 422 and "roster.pdf: this is not a roster" in reply.text
+    assert '<p class="detail" lang="en">' in reply.text  # the tool's own words, in English
 
 
 @pytest.mark.parametrize("tampered", ["../../etc/passwd", "/etc/passwd", "0" * 32, "ABC"])

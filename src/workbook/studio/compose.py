@@ -130,14 +130,14 @@ def routes(studio: Studio) -> list[Route]:
     def large_png(request: Request) -> Response:
         """One page of a recent preview, large enough to read (the preview's pages link here)."""
         name, number = request.path_params["name"], request.path_params["number"]
+        words = interface(ui_language(request.query_params.get("ui")))
         pdf = kept.get(name) if KEPT.fullmatch(name) else None
         if pdf is None:
-            return PlainTextResponse(
-                "This preview is no longer on the studio: press Preview again.", 404)  # fmt: skip
+            return PlainTextResponse(words["large_gone"], 404)
         with studio.building:  # PDFium: one caller at a time
             png = large_page(pdf, number)
         if png is None:
-            return PlainTextResponse(f"This preview has no page {number}.", 404)
+            return PlainTextResponse(words["large_missing"].format(n=number), 404)
         return Response(png, media_type="image/png")
 
     async def large(request: Request) -> Response:

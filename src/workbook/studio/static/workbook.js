@@ -282,12 +282,15 @@
     viewerImage.src = "/preview/" + viewing.kept + "/" + number + ".png";
     viewerPage.scrollTop = 0;
     viewerPage.scrollLeft = 0;
-    Array.prototype.forEach.call(steps, function (button, index) {
+    var focused = document.activeElement;
+    Array.prototype.forEach.call(steps, function (button) {
       var target = number + Number(button.getAttribute("data-step"));
-      var off = target < 1 || target > viewing.count;
-      if (off && document.activeElement === button) steps[1 - index].focus();
-      button.disabled = off;
+      button.disabled = target < 1 || target > viewing.count;
     });
+    if (focused && focused.disabled) {  // the step just taken was the last one that way
+      var other = Array.prototype.find.call(steps, function (button) { return !button.disabled; });
+      (other || zoom).focus();
+    }
   }
 
   viewerImage.addEventListener("load", function () {
@@ -308,6 +311,9 @@
   pages.addEventListener("click", function (event) {
     var link = event.target.closest("a.page-link");
     if (!link || typeof viewer.showModal !== "function") return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;  // a new tab or window, or a download: what the link does without the script
+    }
     event.preventDefault();
     var list = link.closest(".pages");
     viewing.kept = list.getAttribute("data-kept");
