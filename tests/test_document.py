@@ -276,5 +276,5 @@ def test_facilitator_notes_keep_their_paragraphs(tmp_path: Path) -> None:
     html = build(BuildOptions(write_yaml(tmp_path / "web.yaml", {**data, "format": "html"}),
                               tmp_path / "web.html")).path  # fmt: skip
     assert html is not None
-    box = re.search(r'<div class="notes" role="note">(.*?)</div>', html.read_text("utf-8"))
+    box = re.search(r'<div class="notes" role="note">(.*?)</div>', html.read_text("utf-8"), re.S)
     assert box is not None and box.group(1).count("<p>") == 2

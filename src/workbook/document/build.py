@@ -169,9 +169,8 @@ def _worksheet(b: _Build, sheet: PersonalWorksheet) -> d.WorksheetSection:
     text = b.text if language == b.project.manifest.language else strings(language)
     notes = None
     if b.project.manifest.edition == "facilitator" and sheet.facilitator_notes:
-        paragraphs = re.split(r"\n\s*\n", sheet.facilitator_notes.strip())  # blank lines
-        notes = d.Notes(text["facilitator_notes"],
-                        tuple(b.inline(" ".join(p.split())) for p in paragraphs))  # fmt: skip
+        paragraphs = b.paragraphs(sheet.facilitator_notes)
+        notes = d.Notes(text["facilitator_notes"], paragraphs) if paragraphs else None
     bases, blocks = field_bases(sheet), []
     for key, block in sheet.blocks:
         index = int(key[1])

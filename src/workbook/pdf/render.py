@@ -223,7 +223,7 @@ def _render(project: Project) -> Rendered:
     doc.addPageTemplates(_templates(theme, geo, foot))
     doc._doSave = 0
     breaks = [flowable for flowable in story if isinstance(flowable, TailBreak)]
-    with _flate_only():
+    with _stream_settings():
         try:
             # it tags what it draws, and its form fields are set in the build's fonts
             doc.build(story, canvasmaker=with_form_fonts(TaggingCanvas, fonts, project.warnings))
@@ -279,7 +279,7 @@ def _note_invisible(project: Project, chars: set[str]) -> None:
 
 
 @contextmanager
-def _flate_only() -> Iterator[None]:
+def _stream_settings() -> Iterator[None]:
     """Compressed streams without ReportLab's default ASCII85 layer on top, which only serves
     7-bit transports and makes files 10-25% bigger and slower to write, and compressed at a
     faster level (file.FLATE)."""
