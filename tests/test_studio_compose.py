@@ -257,3 +257,18 @@ def test_a_malformed_upload_is_a_clear_message_and_the_server_goes_on(studio: St
         assert reply.status == 400, (kind, reply.status)
         assert reply.text == "This form could not be read: reload the studio."
     assert studio.request().status == 200
+
+
+def test_previews_kept_for_opening_large_are_bounded() -> None:
+    """The studio keeps the last previews' PDFs in memory, by count and by size: the oldest
+    go first, and the newest is kept even when it alone is over the size."""
+    from workbook.studio.editions import Previews
+
+    kept = Previews(keep=3, most=100)
+    names = [kept.add(bytes(40)) for _ in range(3)]  # 120 bytes: the first goes
+    assert kept.get(names[0]) is None and kept.get(names[1]) == bytes(40)
+    more = [kept.add(bytes(10)) for _ in range(3)]  # 3 at most
+    assert [kept.get(n) is not None for n in names + more] == [False] * 3 + [True] * 3
+    huge = kept.add(bytes(500))
+    assert kept.get(huge) == bytes(500) and all(kept.get(n) is None for n in more)
+    assert len({*names, *more, huge}) == 7  # every name new

@@ -22,6 +22,7 @@ PREVIEW_DPI = 40
 PREVIEW_PAGES = 40
 LARGE_DPI = 150  # one page, opened from the preview: 11 pt text is about 23 px high
 PREVIEWS_KEPT = 12  # the last previews' PDFs, so their pages can still be opened large
+PREVIEWS_BYTES = 64_000_000  # and at most this much of them (a logo can make PDFs large)
 DOWNLOADS: dict[
     str, tuple[dict[str, Any], str, str]
 ] = {  # button -> (changes to the form's choices, media type, file suffix)
@@ -48,16 +49,20 @@ class Previews:
     """The last few previews' PDFs, in memory (never on disk), by a random name: a page of one
     is drawn large only when a person opens it, so the preview itself stays quick."""
 
-    def __init__(self, keep: int = PREVIEWS_KEPT) -> None:
-        self.keep = keep
+    def __init__(self, keep: int = PREVIEWS_KEPT, most: int = PREVIEWS_BYTES) -> None:
+        self.keep, self.most = keep, most
         self.pdfs: OrderedDict[str, bytes] = OrderedDict()
         self.lock = threading.Lock()
 
     def add(self, pdf: bytes) -> str:
+        """Keep `pdf` under a new name, forgetting the oldest beyond `keep` PDFs or `most`
+        bytes (the newest is always kept)."""
         name = secrets.token_hex(8)
         with self.lock:
             self.pdfs[name] = pdf
-            while len(self.pdfs) > self.keep:
+            while len(self.pdfs) > 1 and (
+                len(self.pdfs) > self.keep or sum(map(len, self.pdfs.values())) > self.most
+            ):
                 self.pdfs.popitem(last=False)
         return name
 
