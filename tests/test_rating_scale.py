@@ -355,3 +355,189 @@ def test_pressed_and_rollover_looks_are_the_ring_too(
     pdf = scales_pdf("large-print", "a4", True)
     pressed = sum(high - low + 1 for low, high in RANGES)
     assert check_marks(pdf, tmp_path, look) == (pressed if look == "/D" else len(RANGES))
+
+
+# Scales too wide for one row at the theme's size (21 points of two or three digits) wrap onto
+# balanced rows rather than shrinking: before, large print's 0-20 had 8.6 pt numbers in rings
+# 22 pt across (the theme's are 30), and 80-100 6.2-6.5 pt numbers in every theme.
+
+WIDE = [(0, 20, {0: "Not at all", 15: "Mostly", 20: "Completely"}),
+        (80, 100, {80: "Hardly", 100: "Fully"})]  # fmt: skip
+THEME_SIZE = {
+    "default": 20.0,
+    "large-print": 30.0,
+    "ink-saver": 20.0,
+}  # a ring's cell: box_size * 2
+SHRINK = 0.8  # the smallest numbers: this share of the theme's (half its ring's cell)
+GAP = {"default": 8.0, "large-print": 11.0, "ink-saver": 8.0}  # the theme's spacing
+
+
+def two_rows(low: int, high: int) -> list[list[int]]:
+    return [list(range(low, low + 11)), list(range(low + 11, high + 1))]
+
+
+def expected_rows(theme: str, low: int, high: int) -> list[list[int]]:
+    """80-100 needs two rows in every theme; 0-20 only in large print: in the others one row
+    holds its rings at their size (20.8 pt, as the numbers at 8 pt need) with room between."""
+    if low == 0 and theme != "large-print":
+        return [list(range(low, high + 1))]
+    return two_rows(low, high)
+
+
+@pytest.fixture
+def wide_pdf(tmp_path: Path) -> Any:
+    blocks: list[dict[str, Any]] = [{"type": "paragraph", "text": "Rate these."}]
+    for low, high, anchors in WIDE:
+        blocks += [{"type": "scale", "label": "How sure are you?", "min": low, "max": high,
+                    "anchors": anchors}, {"type": "paragraph", "text": "Next one."}]  # fmt: skip
+    write_yaml(tmp_path / "wide" / "wide.yaml", worksheet("wide", blocks=blocks))
+
+    def make(theme: str, paper: str, fillable: bool) -> Path:
+        from workbook.build import build
+        from workbook.project import BuildOptions
+
+        data = {"workbook": 1, "title": "Scales", "recipient": {"name": "Sam"},
+                "date": "2026-11-22", "crisis_page": False, "worksheets_dirs": ["wide"],
+                "worksheets": ["wide"], "theme": theme, "page_size": paper,
+                "fillable": fillable}  # fmt: skip
+        path = write_yaml(tmp_path / "manifest.yaml", data)
+        output = tmp_path / f"wide-{theme}-{paper}-{fillable}.pdf"
+        return build(BuildOptions(manifest=path, output=output)).path
+
+    return make
+
+
+def words(pdf: Path, word: str) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """The page and the ink box of each occurrence of `word`, in the text's order."""
+    document, found = pdfium.PdfDocument(pdf), []
+    for index, page in enumerate(document):
+        text = page.get_textpage()
+        whole = text.get_text_range(0, text.count_chars())
+        start = whole.find(word)
+        while start >= 0:
+            boxes = [text.get_charbox(i, loose=False) for i in range(start, start + len(word))]
+            boxes = [b for b in boxes if b[2] > b[0]]  # not the spaces
+            found.append((index, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                  max(b[2] for b in boxes), max(b[3] for b in boxes))))  # fmt: skip
+            start = whole.find(word, start + 1)
+    document.close()
+    return found
+
+
+def scales_found(pdf: Path) -> list[tuple[int, list[tuple[Number, Ring]]]]:
+    """Each wide scale's page and its (number, ring) pairs in the text's order; a scale is
+    kept whole on one page."""
+    pairs = [(page, pair) for page, found in enumerate(ringed(pdf)) for pair in found]
+    scales, at = [], 0
+    for low, high, _ in WIDE:
+        mine = pairs[at : at + high - low + 1]
+        at += len(mine)
+        assert [number.text for _, (number, _) in mine] == [str(n) for n in range(low, high + 1)]
+        assert len({page for page, _ in mine}) == 1, "a scale split across pages"
+        scales.append((mine[0][0], [pair for _, pair in mine]))
+    assert at == len(pairs)
+    return scales
+
+
+def rows_of(pairs: list[tuple[Number, Ring]]) -> list[list[tuple[Number, Ring]]]:
+    """The pairs by row of rings (top first), each row left to right."""
+    rows: dict[float, list[tuple[Number, Ring]]] = {}
+    for pair in pairs:
+        rows.setdefault(round(pair[1].y, 1), []).append(pair)
+    return [sorted(rows[y], key=lambda pair: pair[1].x) for y in sorted(rows, reverse=True)]
+
+
+WIDE_EDITIONS = [(theme, paper, fillable) for theme in THEMES for paper in ("letter", "a4")
+                 for fillable in (False, True)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("theme", "paper", "fillable"), WIDE_EDITIONS)
+def test_wide_scales_wrap_onto_rows_at_the_themes_size(
+    wide_pdf: Any, theme: str, paper: str, fillable: bool
+) -> None:
+    pdf = wide_pdf(theme, paper, fillable)
+    cell, smallest = THEME_SIZE[theme], SHRINK * THEME_SIZE[theme] / 2
+    for (low, high, _), (_, pairs) in zip(WIDE, scales_found(pdf), strict=True):
+        rows = rows_of(pairs)  # and the text reads them in order: 0 1 ... 10 11 ... 20
+        assert [[int(n.text) for n, _ in row] for row in rows] == expected_rows(theme, low, high)
+        for number, ring in pairs:
+            assert number.size >= smallest - 0.01, (theme, number.text, number.size)
+            assert (ring.inner + ring.outer) / 2 >= cell / 2 * 0.92 - 0.01, (number.text, ring)
+            assert reach(number, ring) <= ROOM, (number.text, reach(number, ring), ring)
+            left, bottom, right, top = number.box
+            middle = ((left + right) / 2 - ring.x, (bottom + top) / 2 - ring.y)
+            assert max(map(abs, middle)) < ring.inner * 0.1, (number.text, middle)  # centred
+        assert len({round(n.size, 2) for n, _ in pairs}) == 1  # one size per scale
+        for row in rows:  # neighbours never touch, and the rows start at the same place
+            assert abs(row[0][1].x - rows[0][0][1].x) < 0.01
+            for (_, a), (_, b) in pairwise(row):
+                assert b.x - a.x > a.outer + b.outer + 1, (a, b)
+        for upper, lower in pairwise(rows):  # each row below the last, columns lined up
+            assert upper[0][1].y - lower[0][1].y > upper[0][1].outer + lower[0][1].outer + 4
+            for (_, a), (_, b) in zip(upper, lower, strict=False):
+                assert abs(a.x - b.x) < 0.01
+
+
+@pytest.mark.parametrize(("theme", "paper"), [(theme, "a4") for theme in THEMES])
+def test_wrapped_scales_keep_their_anchors_under_their_numbers(
+    wide_pdf: Any, theme: str, paper: str
+) -> None:
+    pdf = wide_pdf(theme, paper, False)
+    scales = scales_found(pdf)
+    after = words(pdf, "Next one.")  # the paragraph after each scale
+    for (low, high, anchors), (page, pairs), (next_page, below) in zip(
+        WIDE, scales, after, strict=True
+    ):
+        rows = rows_of(pairs)
+        rings = {int(number.text): ring for number, ring in pairs}
+        for value, word in anchors.items():
+            [(at, (left, bottom, right, top))] = words(pdf, word)
+            assert at == page
+            ring = rings[value]
+            assert left - 0.5 <= ring.x <= right + 0.5, (word, ring, left, right)  # under it
+            row = next(i for i, r in enumerate(rows) if any(int(n.text) == value for n, _ in r))
+            assert top < ring.y - ring.outer, (word, top, ring)  # below its row
+            if row + 1 < len(rows):  # and above the next one
+                assert bottom > rows[row + 1][0][1].y + rows[row + 1][0][1].outer
+            if value == low:
+                assert left < ring.x - ring.outer + 1  # lined up with the scale's start
+            if value == high:
+                assert right > ring.x + ring.outer - 1.5  # and with its last ring
+        lowest = min(box[1] for _, box in words(pdf, anchors[high]))
+        assert next_page == page  # the scale's height counted it all: the next paragraph
+        assert below[3] < lowest - GAP[theme], (below, lowest)  # starts a gap below
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_wrapped_scales_radio_buttons_one_group_centred_in_number_order(
+    wide_pdf: Any, theme: str
+) -> None:
+    pdf = wide_pdf(theme, "letter", True)
+    scales = scales_found(pdf)
+    reader = PdfReader(pdf)
+    for (low, high, _), (page, pairs) in zip(WIDE, scales, strict=True):
+        rings = {number.text: ring for number, ring in pairs}
+        widgets = []
+        for annot in reader.pages[page].get("/Annots") or []:
+            widget = annot.get_object()
+            group = widget.get("/Parent")
+            if group is not None and group.get_object().get("/FT") == "/Btn":
+                value = on_state(widget)[1:]
+                if value in rings:
+                    widgets.append((group.get_object(), value, widget))
+        assert [value for _, value, _ in widgets] == [str(n) for n in range(low, high + 1)]
+        assert len({id(group) for group, _, _ in widgets}) == 1  # one group per scale
+        group = widgets[0][0]
+        assert [on_state(kid.get_object())[1:] for kid in group["/Kids"]] == [
+            str(n) for n in range(low, high + 1)
+        ]  # the tab order: the page's annotations, and the group's kids, in number order
+        rects = []
+        for _, value, widget in widgets:
+            left, bottom, right, top = (float(v) for v in widget["/Rect"])
+            ring = rings[value]
+            assert math.hypot((left + right) / 2 - ring.x, (bottom + top) / 2 - ring.y) < 0.05
+            assert right - left >= THEME_SIZE[theme] - 0.01  # the theme's size at least
+            rects.append((left, bottom, right, top))
+        for i, a in enumerate(rects):  # and never over another
+            for b in rects[i + 1 :]:
+                assert a[2] <= b[0] + 0.01 or b[2] <= a[0] + 0.01 or a[3] <= b[1] or b[3] <= a[1]

@@ -147,14 +147,18 @@ class WritingLines(Flowable):  # type: ignore[misc]
 
 
 class RatingScale(Flowable):  # type: ignore[misc]
-    """A row of numbered circles to mark, with anchor labels beneath.
+    """A row of numbered circles to mark, with anchor labels beneath; wrapped onto balanced
+    rows (0-10 above 11-20) when one row cannot hold the circles at their size.
 
     Every number fits its ring with room to spare: the widest number's box (its advance
     width by the font's cap height) reaches at most ROOM of the way from the ring's centre to
     its inner edge. The numbers take the theme's size where they fit; wider ones (10, 100)
     shrink, all alike, down to SHRINK of it; past that the rings grow. Rings never grow so
     far that neighbours crowd (a ring's cell is at most CROWD of the distance between
-    centres); there, the numbers shrink as far as they must.
+    centres): where one row cannot hold them so, the scale takes the fewest rows that can,
+    read left to right and then the next row, each row's anchors beneath it. Rings and
+    numbers shrink further only where MOST_ROWS rows cannot hold them (a frame far narrower
+    than a page, or boxes far bigger than large print's).
     """
 
     ROOM = 0.6  # a single digit at the theme's size reaches about 0.52
@@ -162,6 +166,9 @@ class RatingScale(Flowable):  # type: ignore[misc]
     CROWD = 0.9  # the widest a ring's cell gets, as a share of the distance between centres
     RING = 0.92  # the ring's radius, as a share of half its cell
     LINE = 0.9  # the ring's line width
+    ROW_GAP = 0.5  # between one row (and its anchors) and the next, of the theme's size
+    MOST_ROWS = 2  # enough for 21 points in every built-in theme on Letter or A4; more
+    # would not read as one scale, nor fit a page in a frame far narrower than a page
 
     def __init__(
         self,
@@ -189,10 +196,25 @@ class RatingScale(Flowable):  # type: ignore[misc]
         self.choices = choices  # each button's
         self.chosen = chosen  # an answer: the number chosen
         self.cell, self.digit_size = size, min(font_size, size * 0.5)  # until wrapped
+        self.rows: tuple[int, ...] = (high - low + 1,)  # how many numbers each row holds
+        self.tops: tuple[float, ...] = (0.0,)  # each row's distance below the scale's top
+
+    def _place(self, value: int) -> tuple[int, int]:
+        """The row and the column of a number."""
+        index, row = value - self.low, 0
+        while index >= self.rows[row]:
+            index, row = index - self.rows[row], row + 1
+        return row, index
 
     def _centre(self, value: int) -> float:
-        steps = self.high - self.low
-        return self.cell / 2 + (self.width - self.cell) * (value - self.low) / steps
+        column, steps = self._place(value)[1], self.rows[0] - 1
+        if not steps:
+            return self.cell / 2
+        return self.cell / 2 + (self.width - self.cell) * column / steps
+
+    def _top(self, value: int) -> float:
+        """The top of the number's row (its rings' cells)."""
+        return self.height - self.tops[self._place(value)[0]]
 
     def _inner(self, cell: float) -> float:
         """The radius of a ring's inner edge, in a cell of `cell`."""
@@ -202,24 +224,41 @@ class RatingScale(Flowable):  # type: ignore[misc]
         """The height of the font's digits (its capitals'), per point of size."""
         return (getattr(getFont(self.font).face, "capHeight", 0) or 700) / 1000
 
-    def _fit(self) -> tuple[float, float]:
-        """The rings' cell and the numbers' size, for the row's width (see the class)."""
-        steps = self.high - self.low
+    def _most(self, width: float, columns: int) -> float:
+        """The widest cell of `columns` rings along `width` (cell = CROWD * distance)."""
+        return self.CROWD * width / (columns - 1 + self.CROWD)
+
+    def _fit(self, aw: float) -> tuple[float, float]:
+        """Lays the numbers out in rows for the available width `aw` (see the class); the
+        rings' cell and the numbers' size."""
+        points = self.high - self.low + 1
         widest = max(stringWidth(str(n), self.font, 1) for n in range(self.low, self.high + 1))
         reach = hypot(widest / 2, self._cap() / 2)  # half its box's diagonal, per point
         digits = min(self.font_size, self.size * 0.5)
         needed = (reach * digits * self.SHRINK / self.ROOM + self.LINE / 2) * 2 / self.RING
-        most = self.CROWD * self.width / (steps + self.CROWD)  # cell = CROWD * distance
-        cell = min(max(self.size, needed), most)
+        cell = max(self.size, needed)
+        for count in range(1, min(points, self.MOST_ROWS) + 1):
+            columns = -(-points // count)
+            self.width = min(aw, columns * self.size * 2.1)
+            if cell <= self._most(self.width, columns):
+                break
+        self.rows = tuple(points // count + (row < points % count) for row in range(count))
+        cell = min(cell, self._most(self.width, columns))
         return cell, min(digits, self.ROOM * self._inner(cell) / reach)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.width = min(aw, (self.high - self.low + 1) * self.size * 2.1)
-        self.cell, self.digit_size = self._fit()
+        self.cell, self.digit_size = self._fit(aw)
         label_w = max(self.width / max(len(self.anchors), 1) * 0.9, self.size * 3)
-        label_h = max((p.wrap(label_w, ah)[1] for p in self.anchors.values()), default=0)
+        labels = {value: p.wrap(label_w, ah)[1] for value, p in self.anchors.items()}
         self.label_width = label_w
-        self.height = self.cell + (label_h + self.size * 0.3 if self.anchors else 0)
+        tops, height = [], 0.0
+        for row in range(len(self.rows)):
+            tops.append(height)
+            under = [h for value, h in labels.items() if self._place(value)[0] == row]
+            height += self.cell + (max(under) + self.size * 0.3 if under else 0)
+            if row < len(self.rows) - 1:
+                height += self.size * self.ROW_GAP
+        self.tops, self.height = tuple(tops), height
         return self.width, self.height
 
     def _rings(self) -> None:
@@ -228,7 +267,8 @@ class RatingScale(Flowable):  # type: ignore[misc]
         canv.setLineWidth(self.LINE)
         canv.setStrokeColor(self.colour)
         for value in range(self.low, self.high + 1):
-            canv.circle(self._centre(value), self.height - r, r * self.RING, stroke=1, fill=0)
+            y = self._top(value) - r
+            canv.circle(self._centre(value), y, r * self.RING, stroke=1, fill=0)
         canv.restoreState()
 
     def _digits(self) -> None:
@@ -236,8 +276,8 @@ class RatingScale(Flowable):  # type: ignore[misc]
         canv.saveState()
         canv.setFillColor(self.text)
         canv.setFont(self.font, size)
-        y = self.height - r - self._cap() * size / 2  # the digits' middle on the ring's
         for value in range(self.low, self.high + 1):  # centred, each followed by a space,
+            y = self._top(value) - r - self._cap() * size / 2  # middle on the ring's
             x = self._centre(value) - stringWidth(str(value), self.font, size) / 2
             canv.drawString(x, y, f"{value} ")  # so the numbers read apart
         canv.restoreState()
@@ -245,21 +285,35 @@ class RatingScale(Flowable):  # type: ignore[misc]
     def _radios(self, field: str) -> None:
         """A radio button over each circle, owned by the scale's element (a Form each): as
         big as the ring's cell (buttons never overlap), so that the chosen one's thick ring
-        lies just inside the printed one, clear of its number."""
+        lies just inside the printed one, clear of its number. Made in the numbers' order,
+        which is their tab order."""
         canv, button, ring = self.canv, self.cell, self.cell / 2 * self.RING
-        base = self.height - self.cell / 2 - button / 2
         with owned_by(canv, self.tag):
             for i, value in enumerate(range(self.low, self.high + 1)):
                 x = self._centre(value) - button / 2
+                base = self._top(value) - self.cell / 2 - button / 2
                 spoken = self.choices[i] if self.choices else self.tooltip
                 selected = self.chosen is not None and self.chosen.value == value
                 radio(canv, field, str(value), (x, base, button), self.colour,
                       (self.tooltip, spoken), selected, ring)  # fmt: skip
 
+    def _label_x(self, value: int) -> float:
+        """Where an anchor's label starts: under its number, the end labels lined up with
+        the ends of their rings (the first with the scale's start)."""
+        if value == self.low:
+            return 0.0
+        if value == self.high:
+            last = self._place(value)[1] == self.rows[0] - 1
+            end = self.width if last else self._centre(value) + self.cell / 2
+            return end - self.label_width
+        return min(
+            max(self._centre(value) - self.label_width / 2, 0), self.width - self.label_width
+        )
+
     def draw(self) -> None:
         """Circles (decoration), their numbers (text), the fields, then the anchor labels."""
         key = (RatingScale, self.low, self.high, self.width, self.height, self.size,
-               self.font, self.font_size, self.colour.rgb(), self.text.rgb())  # fmt: skip
+               self.font, self.font_size, self.colour.rgb(), self.text.rgb(), self.rows)  # fmt: skip
         digits = "".join(f"{n} " for n in range(self.low, self.high + 1))
         with artifact(self.canv):
             draw_recorded(self.canv, (*key, "rings"), self._rings, lambda: [])
@@ -268,23 +322,15 @@ class RatingScale(Flowable):  # type: ignore[misc]
         if self.field:
             self._radios(self.field)
         elif self.chosen is not None:  # the print edition: a ring round the chosen number
-            r, centre = self.cell / 2, self._centre(self.chosen.value)
-            ring = (centre - r * 1.2, self.height - r * 2.2, r * 2.4, r * 2.4)
+            r, value = self.cell / 2, self.chosen.value
+            centre, top = self._centre(value), self._top(value)
+            ring = (centre - r * 1.2, top - r * 2.2, r * 2.4, r * 2.4)
             with marked(self.canv, self.chosen.tag, ring):
-                self.chosen.draw(self.canv, centre, self.height - r, r)
-        base = self.height - self.cell
+                self.chosen.draw(self.canv, centre, top - r, r)
         for value, para in self.anchors.items():
             para.wrap(self.label_width, self.height)
-            if value == self.low:
-                x = 0.0  # the end labels line up with the ends of the row
-            elif value == self.high:
-                x = self.width - self.label_width
-            else:
-                x = min(
-                    max(self._centre(value) - self.label_width / 2, 0),
-                    self.width - self.label_width,
-                )
-            para.drawOn(self.canv, x, base - self.size * 0.3 - para.height)
+            base = self._top(value) - self.cell
+            para.drawOn(self.canv, self._label_x(value), base - self.size * 0.3 - para.height)
 
 
 class QuoteBar(Flowable):  # type: ignore[misc]
