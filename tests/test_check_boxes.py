@@ -13,17 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageChops, ImageDraw
+from PIL import ImageDraw
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
 from conftest import worksheet, write_yaml
+from pdfium_support import PX, changes, inside, renders
 
 THEMES = ["default", "large-print", "ink-saver"]
-PX = 4  # pixels per point in the renders compared (near enough: see Render)
-INK = 40  # a pixel changed by more than this (of 255) is part of a look
 DARK = 0.5  # a pixel darker than this share of white is dark
 ITEMS = ["I have picked a calm time to talk.", "I know what I will say first.",
          "I have a plan for looking after myself afterwards, whatever the answer is, "
@@ -47,37 +45,6 @@ class Box:
         """The inside, half a point clear of the line (and the pixels it shades)."""
         left, bottom, right, top = self.inside
         return left + 0.5, bottom + 0.5, right - 0.5, top - 0.5
-
-
-@dataclass(frozen=True)
-class Render:
-    """A page drawn in pixels. PDFium fits the page to whole pixels, so its scale is a
-    little more than PX."""
-
-    image: Image.Image
-    size: tuple[float, float]  # the page's width and height, in points
-
-    def pixel(self, x: float, y: float) -> tuple[float, float]:
-        """Where the point (x, y) of the page falls in the image."""
-        width, height = self.size
-        return x * self.image.width / width, (height - y) * self.image.height / height
-
-    def point(self, column: int, row: int) -> tuple[float, float]:
-        """The point of the page in the middle of a pixel."""
-        width, height = self.size
-        return ((column + 0.5) * width / self.image.width,
-                height - (row + 0.5) * height / self.image.height)  # fmt: skip
-
-    def within(self, box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
-        """The pixels whose middles lie in a box (left, bottom, right, top) of the page."""
-        left, top = (int(v) for v in self.pixel(box[0], box[3]))
-        right, bottom = (int(v) + 1 for v in self.pixel(box[2], box[1]))
-        return [(column, row) for row in range(top, bottom) for column in range(left, right)
-                if _inside(self.point(column, row), box)]  # fmt: skip
-
-
-def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
-    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
 @pytest.fixture(scope="module")
@@ -131,22 +98,6 @@ def showing(pdf: Path, target: Path, look: str, state: str) -> list[Box]:
     return boxes
 
 
-def renders(pdf: Path) -> list[Render]:
-    """Each page as PDFium draws it with its form fields."""
-    document = pdfium.PdfDocument(pdf)
-    document.init_forms()
-    pages = [Render(page.render(scale=PX, may_draw_forms=True).to_pil().convert("RGB"),
-                    page.get_size()) for page in document]  # fmt: skip
-    document.close()
-    return pages
-
-
-def changes(before: Render, after: Render) -> Render:
-    """A mask of the pixels that changed."""
-    diff = ImageChops.difference(before.image, after.image)
-    return Render(diff.convert("L").point(lambda v: 255 if v > INK else 0), before.size)
-
-
 @dataclass(frozen=True)
 class Look:
     """What a look changed in one box: the changed points, and the share of the box's
@@ -179,12 +130,12 @@ def looks(pdf: Path, tmp_path: Path, look: str, state: str) -> list[tuple[Box, L
     return found
 
 
-def assert_tick_centred_inside(box: Box, look: Look) -> None:
+def assert_tick_centredinside(box: Box, look: Look) -> None:
     """A tick: plain to see, inside the printed box, centred on it."""
     left, bottom, right, top = box.inside
     area = (right - left) * (top - bottom)
     assert len(look.points) / PX**2 > 0.12 * area, (box, "too little tick", len(look.points))
-    assert all(_inside(p, box.inside) for p in look.points), (box, "tick outside the box")
+    assert all(inside(p, box.inside) for p in look.points), (box, "tick outside the box")
     xs, ys = [p[0] for p in look.points], [p[1] for p in look.points]
     off_x = (min(xs) + max(xs)) / 2 - (box.rect[0] + box.rect[2]) / 2
     off_y = (min(ys) + max(ys)) / 2 - (box.rect[1] + box.rect[3]) / 2
@@ -196,7 +147,7 @@ def test_a_ticked_box_shows_its_tick_centred_inside_the_printed_box(
     boxes_pdf: Any, tmp_path: Path, theme: str
 ) -> None:
     for box, look in looks(boxes_pdf(theme), tmp_path, "/N", "/Yes"):
-        assert_tick_centred_inside(box, look)
+        assert_tick_centredinside(box, look)
         assert look.dark < DARK, (box, "dark", look.dark)
 
 
@@ -213,7 +164,7 @@ def test_pressed_and_rollover_looks_are_a_tick_never_a_dark_square(
         if look == "/R" and state == "/Off":
             assert not found.points, (box, "an unticked box under the pointer changed")
         else:  # pressed, a box shows a tick (a light one when unticked); ticked, its tick
-            assert_tick_centred_inside(box, found)
+            assert_tick_centredinside(box, found)
 
 
 def test_a_pressed_unticked_box_shows_a_light_tick(boxes_pdf: Any, tmp_path: Path) -> None:

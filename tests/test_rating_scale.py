@@ -18,11 +18,12 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from PIL import Image, ImageChops, ImageDraw
+from PIL import ImageDraw
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
 from conftest import worksheet, write_yaml
+from pdfium_support import PX, Render, changes, renders
 
 THEMES = ["default", "large-print", "ink-saver"]
 RANGES = [(0, 10), (1, 5), (80, 100), (0, 20), (90, 100)]  # 21 points is the most allowed
@@ -208,9 +209,6 @@ def test_radio_buttons_sit_on_their_rings_and_never_overlap(
 # Measured on PDFium's renders (with its form layer, which draws the widgets' appearance
 # streams) of the same PDF before and after a choice: what the choice changed is the mark.
 
-PX = 4  # pixels per point in the renders compared (near enough: see Render)
-INK = 40  # a pixel changed by more than this (of 255) is part of the mark
-
 
 @dataclass(frozen=True)
 class Button:
@@ -222,26 +220,6 @@ class Button:
     def off(self, ring: Ring) -> float:
         """How far its middle is from a ring's."""
         return math.hypot(ring.x - self.x, ring.y - self.y)
-
-
-@dataclass(frozen=True)
-class Render:
-    """A page drawn in pixels. PDFium fits the page to whole pixels, so its scale is a
-    little more than PX (a quarter point across an A4 page)."""
-
-    image: Image.Image
-    size: tuple[float, float]  # the page's width and height, in points
-
-    def pixel(self, x: float, y: float) -> tuple[float, float]:
-        """Where the point (x, y) of the page falls in the image."""
-        width, height = self.size
-        return x * self.image.width / width, (height - y) * self.image.height / height
-
-    def point(self, column: int, row: int) -> tuple[float, float]:
-        """The point of the page in the middle of a pixel."""
-        width, height = self.size
-        return ((column + 0.5) * width / self.image.width,
-                height - (row + 0.5) * height / self.image.height)  # fmt: skip
 
 
 def on_state(widget: Any) -> str:
@@ -270,22 +248,6 @@ def choose_middle(pdf: Path, target: Path, look: str = "/N") -> list[Button]:
             buttons.append(Button(index, (left + right) / 2, (bottom + top) / 2, state == middle))
     writer.write(target)
     return buttons
-
-
-def renders(pdf: Path) -> list[Render]:
-    """Each page as PDFium draws it with its form fields."""
-    document = pdfium.PdfDocument(pdf)
-    document.init_forms()
-    pages = [Render(page.render(scale=PX, may_draw_forms=True).to_pil(), page.get_size())
-             for page in document]  # fmt: skip
-    document.close()
-    return pages
-
-
-def changes(before: Render, after: Render) -> Render:
-    """A mask of the pixels a choice changed."""
-    diff = ImageChops.difference(before.image.convert("RGB"), after.image.convert("RGB"))
-    return Render(diff.convert("L").point(lambda v: 255 if v > INK else 0), before.size)
 
 
 def mark(mask: Render, ring: Ring) -> list[tuple[float, float]]:
