@@ -361,12 +361,16 @@ class QuoteBar(Flowable):  # type: ignore[misc]
         return float(self.para.getSpaceAfter())
 
 
-class Gap(Spacer):  # type: ignore[misc]
-    """Space between flowables, as ReportLab's Spacer, drawing nothing at all (not even the
-    graphics state ReportLab saves and restores around every drawing)."""
+class DrawsNothing:
+    """For a flowable with nothing to draw (a space, a page break): not even the graphics
+    state that ReportLab saves, moves and restores around every drawing."""
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         pass
+
+
+class Gap(DrawsNothing, Spacer):  # type: ignore[misc]
+    """Space between flowables, as ReportLab's Spacer."""
 
 
 class NewPage(PageBreak):  # type: ignore[misc]

@@ -7,12 +7,11 @@ between runs, whether the worksheet's last page would be nearly empty.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 
 from ... import document as d
+from .flowables import DrawsNothing
 from .measure import height, opening, parts, stacked
 from .tail import with_tail_breaks
 
@@ -26,7 +25,7 @@ KEPT = 0.7  # of a page: a group kept whole is shorter, so moving it on leaves 3
 Chunk = list[Flowable]
 
 
-class Room(CondPageBreak):  # type: ignore[misc]
+class Room(DrawsNothing, CondPageBreak):  # type: ignore[misc]
     """Go on to a new page unless `height` points are left here: room for a heading and the
     start of what follows it. Takes no space and passes the spaces around it through."""
 
@@ -37,9 +36,6 @@ class Room(CondPageBreak):  # type: ignore[misc]
         if frame is not None and not frame._atTop and ah < self.height:
             frame.add_generated_content(FrameBreak)
         return 0, 0
-
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        pass  # nothing to draw: not even the state ReportLab saves around a drawing
 
 
 def _flat(flowables: list[Flowable]) -> list[Flowable]:

@@ -9,12 +9,10 @@ here, or lets a later break end it, so that the new page gets enough to be worth
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from reportlab.platypus.doctemplate import FrameBreak
 
-from .flowables import NewPage
+from .flowables import DrawsNothing, NewPage
 from .measure import FUZZ, forget, opening, parts, stacked, transparent
 
 MIN_TAIL = 1 / 3  # of a page: less alone on a last page is too little (a margin over 30%)
@@ -86,7 +84,7 @@ def tighten(flowables: list[Flowable], factor: float) -> None:
         forget(target)
 
 
-class TailBreak(Flowable):  # type: ignore[misc]
+class TailBreak(DrawsNothing, Flowable):  # type: ignore[misc]
     """A place where the page may end, deciding so when a frame reaches it (see above).
     Takes no space and passes the spaces around it through."""
 
@@ -112,9 +110,6 @@ class TailBreak(Flowable):  # type: ignore[misc]
         ):
             frame.add_generated_content(FrameBreak)
         return 0, 0
-
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        pass  # nothing to draw: not even the state ReportLab saves around a drawing
 
     def _ends_page(self, avail: float, after: float) -> bool:
         seg, page = self.segment, self.segment.page
