@@ -119,17 +119,24 @@ def scales_pdf(tmp_path: Path) -> Any:
     blocks = [{"type": "scale", "label": f"From {low} to {high}", "min": low, "max": high,
                "anchors": {low: "Not at all", high: "Completely"}} for low, high in RANGES]  # fmt: skip
     write_yaml(tmp_path / "mine" / "mine.yaml", worksheet(blocks=blocks))
+    return builder(tmp_path, "mine")
+
+
+def builder(tmp_path: Path, sheet: str) -> Any:
+    """make(theme, paper, fillable): the workbook of the worksheet `sheet` (in a folder of
+    its name under `tmp_path`) built in that theme, paper and edition."""
 
     def make(theme: str, paper: str, fillable: bool) -> Path:
         from workbook.build import build
         from workbook.project import BuildOptions
 
         data = {"workbook": 1, "title": "Scales", "recipient": {"name": "Sam"},
-                "date": "2026-11-22", "crisis_page": False, "worksheets_dirs": ["mine"],
-                "worksheets": ["mine"], "theme": theme, "page_size": paper,
+                "date": "2026-11-22", "crisis_page": False, "worksheets_dirs": [sheet],
+                "worksheets": [sheet], "theme": theme, "page_size": paper,
                 "fillable": fillable}  # fmt: skip
         path = write_yaml(tmp_path / "manifest.yaml", data)
-        return build(BuildOptions(manifest=path, output=tmp_path / f"{theme}-{paper}.pdf")).path
+        output = tmp_path / f"{sheet}-{theme}-{paper}-{fillable}.pdf"
+        return build(BuildOptions(manifest=path, output=output)).path
 
     return make
 
@@ -353,20 +360,7 @@ def wide_pdf(tmp_path: Path) -> Any:
         blocks += [{"type": "scale", "label": "How sure are you?", "min": low, "max": high,
                     "anchors": anchors}, {"type": "paragraph", "text": "Next one."}]  # fmt: skip
     write_yaml(tmp_path / "wide" / "wide.yaml", worksheet("wide", blocks=blocks))
-
-    def make(theme: str, paper: str, fillable: bool) -> Path:
-        from workbook.build import build
-        from workbook.project import BuildOptions
-
-        data = {"workbook": 1, "title": "Scales", "recipient": {"name": "Sam"},
-                "date": "2026-11-22", "crisis_page": False, "worksheets_dirs": ["wide"],
-                "worksheets": ["wide"], "theme": theme, "page_size": paper,
-                "fillable": fillable}  # fmt: skip
-        path = write_yaml(tmp_path / "manifest.yaml", data)
-        output = tmp_path / f"wide-{theme}-{paper}-{fillable}.pdf"
-        return build(BuildOptions(manifest=path, output=output)).path
-
-    return make
+    return builder(tmp_path, "wide")
 
 
 def words(pdf: Path, word: str) -> list[tuple[int, tuple[float, float, float, float]]]:
